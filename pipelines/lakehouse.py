@@ -1,0 +1,475 @@
+"""The lakehouse I/O: every Delta read and write of the project goes through :class:`Lakehouse`.
+
+Two backends share one API:
+
+* ``delta-rs`` (default): Spark executors write Parquet files (``mapInArrow``) with per-file
+  statistics, the driver commits them in one Delta transaction through ``deltalake``. Only file
+  names and statistics reach the driver, never rows.
+* ``delta-spark``: Spark's own Delta data source, used when Delta Lake's JARs are on the
+  classpath (``spark.jars.packages`` on a cluster that reaches a Maven mirror).
+
+Reads always go through the Delta log (the live files), never ``spark.read.parquet(table_dir)``,
+which would resurrect files an overwrite removed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterator, Protocol, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+from deltalake import DeltaTable, Schema as DeltaSchema
+from deltalake.exceptions import TableNotFoundError
+from deltalake.transaction import AddAction, RemoveAction, create_table_with_add_actions
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+from pyspark.sql.types import StructType
+
+_ROW_HASH = "__insight_row_hash"
+_FILE = "__insight_file"
+# String statistics longer than this are left out: Delta readers skip on prefixes anyway.
+_MAX_STAT_STRING = 64
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: ``committed`` is False when there was nothing to change."""
+
+    committed: bool
+    version: int | None
+    rows_written: int
+    files_added: int = 0
+    files_removed: int = 0
+
+
+class DeltaBackend(Protocol):
+    name: str
+
+    def exists(self, uri: str) -> bool: ...
+    def read(self, uri: str) -> DataFrame: ...
+    def overwrite(self, df: DataFrame, uri: str) -> WriteResult: ...
+    def append(self, df: DataFrame, uri: str) -> WriteResult: ...
+    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool) -> WriteResult: ...
+    def history(self, uri: str) -> list[dict[str, Any]]: ...
+    def version(self, uri: str) -> int | None: ...
+
+
+# --------------------------------------------------------------------------------------------
+# delta-rs backend
+# --------------------------------------------------------------------------------------------
+
+
+def _has_min_max(type_: pa.DataType) -> bool:
+    return any(
+        check(type_)
+        for check in (pa.types.is_integer, pa.types.is_floating, pa.types.is_date, pa.types.is_timestamp, pa.types.is_string)
+    )
+
+
+def _stat_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class _FileStats:
+    """Delta ``stats`` of one Parquet file: record count, nulls, min/max of top-level scalars."""
+
+    def __init__(self, schema: pa.Schema) -> None:
+        self.schema = schema
+        self.rows = 0
+        self.nulls = {f.name: 0 for f in schema}
+        self.mins: dict[str, Any] = {}
+        self.maxs: dict[str, Any] = {}
+        self.skip = {f.name for f in schema if not _has_min_max(f.type)}
+
+    def update(self, batch: pa.RecordBatch) -> None:
+        self.rows += batch.num_rows
+        for name in self.nulls:
+            column = batch.column(name)
+            self.nulls[name] += column.null_count
+            if name in self.skip or column.null_count == len(column):
+                continue
+            lo, hi = pc.min_max(column).values()
+            lo, hi = lo.as_py(), hi.as_py()
+            if isinstance(lo, str) and (len(lo) > _MAX_STAT_STRING or len(hi) > _MAX_STAT_STRING):
+                self.skip.add(name)
+                self.mins.pop(name, None)
+                self.maxs.pop(name, None)
+                continue
+            self.mins[name] = lo if name not in self.mins else min(self.mins[name], lo)
+            self.maxs[name] = hi if name not in self.maxs else max(self.maxs[name], hi)
+
+    def to_json(self) -> str:
+        maxs = {}
+        for name, value in self.maxs.items():
+            if isinstance(value, dt.datetime):  # stats keep milliseconds: round the maximum up
+                value = value + dt.timedelta(milliseconds=1)
+            maxs[name] = _stat_value(value)
+        return json.dumps(
+            {
+                "numRecords": self.rows,
+                "minValues": {k: _stat_value(v) for k, v in self.mins.items()},
+                "maxValues": maxs,
+                "nullCount": self.nulls,
+            }
+        )
+
+
+_FILES_SCHEMA = "path string, size long, num_records long, stats string"
+
+
+def _parquet_writer_fn(table_uri: str, arrow_schema: pa.Schema):
+    """The executor-side function of ``mapInArrow``: one Parquet file per non-empty partition."""
+
+    def write_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        filesystem, root = pafs.FileSystem.from_uri(table_uri)
+        name = f"part-{uuid.uuid4().hex}-c000.zstd.parquet"
+        writer: pq.ParquetWriter | None = None
+        stats = _FileStats(arrow_schema)
+        try:
+            for batch in batches:
+                if batch.num_rows == 0:
+                    continue
+                batch = pa.Table.from_batches([batch]).cast(arrow_schema).to_batches()[0]
+                if writer is None:
+                    filesystem.create_dir(root, recursive=True)
+                    writer = pq.ParquetWriter(
+                        f"{root}/{name}",
+                        arrow_schema,
+                        filesystem=filesystem,
+                        compression="zstd",
+                        coerce_timestamps="us",
+                        write_statistics=True,
+                    )
+                writer.write_batch(batch, row_group_size=128 * 1024)
+                stats.update(batch)
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:
+            return
+        size = filesystem.get_file_info(f"{root}/{name}").size
+        yield pa.RecordBatch.from_pylist(
+            [{"path": name, "size": size, "num_records": stats.rows, "stats": stats.to_json()}],
+            schema=pa.schema(
+                [("path", pa.string()), ("size", pa.int64()), ("num_records", pa.int64()), ("stats", pa.string())]
+            ),
+        )
+
+    return write_partition
+
+
+def _arrow_schema(df: DataFrame) -> pa.Schema:
+    return to_arrow_schema(df.schema, timezone="UTC")
+
+
+def _delta_schema(arrow_schema: pa.Schema) -> DeltaSchema:
+    return DeltaSchema.from_arrow(arrow_schema)
+
+
+def _spark_schema(table: DeltaTable) -> StructType:
+    return from_arrow_schema(pa.schema(table.schema().to_arrow()), prefer_timestamp_ntz=False)
+
+
+class DeltaRsBackend:
+    """Spark computes and writes Parquet on executors; delta-rs commits on the driver."""
+
+    name = "delta-rs"
+
+    def __init__(self, spark: SparkSession) -> None:
+        self.spark = spark
+
+    def _table(self, uri: str) -> DeltaTable | None:
+        try:
+            return DeltaTable(uri)
+        except TableNotFoundError:
+            return None
+
+    def exists(self, uri: str) -> bool:
+        return self._table(uri) is not None
+
+    def read(self, uri: str) -> DataFrame:
+        table = self._table(uri)
+        if table is None:
+            raise FileNotFoundError(f"no Delta table at {uri}")
+        return self._read_files(table, table.file_uris())
+
+    def _read_files(self, table: DeltaTable, files: list[str]) -> DataFrame:
+        schema = _spark_schema(table)
+        if not files:
+            return self.spark.createDataFrame([], schema)
+        return self.spark.read.schema(schema).parquet(*files)
+
+    def _write_files(self, df: DataFrame, uri: str) -> tuple[list[AddAction], pa.Schema]:
+        arrow_schema = _arrow_schema(df)
+        written = df.mapInArrow(_parquet_writer_fn(uri, arrow_schema), _FILES_SCHEMA).collect()
+        now = int(time.time() * 1000)
+        adds = [AddAction(r.path, r.size, {}, now, True, r.stats) for r in written]
+        return adds, arrow_schema
+
+    @staticmethod
+    def _rows(adds: list[AddAction]) -> int:
+        return sum(json.loads(a.stats)["numRecords"] for a in adds)
+
+    def _commit(
+        self, uri: str, actions: list[AddAction | RemoveAction], schema: pa.Schema, mode: str
+    ) -> int:
+        table = self._table(uri)
+        if table is None:
+            create_table_with_add_actions(uri, _delta_schema(schema), [a for a in actions if isinstance(a, AddAction)])
+        else:
+            table.create_write_transaction(actions, mode=mode, schema=_delta_schema(schema))
+        return DeltaTable(uri).version()
+
+    def overwrite(self, df: DataFrame, uri: str) -> WriteResult:
+        adds, schema = self._write_files(df, uri)
+        before = self._table(uri)
+        removed = len(before.file_uris()) if before is not None else 0
+        version = self._commit(uri, list(adds), schema, "overwrite")
+        return WriteResult(True, version, self._rows(adds), len(adds), removed)
+
+    def append(self, df: DataFrame, uri: str) -> WriteResult:
+        adds, schema = self._write_files(df, uri)
+        if not adds and self.exists(uri):
+            return WriteResult(False, self.version(uri), 0)
+        version = self._commit(uri, list(adds), schema, "append")
+        return WriteResult(True, version, self._rows(adds), len(adds))
+
+    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool) -> WriteResult:
+        """Upsert ``df`` on ``keys`` by rewriting only the files that hold touched keys.
+
+        With ``delete_missing`` the target becomes exactly ``df`` (rows whose keys are absent
+        from ``df`` are deleted). Nothing is committed when no row would change.
+        """
+        table = self._table(uri)
+        if table is None:
+            return self.overwrite(df, uri)
+        keys = list(keys)
+        columns = df.columns
+        source = df.withColumn(_ROW_HASH, F.sha2(F.to_json(F.struct(*columns)), 256))
+        target = (
+            self._read_files(table, table.file_uris())
+            .select(*columns)
+            .withColumn(_FILE, F.col("_metadata.file_path"))
+        )
+        target = target.withColumn(_ROW_HASH, F.sha2(F.to_json(F.struct(*columns)), 256))
+
+        changed = source.join(target.select(*keys, _ROW_HASH), [*keys, _ROW_HASH], "left_anti")
+        touched_keys = changed.select(*keys)
+        if delete_missing:
+            touched_keys = touched_keys.unionByName(target.select(*keys).join(source.select(*keys), keys, "left_anti"))
+        touched_keys = touched_keys.distinct().cache()
+        try:
+            if touched_keys.isEmpty():
+                return WriteResult(False, table.version(), 0)
+            touched_files = [
+                r[_FILE] for r in target.join(touched_keys, keys, "left_semi").select(_FILE).distinct().collect()
+            ]
+            kept = (
+                self._read_files(table, touched_files).select(*columns).join(touched_keys, keys, "left_anti")
+                if touched_files
+                else None
+            )
+            new_rows = changed.select(*columns)
+            rewritten = new_rows if kept is None else kept.unionByName(new_rows)
+            adds, schema = self._write_files(rewritten, uri)
+        finally:
+            touched_keys.unpersist()
+        by_uri = {u: p for u, p in zip(table.file_uris(), _relative_paths(table))}
+        now = int(time.time() * 1000)
+        removes = [RemoveAction(by_uri[_normalize_uri(f, by_uri)], True, now) for f in touched_files]
+        version = self._commit(uri, [*removes, *adds], schema, "append")
+        return WriteResult(True, version, self._rows(adds), len(adds), len(removes))
+
+    def history(self, uri: str) -> list[dict[str, Any]]:
+        table = self._table(uri)
+        return [] if table is None else table.history()
+
+    def version(self, uri: str) -> int | None:
+        table = self._table(uri)
+        return None if table is None else table.version()
+
+
+def _add_actions(table: DeltaTable) -> pa.Table:
+    """The live files of a table with their statistics, as a pyarrow table."""
+    return pa.table(table.get_add_actions(flatten=True))
+
+
+def _relative_paths(table: DeltaTable) -> list[str]:
+    return [str(p) for p in _add_actions(table).column("path").to_pylist()]
+
+
+def _normalize_uri(spark_path: str, by_uri: dict[str, str]) -> str:
+    """Spark reports ``file:///x`` where delta-rs lists ``/x`` (or the reverse): find the live one."""
+    if spark_path in by_uri:
+        return spark_path
+    for candidate in (spark_path.removeprefix("file://"), spark_path.removeprefix("file:"), f"file://{spark_path}"):
+        if candidate in by_uri:
+            return candidate
+    raise KeyError(f"file {spark_path} is not live in the table")
+
+
+# --------------------------------------------------------------------------------------------
+# delta-spark backend
+# --------------------------------------------------------------------------------------------
+
+
+class DeltaSparkBackend:
+    """Spark's own Delta data source; needs Delta Lake's JARs and SQL extension configured."""
+
+    name = "delta-spark"
+
+    def __init__(self, spark: SparkSession) -> None:
+        self.spark = spark
+
+    def exists(self, uri: str) -> bool:
+        try:
+            self.spark.sql(f"DESCRIBE DETAIL delta.`{uri}`").collect()
+            return True
+        except Exception:  # AnalysisException: not a Delta table
+            return False
+
+    def read(self, uri: str) -> DataFrame:
+        if not self.exists(uri):
+            raise FileNotFoundError(f"no Delta table at {uri}")
+        return self.spark.read.format("delta").load(uri)
+
+    def _result(self, uri: str, rows: int) -> WriteResult:
+        return WriteResult(True, self.version(uri), rows)
+
+    def overwrite(self, df: DataFrame, uri: str) -> WriteResult:
+        df.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(uri)
+        return self._result(uri, int(self._last_metric(uri, "numOutputRows")))
+
+    def append(self, df: DataFrame, uri: str) -> WriteResult:
+        before = self.version(uri)
+        df.write.format("delta").mode("append").save(uri)
+        rows = int(self._last_metric(uri, "numOutputRows"))
+        if rows == 0 and before is not None:
+            return WriteResult(False, before, 0)
+        return self._result(uri, rows)
+
+    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool) -> WriteResult:
+        if not self.exists(uri):
+            return self.overwrite(df, uri)
+        before = self.version(uri)
+        view = f"insight_merge_source_{uuid.uuid4().hex}"
+        df.createOrReplaceTempView(view)
+        on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
+        differs = " OR ".join(f"NOT (t.`{c}` <=> s.`{c}`)" for c in df.columns if c not in keys) or "false"
+        sql = (
+            f"MERGE INTO delta.`{uri}` t USING {view} s ON {on} "
+            f"WHEN MATCHED AND ({differs}) THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
+        )
+        if delete_missing:
+            sql += " WHEN NOT MATCHED BY SOURCE THEN DELETE"
+        self.spark.sql(sql)
+        self.spark.catalog.dropTempView(view)
+        after = self.version(uri)
+        written = int(self._last_metric(uri, "numTargetRowsInserted") or 0) + int(
+            self._last_metric(uri, "numTargetRowsUpdated") or 0
+        )
+        changed = written + int(self._last_metric(uri, "numTargetRowsDeleted") or 0)
+        return WriteResult(changed > 0 or after != before, after, written)
+
+    def _last_metric(self, uri: str, metric: str) -> str:
+        row = self.spark.sql(f"DESCRIBE HISTORY delta.`{uri}` LIMIT 1").collect()[0]
+        return (row["operationMetrics"] or {}).get(metric, "0")
+
+    def history(self, uri: str) -> list[dict[str, Any]]:
+        if not self.exists(uri):
+            return []
+        return [r.asDict(recursive=True) for r in self.spark.sql(f"DESCRIBE HISTORY delta.`{uri}`").collect()]
+
+    def version(self, uri: str) -> int | None:
+        history = self.history(uri)
+        return int(history[0]["version"]) if history else None
+
+
+def delta_spark_available(spark: SparkSession) -> bool:
+    """True when Delta Lake's JARs and SQL extension are on this session."""
+    extensions = spark.conf.get("spark.sql.extensions", "") or ""
+    if "DeltaSparkSessionExtension" not in extensions:
+        return False
+    try:
+        spark.sparkContext._jvm.io.delta.tables.DeltaTable  # type: ignore[union-attr]
+        return True
+    except Exception:
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# The one entry point
+# --------------------------------------------------------------------------------------------
+
+
+class Lakehouse:
+    """Delta read / overwrite / append / merge-on-keys / history for the whole project.
+
+    ``backend`` is ``"delta-rs"``, ``"delta-spark"`` or ``"auto"`` (delta-spark when its JARs
+    are present, delta-rs otherwise); ``$INSIGHT_DELTA_BACKEND`` sets the default.
+    """
+
+    def __init__(self, spark: SparkSession, backend: str | None = None) -> None:
+        choice = backend or os.environ.get("INSIGHT_DELTA_BACKEND", "auto")
+        if choice == "auto":
+            choice = "delta-spark" if delta_spark_available(spark) else "delta-rs"
+        if choice == "delta-rs":
+            self.backend: DeltaBackend = DeltaRsBackend(spark)
+        elif choice == "delta-spark":
+            if not delta_spark_available(spark):
+                raise RuntimeError("delta-spark backend asked for, but Delta Lake's JARs are not on Spark's classpath")
+            self.backend = DeltaSparkBackend(spark)
+        else:
+            raise ValueError(f"unknown Delta backend {choice!r}: use delta-rs, delta-spark or auto")
+        self.spark = spark
+
+    def exists(self, uri: str) -> bool:
+        return self.backend.exists(uri)
+
+    def read(self, uri: str) -> DataFrame:
+        return self.backend.read(uri)
+
+    def read_or_empty(self, uri: str, schema: StructType) -> DataFrame:
+        """The table, or an empty frame of ``schema`` before its first write."""
+        return self.read(uri) if self.exists(uri) else self.spark.createDataFrame([], schema)
+
+    def overwrite(self, df: DataFrame, uri: str) -> WriteResult:
+        return self.backend.overwrite(df, uri)
+
+    def append(self, df: DataFrame, uri: str) -> WriteResult:
+        return self.backend.append(df, uri)
+
+    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool = False) -> WriteResult:
+        """Upsert on natural ``keys``; re-running with the same input commits nothing."""
+        missing = [k for k in keys if k not in df.columns]
+        if missing:
+            raise ValueError(f"merge keys {missing} are not columns of the frame")
+        return self.backend.merge(df, uri, keys, delete_missing)
+
+    def history(self, uri: str) -> list[dict[str, Any]]:
+        return self.backend.history(uri)
+
+    def version(self, uri: str) -> int | None:
+        return self.backend.version(uri)
+
+
+def table_row_count(uri: str) -> int:
+    """Rows in a Delta table, from its log's statistics (no data file is read)."""
+    try:
+        table = DeltaTable(uri)
+    except TableNotFoundError:
+        return 0
+    actions = _add_actions(table)
+    return int(pc.sum(actions.column("num_records")).as_py() or 0) if actions.num_rows else 0

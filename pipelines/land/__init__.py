@@ -1,0 +1,1 @@
+"""Landing: raw drop-zone files into bronze Delta tables, bad units into quarantine."""

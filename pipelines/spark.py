@@ -1,0 +1,71 @@
+"""The one SparkSession factory: local by default, a cluster master or Spark Connect by configuration."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+
+from pyspark.sql import SparkSession
+
+from pipelines.java import ensure_java_home
+
+
+@dataclass(frozen=True)
+class SparkSettings:
+    """How to reach Spark. ``remote`` (Spark Connect URL) wins over ``master``."""
+
+    master: str = "local[*]"
+    remote: str | None = None
+    app_name: str = "insight"
+    shuffle_partitions: int = 8
+    driver_memory: str = "2g"
+    extra_conf: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> "SparkSettings":
+        extra = {}
+        for item in filter(None, os.environ.get("INSIGHT_SPARK_CONF", "").split(",")):
+            key, _, value = item.partition("=")
+            extra[key.strip()] = value.strip()
+        return cls(
+            master=os.environ.get("INSIGHT_SPARK_MASTER", "local[*]"),
+            remote=os.environ.get("INSIGHT_SPARK_REMOTE") or None,
+            shuffle_partitions=int(os.environ.get("INSIGHT_SHUFFLE_PARTITIONS", "8")),
+            driver_memory=os.environ.get("INSIGHT_SPARK_DRIVER_MEMORY", "2g"),
+            extra_conf=extra,
+        )
+
+
+def get_spark(settings: SparkSettings | None = None) -> SparkSession:
+    """Returns the active session or starts one; the same call serves CLI, Dagster and tests."""
+    settings = settings or SparkSettings.from_env()
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    builder = SparkSession.builder.appName(settings.app_name)
+    if settings.remote:
+        builder = builder.remote(settings.remote)
+    else:
+        ensure_java_home()
+        # Workers must run this interpreter, or they miss pyarrow and the project's packages.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        builder = (
+            builder.master(settings.master)
+            .config("spark.driver.memory", settings.driver_memory)
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
+        )
+    builder = (
+        builder.config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", str(settings.shuffle_partitions))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+    )
+    for key, value in settings.extra_conf.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    if not settings.remote:
+        spark.sparkContext.setLogLevel("ERROR")
+    return spark
