@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from pyspark.sql import SparkSession
 
 from pipelines.java import ensure_java_home
+
+_LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
             .config("spark.driver.memory", settings.driver_memory)
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{_LOG_CONFIG}")
         )
     builder = (
         builder.config("spark.sql.session.timeZone", "UTC")

@@ -18,7 +18,7 @@ from pipelines.land.landing import (
     spark_schema,
     unlanded_files,
 )
-from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
+from pipelines.land.sources import LANDED_FILES_SCHEMA
 
 LANDED_FILES = ("bronze", "landed_files")
 QUARANTINE = ("bronze", "quarantine")
@@ -73,5 +73,3 @@ def land_source(lake: Lakehouse, paths: LakePaths, source: str, now: dt.datetime
     report.bronze_version = lake.version(bronze_uri)
     return report
 
-
-__all__ = ["LANDED_FILES", "QUARANTINE", "LandingReport", "land_source", "bronze_schema", "QUARANTINE_SCHEMA"]

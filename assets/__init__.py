@@ -1,0 +1,1 @@
+"""Dagster orchestration of the Insight lakehouse: assets, checks, resources, sensors, schedules."""

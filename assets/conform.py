@@ -1,0 +1,40 @@
+"""Conform assets: every bronze table into silver documents and records."""
+
+import dagster as dg
+
+from assets.metadata import table_metadata
+from assets.resources import LakeResource, SparkResource
+from pipelines.config import SOURCES
+from pipelines.conform import conform_documents, conform_records
+
+BRONZE = [dg.AssetKey(["bronze", s]) for s in SOURCES]
+
+
+def _bronze(lake: LakeResource, spark: SparkResource):
+    lakehouse = lake.lakehouse(spark)
+    return lakehouse, {s: lakehouse.read(lake.paths.table("bronze", s)) for s in SOURCES}
+
+
+@dg.asset(
+    key=["silver", "documents"], deps=BRONZE, group_name="conform", kinds={"spark", "delta"},
+    owners=["team:data-engineering"],
+    description="One searchable text per record, message and attachment, with the access fields of its record.",
+)
+def silver_documents(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
+    lakehouse, bronze = _bronze(lake, spark)
+    uri = lake.paths.table("silver", "documents")
+    result = lakehouse.merge(conform_documents(bronze), uri, ["doc_id"], delete_missing=True)
+    return dg.MaterializeResult(metadata=table_metadata(uri, result, ["doc_id", "title", "owner_country"]))
+
+
+@dg.asset(
+    key=["silver", "records"], deps=BRONZE, group_name="conform", kinds={"spark", "delta"},
+    owners=["team:data-engineering"],
+    description="Structured facts in one model: persons, identity documents, vehicles, plates, phones, e-mails, "
+    "addresses, each with its canonical value and the access fields of its record.",
+)
+def silver_records(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
+    lakehouse, bronze = _bronze(lake, spark)
+    uri = lake.paths.table("silver", "records")
+    result = lakehouse.merge(conform_records(bronze), uri, ["record_id"], delete_missing=True)
+    return dg.MaterializeResult(metadata=table_metadata(uri, result, ["record_id", "record_type", "canonical"]))

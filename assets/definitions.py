@@ -1,0 +1,20 @@
+"""The one ``Definitions`` of Insight: ``dagster dev`` finds it through pyproject.toml."""
+from __future__ import annotations
+
+import dagster as dg
+
+from assets import conform, land, publish
+from assets.automation import nightly_refresh, raw_files_sensor, refresh_job
+from assets.resources import LakeResource, SparkResource
+
+all_assets = [*land.landing_assets, *dg.load_assets_from_modules([conform, publish])]
+
+defs = dg.Definitions(
+    assets=all_assets,
+    jobs=[refresh_job],
+    sensors=[raw_files_sensor],
+    schedules=[nightly_refresh],
+    resources={"lake": LakeResource(), "spark": SparkResource()},
+    # One process shares one Spark session across steps; Spark parallelises inside each step.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,42 @@
+"""Metadata every table asset shows in the UI: rows, Delta version, path, a preview."""
+from __future__ import annotations
+
+from typing import Any
+
+import dagster as dg
+from deltalake import DeltaTable
+
+from pipelines.lakehouse import WriteResult, table_row_count
+
+PREVIEW_ROWS = 5
+_PREVIEW_CELL = 60
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= _PREVIEW_CELL else text[: _PREVIEW_CELL - 1] + "…"
+
+
+def preview_markdown(uri: str, columns: list[str] | None = None) -> str:
+    dataset = DeltaTable(uri).to_pyarrow_dataset()
+    rows = dataset.head(PREVIEW_ROWS, columns=columns).to_pylist()
+    if not rows:
+        return "(empty)"
+    names = list(rows[0])
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    lines += ["| " + " | ".join(_cell(r[n]) for n in names) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def table_metadata(uri: str, result: WriteResult | None = None, preview_columns: list[str] | None = None) -> dict:
+    metadata: dict[str, Any] = {
+        "dagster/row_count": dg.MetadataValue.int(table_row_count(uri)),
+        "delta_version": dg.MetadataValue.int(DeltaTable(uri).version()),
+        "path": dg.MetadataValue.path(uri),
+        "preview": dg.MetadataValue.md(preview_markdown(uri, preview_columns)),
+    }
+    if result is not None:
+        metadata["committed"] = dg.MetadataValue.bool(result.committed)
+        metadata["rows_written"] = dg.MetadataValue.int(result.rows_written)
+    return metadata

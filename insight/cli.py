@@ -1,0 +1,191 @@
+"""The ``insight`` command: generate, materialize, demo, search, sql.
+
+Errors a user can fix print one line on stderr and exit 2; a broken system exits 1 with one
+line too (``INSIGHT_DEBUG=1`` shows the traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Any, Sequence
+
+from pipelines.config import LakePaths
+
+EXIT_USAGE = 2
+EXIT_BROKEN = 1
+
+
+class CliError(Exception):
+    """A user-facing failure with a one-line message."""
+
+
+def _paths() -> LakePaths:
+    return LakePaths.from_env()
+
+
+def _engine(user_id: str):
+    from insight.engine import EmbeddedEngine
+    from insight.users import find_user
+
+    paths = _paths()
+    return EmbeddedEngine(paths, find_user(paths.users_file, user_id))
+
+
+def _clip(text: Any, width: int) -> str:
+    value = " ".join(str("" if text is None else text).split())
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
+def _print_table(rows: list[dict[str, Any]], columns: Sequence[str], widths: dict[str, int] | None = None) -> None:
+    widths = widths or {}
+    cells = [[_clip(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
+    size = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(size[i]) for i, c in enumerate(columns)))
+    print("  ".join("-" * size[i] for i in range(len(columns))))
+    for row in cells:
+        print("  ".join(v.ljust(size[i]) for i, v in enumerate(row)))
+
+
+def cmd_search(args: argparse.Namespace) -> None:
+    from insight.search import search
+
+    engine = _engine(args.user)
+    try:
+        answer = search(engine, args.query, args.limit)
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False, indent=2, default=str))
+        return
+    print(f"{len(answer['hits'])} hits for {answer['query']!r} as {answer['user']} in {answer['took_ms']} ms")
+    if answer["hits"]:
+        _print_table(answer["hits"], ["score", "source", "source_id", "owner_country", "title", "snippet"],
+                     {"title": 50, "snippet": 70, "source_id": 36})
+
+
+def cmd_sql(args: argparse.Namespace) -> None:
+    import duckdb
+
+    engine = _engine(args.user)
+    try:
+        table = engine.sql(args.statement)
+    except duckdb.Error as exc:
+        raise CliError(f"bad SQL: {_one_line(exc)}") from None
+    finally:
+        engine.close()
+    rows = table.to_pylist()
+    if args.json:
+        print(json.dumps({"columns": table.column_names, "rows": rows}, ensure_ascii=False, indent=2, default=str))
+        return
+    _print_table(rows, table.column_names)
+    print(f"({len(rows)} rows)")
+
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    from generator.dropzone import generate
+
+    paths = _paths()
+    summary = generate(paths.home, size=args.size, seed=args.seed, dirty_rate=args.dirty_rate,
+                       progress=not args.quiet)
+    print(f"wrote {summary.records} records in {summary.files} files to {paths.raw} "
+          f"({summary.dirty} dirty units planted; truth in {summary.truth_dir})")
+
+
+def cmd_materialize(args: argparse.Namespace) -> None:
+    from insight.materialize import materialize_all
+
+    for line in materialize_all(_paths()):
+        print(line)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from generator.dropzone import generate
+    from insight.materialize import materialize_all
+    from insight.search import search
+
+    paths = _paths()
+    started = time.perf_counter()
+    summary = generate(paths.home, size=args.size, seed=args.seed, progress=False)
+    print(f"generated {summary.records} records in {summary.files} files under {paths.raw}")
+    for line in materialize_all(paths):
+        print(line)
+    print(f"materialized in {time.perf_counter() - started:.0f} s")
+    query = summary.demo_query
+    print(f"\n$ insight search {query!r} --user {args.user}")
+    engine = _engine(args.user)
+    try:
+        answer = search(engine, query, 10)
+    finally:
+        engine.close()
+    print(f"{len(answer['hits'])} hits in {answer['took_ms']} ms")
+    _print_table(answer["hits"], ["score", "source", "source_id", "owner_country", "title"], {"title": 60})
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="insight", description="Insight: one search over every police source.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    search_p = sub.add_parser("search", help="one ranked search over every source, as a user sees it")
+    search_p.add_argument("query")
+    search_p.add_argument("--user", required=True)
+    search_p.add_argument("--limit", type=int, default=10)
+    search_p.add_argument("--json", action="store_true")
+    search_p.set_defaults(func=cmd_search)
+
+    sql_p = sub.add_parser("sql", help="SQL (Trino dialect) over the curated views, as a user sees them")
+    sql_p.add_argument("statement")
+    sql_p.add_argument("--user", required=True)
+    sql_p.add_argument("--json", action="store_true")
+    sql_p.set_defaults(func=cmd_sql)
+
+    gen_p = sub.add_parser("generate", help="write a realistic drop zone of about N records")
+    gen_p.add_argument("--size", type=int, default=1000)
+    gen_p.add_argument("--seed", type=int, default=7)
+    gen_p.add_argument("--dirty-rate", type=float, default=0.01)
+    gen_p.add_argument("--quiet", action="store_true")
+    gen_p.set_defaults(func=cmd_generate)
+
+    mat_p = sub.add_parser("materialize", help="land what is new in raw/ and rebuild every table depending on it")
+    mat_p.set_defaults(func=cmd_materialize)
+
+    demo_p = sub.add_parser("demo", help="generate, materialize and show a search")
+    demo_p.add_argument("--size", type=int, default=2000)
+    demo_p.add_argument("--seed", type=int, default=7)
+    demo_p.add_argument("--user", default="gs_analyst")
+    demo_p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from insight.engine import LakeNotReady
+    from insight.sql_guard import RefusedSql
+    from insight.users import UserError
+
+    try:
+        args.func(args)
+    except (CliError, UserError, LakeNotReady, RefusedSql, ValueError) as exc:
+        print(f"insight: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("insight: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a broken system: one line, the traceback only on request
+        if os.environ.get("INSIGHT_DEBUG"):
+            raise
+        print(f"insight: failed: {type(exc).__name__}: {_one_line(exc)} (INSIGHT_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return EXIT_BROKEN
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

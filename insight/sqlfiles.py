@@ -1,0 +1,61 @@
+"""The SQL of ``sql/``: written once in Trino's dialect, bound to values, run by either engine.
+
+This is the one place where SQL is translated between dialects (through sqlglot).
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import sqlglot
+from sqlglot import exp
+
+SOURCE_DIALECT = "trino"
+
+
+def sql_dir() -> Path:
+    return Path(os.environ.get("INSIGHT_SQL_DIR", Path(__file__).resolve().parent.parent / "sql"))
+
+
+@lru_cache(maxsize=None)
+def read_sql(name: str) -> str:
+    """The text of ``sql/<name>.sql``."""
+    return (sql_dir() / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def literal(value: Any) -> exp.Expression:
+    """A sqlglot literal for a Python value; quoting is sqlglot's, never string pasting."""
+    if isinstance(value, exp.Expression):
+        return value
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, (int, float)):
+        return exp.Literal.number(value)
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    if isinstance(value, (list, tuple)):
+        return exp.Array(expressions=[literal(v) for v in value])
+    if value is None:
+        return exp.Null()
+    raise TypeError(f"cannot bind {type(value).__name__} into SQL")
+
+
+def bind(sql: str, params: Mapping[str, Any]) -> exp.Expression:
+    """Parses Trino SQL and replaces each ``:name`` placeholder by its value."""
+    tree = sqlglot.parse_one(sql, read=SOURCE_DIALECT)
+    missing = {p.name for p in tree.find_all(exp.Placeholder)} - set(params)
+    if missing:
+        raise KeyError(f"unbound SQL parameters: {', '.join(sorted(missing))}")
+
+    def substitute(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Placeholder) and node.name in params:
+            return literal(params[node.name]).copy()
+        return node
+
+    return tree.transform(substitute)
+
+
+def to_dialect(tree: exp.Expression, dialect: str) -> str:
+    return tree.sql(dialect=dialect)

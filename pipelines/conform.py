@@ -1,0 +1,369 @@
+"""Conform: bronze tables → ``silver.documents`` (one searchable text per record, message and
+attachment) and ``silver.records`` (structured facts in one model across sources).
+
+Every function here is a pure ``DataFrame -> DataFrame`` transformation.
+"""
+from __future__ import annotations
+
+from functools import reduce
+from typing import Callable, Mapping
+
+import pandas as pd
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+from pyspark.sql.types import StringType
+
+from pipelines.identifiers import canonical_identifier
+
+ACCESS = ["owner_country", "restricted_to", "classification"]
+
+DOCUMENT_COLUMNS = [
+    "doc_id", "source", "source_id", "parent_doc_id", "subtype", "title", "body", "language",
+    "country", "event_date", "case_ref", *ACCESS, "src_file", "landed_at",
+]
+
+RECORD_COLUMNS = [
+    "record_id", "doc_id", "source", "source_id", "record_type", "role", "related_record_id",
+    "full_name", "given_names", "family_name", "aliases", "date_of_birth", "sex", "nationalities",
+    "place_of_birth", "value", "canonical", "value_country", "properties", "event_date", *ACCESS,
+]
+
+ID_FIELDS = {
+    "notices": "notice_id", "diffusions": "diffusion_id", "messages": "message_id", "reports": "report_id",
+    "sltd": "document_number", "smv": "vin", "nominals": "person_id",
+}
+# A drop-zone source and the kind of document its records become.
+DOCUMENT_SOURCE = {
+    "notices": "notice", "diffusions": "diffusion", "messages": "message", "reports": "report",
+    "sltd": "sltd", "smv": "smv", "nominals": "nominal",
+}
+
+
+def latest_version(bronze: DataFrame, id_field: str) -> DataFrame:
+    """One row per id: a record re-sent in a later file replaces the earlier one."""
+    order = Window.partitionBy(id_field).orderBy(
+        F.col("landed_at").desc(), F.col("src_file").desc(), F.col("src_line").desc_nulls_last()
+    )
+    return bronze.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
+
+
+def _line(label: str, value: Column) -> Column:
+    """``label: value``, or null (dropped by ``concat_ws``) when the value is empty."""
+    return F.when(value.isNotNull() & (F.length(value) > 0), F.concat(F.lit(f"{label}: "), value))
+
+
+def _joined(values: Column, sep: str = "; ") -> Column:
+    return F.when(F.size(values) > 0, F.array_join(values, sep))
+
+
+def _person_name(forename: str, family: str) -> Column:
+    return F.nullif(F.trim(F.concat_ws(" ", F.col(forename), F.col(family))), F.lit(""))
+
+
+def _person_lines() -> list[Column]:
+    """Rendered lines of the person fields shared by notices and diffusions."""
+    return [
+        _line("Name", F.concat_ws(", ", F.col("name"), F.col("forename"))),
+        _line("Aliases", _joined(F.transform("aliases", lambda a: F.trim(F.concat_ws(" ", a["forename"], a["name"]))))),
+        _line("Born", F.concat_ws(" ", F.col("date_of_birth"), F.concat(F.lit("in "), F.col("place_of_birth")),
+                                  F.concat(F.lit("("), F.col("country_of_birth_id"), F.lit(")")))),
+        _line("Sex", F.col("sex_id")),
+        _line("Nationalities", _joined(F.col("nationalities"), ", ")),
+        _line("Identity documents", _joined(F.transform(
+            "identity_documents",
+            lambda d: F.concat_ws(" ", d["type"], d["number"], F.concat(F.lit("("), d["issuing_country"], F.lit(")"))),
+        ))),
+        _line("Phones", _joined(F.col("phones"))),
+        _line("Arrest warrants", _joined(F.transform(
+            "arrest_warrants", lambda w: F.concat_ws(": ", w["issuing_country_id"], w["charge"])))),
+        _line("Distinguishing marks", F.col("distinguishing_marks")),
+        _line("Languages spoken", _joined(F.col("languages_spoken_ids"), ", ")),
+    ]
+
+
+def _document(df: DataFrame, source: str, source_id: Column, *, title: Column, body: Column, country: Column,
+              event_date: Column, subtype: Column | None = None, language: Column | None = None,
+              parent_doc_id: Column | None = None, case_ref: Column | None = None) -> DataFrame:
+    return df.select(
+        F.concat(F.lit(f"{source}:"), source_id).alias("doc_id"),
+        F.lit(source).alias("source"),
+        source_id.alias("source_id"),
+        (parent_doc_id if parent_doc_id is not None else F.lit(None).cast("string")).alias("parent_doc_id"),
+        (subtype if subtype is not None else F.lit(None).cast("string")).alias("subtype"),
+        title.alias("title"),
+        body.alias("body"),
+        (language if language is not None else F.lit(None).cast("string")).alias("language"),
+        country.alias("country"),
+        event_date.cast("date").alias("event_date"),
+        (case_ref if case_ref is not None else F.lit(None).cast("string")).alias("case_ref"),
+        *ACCESS,
+        "src_file",
+        "landed_at",
+    )
+
+
+def notice_documents(notices: DataFrame) -> DataFrame:
+    kind = F.concat(F.initcap("notice_type"), F.lit(" Notice"))
+    return _document(
+        notices, "notice", F.col("notice_id"),
+        title=F.concat_ws(" ", kind, F.col("notice_id"), F.lit("—"), _person_name("forename", "name")),
+        body=F.concat_ws("\n", F.concat_ws(" ", kind, F.col("notice_id")), *_person_lines()),
+        country=F.col("owner_country"), event_date=F.col("date_published"), subtype=F.col("notice_type"),
+    )
+
+
+def diffusion_documents(diffusions: DataFrame) -> DataFrame:
+    kind = F.concat(F.lit("Diffusion ("), F.col("diffusion_type"), F.lit(")"))
+    return _document(
+        diffusions, "diffusion", F.col("diffusion_id"),
+        title=F.concat_ws(" ", kind, F.col("diffusion_id"), F.lit("—"), _person_name("forename", "name")),
+        body=F.concat_ws("\n", F.concat_ws(" ", kind, F.col("diffusion_id"), F.lit("from"), F.col("issuing_country")),
+                         *_person_lines(), F.col("summary")),
+        country=F.col("issuing_country"), event_date=F.col("date_sent"), subtype=F.col("diffusion_type"),
+    )
+
+
+def report_documents(reports: DataFrame) -> DataFrame:
+    return _document(
+        reports, "report", F.col("report_id"),
+        title=F.coalesce(F.col("title"), F.col("offence"), F.col("report_id")),
+        body=F.concat_ws("\n", _line("Offence", F.col("offence")), _line("Agency", F.col("agency")),
+                         _line("Place", F.col("place")), F.col("narrative")),
+        country=F.col("country"), event_date=F.to_date("reported_at"), language=F.col("language"),
+    )
+
+
+def message_documents(messages: DataFrame) -> DataFrame:
+    """A message and each of its attachments; attachments inherit the message's access fields."""
+    header = F.concat_ws("\n", _line("From", F.col("from_address")), _line("To", _joined(F.col("to_addresses"), ", ")),
+                         _line("Cc", _joined(F.col("cc_addresses"), ", ")), _line("Subject", F.col("subject")))
+    message = _document(
+        messages, "message", F.col("message_id"),
+        title=F.coalesce(F.col("subject"), F.col("message_id")), body=F.concat_ws("\n\n", header, F.col("body")),
+        country=F.col("owner_country"), event_date=F.to_date("sent_at"), case_ref=F.col("case_ref"),
+    )
+    exploded = messages.select("*", F.explode("attachments").alias("att"))
+    attachment = _document(
+        exploded, "attachment", F.concat_ws("/", F.col("message_id"), F.col("att.filename")),
+        title=F.col("att.filename"), body=F.col("att.text"), country=F.col("owner_country"),
+        event_date=F.to_date("sent_at"), subtype=F.col("att.content_type"),
+        parent_doc_id=F.concat(F.lit("message:"), F.col("message_id")), case_ref=F.col("case_ref"),
+    )
+    return message.unionByName(attachment)
+
+
+def sltd_documents(sltd: DataFrame) -> DataFrame:
+    holder = _person_name("holder_given_names", "holder_family_name")
+    return _document(
+        sltd, "sltd", F.col("document_number"),
+        title=F.concat_ws(" — ", F.concat_ws(" ", F.initcap("status"), F.regexp_replace("document_type", "_", " "),
+                                             F.col("document_number"),
+                                             F.concat(F.lit("("), F.col("issuing_country"), F.lit(")"))), holder),
+        body=F.concat_ws("\n",
+                         F.concat_ws(" ", F.lit("Travel document"), F.col("document_number"), F.lit("reported"),
+                                     F.col("status"), F.lit("by"), F.col("reporting_country")),
+                         _line("Type", F.col("document_type")), _line("Issuing country", F.col("issuing_country")),
+                         _line("Reported", F.col("reported_date").cast("string")),
+                         _line("Holder", F.concat_ws(", ", F.col("holder_family_name"), F.col("holder_given_names"))),
+                         _line("Holder born", F.col("holder_date_of_birth"))),
+        country=F.col("issuing_country"), event_date=F.col("reported_date"), subtype=F.col("status"),
+    )
+
+
+def smv_documents(smv: DataFrame) -> DataFrame:
+    vehicle = F.concat_ws(" ", F.col("make"), F.col("model"), F.col("year").cast("string"), F.col("colour"))
+    return _document(
+        smv, "smv", F.col("vin"),
+        title=F.concat_ws(" ", F.lit("Stolen vehicle"), vehicle, F.col("plate")),
+        body=F.concat_ws("\n", F.concat_ws(" ", F.lit("Stolen motor vehicle reported by"), F.col("reporting_country")),
+                         _line("VIN", F.col("vin")),
+                         _line("Plate", F.concat_ws(" ", F.col("plate"), F.concat(F.lit("("), F.col("plate_country"), F.lit(")")))),
+                         _line("Vehicle", vehicle), _line("Theft date", F.col("theft_date").cast("string"))),
+        country=F.coalesce(F.col("plate_country"), F.col("reporting_country")), event_date=F.col("theft_date"),
+    )
+
+
+def nominal_documents(nominals: DataFrame) -> DataFrame:
+    return _document(
+        nominals, "nominal", F.col("person_id"),
+        title=F.concat_ws(" ", F.lit("Nominal"), F.col("person_id"), F.lit("—"), _person_name("given_names", "family_name")),
+        body=F.concat_ws("\n",
+                         F.concat_ws(" ", F.lit("Person known to police"), F.col("person_id"), F.lit("reported by"),
+                                     F.col("reporting_country")),
+                         _line("Name", F.concat_ws(", ", F.col("family_name"), F.col("given_names"))),
+                         _line("Aliases", _joined(F.col("aliases"))), _line("Born", F.col("date_of_birth")),
+                         _line("Sex", F.col("sex")), _line("Nationalities", _joined(F.col("nationalities"), ", ")),
+                         _line("Passports", _joined(F.col("passport_numbers"))),
+                         _line("Identity numbers", _joined(F.col("id_numbers"))), _line("Phones", _joined(F.col("phones"))),
+                         _line("E-mails", _joined(F.col("emails"))), _line("Addresses", _joined(F.col("addresses"))),
+                         _line("Offences", _joined(F.col("offences")))),
+        country=F.col("reporting_country"), event_date=F.lit(None),
+    )
+
+
+DOCUMENT_BUILDERS: dict[str, Callable[[DataFrame], DataFrame]] = {
+    "notices": notice_documents, "diffusions": diffusion_documents, "messages": message_documents,
+    "reports": report_documents, "sltd": sltd_documents, "smv": smv_documents, "nominals": nominal_documents,
+}
+
+
+def conform_documents(bronze: Mapping[str, DataFrame]) -> DataFrame:
+    """``silver.documents``: the latest version of every record of every source, as text."""
+    parts = [DOCUMENT_BUILDERS[s](latest_version(df, ID_FIELDS[s])) for s, df in bronze.items()]
+    return reduce(DataFrame.unionByName, parts).select(*DOCUMENT_COLUMNS)
+
+
+# ------------------------------------------------------------------------------------- records
+
+
+def _record(df: DataFrame, record_type: str, role: str, key: Column, **columns: Column) -> DataFrame:
+    """One fact row; unset person or identifier columns are null."""
+    typed = {
+        "related_record_id": "string", "full_name": "string", "given_names": "string", "family_name": "string",
+        "aliases": "array<string>", "date_of_birth": "string", "sex": "string", "nationalities": "array<string>",
+        "place_of_birth": "string", "value": "string", "value_country": "string",
+        "properties": "map<string,string>",
+    }
+    values = {name: columns.get(name, F.lit(None)).cast(kind).alias(name) for name, kind in typed.items()}
+    return df.select(
+        F.concat(F.col("doc_id"), F.lit("#"), key).alias("record_id"),
+        "doc_id", "source", "source_id",
+        F.lit(record_type).alias("record_type"), F.lit(role).alias("role"),
+        *values.values(), "event_date", *ACCESS,
+        F.col("_regions"),
+    )
+
+
+def _subject_key() -> Column:
+    return F.lit("subject")
+
+
+def _with_doc(df: DataFrame, source: str, source_id: str, event_date: Column, regions: Column) -> DataFrame:
+    kind = DOCUMENT_SOURCE[source]
+    return df.withColumns({
+        "doc_id": F.concat(F.lit(f"{kind}:"), F.col(source_id)), "source": F.lit(kind), "source_id": F.col(source_id),
+        "event_date": event_date.cast("date"), "_regions": regions,
+    })
+
+
+def _wanted_person_records(df: DataFrame) -> DataFrame:
+    """Subject, documents and phones of a notice or diffusion (same person fields)."""
+    subject_id = F.concat(F.col("doc_id"), F.lit("#subject"))
+    person = _record(
+        df, "person", "subject", _subject_key(),
+        full_name=_person_name("forename", "name"), given_names=F.col("forename"), family_name=F.col("name"),
+        aliases=F.transform("aliases", lambda a: F.trim(F.concat_ws(" ", a["forename"], a["name"]))),
+        date_of_birth=F.col("date_of_birth"), sex=F.col("sex_id"), nationalities=F.col("nationalities"),
+        place_of_birth=F.col("place_of_birth"),
+    )
+    docs = df.select("*", F.posexplode("identity_documents").alias("_i", "_d"))
+    documents = _record(
+        docs, "identity_document", "held_by_subject", F.concat(F.lit("document"), F.col("_i")),
+        related_record_id=subject_id, value=F.col("_d.number"), value_country=F.col("_d.issuing_country"),
+        properties=F.create_map(F.lit("document_type"), F.col("_d.type")),
+    )
+    phones = df.select("*", F.posexplode("phones").alias("_i", "_p"))
+    phone_records = _record(phones, "phone", "used_by_subject", F.concat(F.lit("phone"), F.col("_i")),
+                            related_record_id=subject_id, value=F.col("_p"))
+    return person.unionByName(documents).unionByName(phone_records)
+
+
+def notice_records(notices: DataFrame) -> DataFrame:
+    regions = F.concat(F.col("nationalities"), F.array("owner_country", "country_of_birth_id"))
+    return _wanted_person_records(_with_doc(notices, "notices", "notice_id", F.col("date_published"), regions))
+
+
+def diffusion_records(diffusions: DataFrame) -> DataFrame:
+    regions = F.concat(F.col("nationalities"), F.array("issuing_country", "owner_country"), F.col("restricted_to"))
+    return _wanted_person_records(_with_doc(diffusions, "diffusions", "diffusion_id", F.col("date_sent"), regions))
+
+
+def sltd_records(sltd: DataFrame) -> DataFrame:
+    df = _with_doc(sltd, "sltd", "document_number", F.col("reported_date"),
+                   F.array("issuing_country", "reporting_country", "owner_country"))
+    holder_id = F.concat(F.col("doc_id"), F.lit("#holder"))
+    has_holder = F.col("holder_family_name").isNotNull() | F.col("holder_given_names").isNotNull()
+    document = _record(
+        df, "identity_document", "reported", F.lit("document"),
+        related_record_id=F.when(has_holder, holder_id), value=F.col("document_number"),
+        value_country=F.col("issuing_country"),
+        properties=F.create_map(F.lit("document_type"), F.col("document_type"), F.lit("status"), F.col("status")),
+    )
+    holder = _record(
+        df.where(has_holder), "person", "holder", F.lit("holder"),
+        full_name=_person_name("holder_given_names", "holder_family_name"), given_names=F.col("holder_given_names"),
+        family_name=F.col("holder_family_name"), date_of_birth=F.col("holder_date_of_birth"),
+        aliases=F.array(), nationalities=F.array("issuing_country"),
+    )
+    return document.unionByName(holder)
+
+
+def smv_records(smv: DataFrame) -> DataFrame:
+    df = _with_doc(smv, "smv", "vin", F.col("theft_date"), F.array("plate_country", "reporting_country"))
+    vehicle_id = F.concat(F.col("doc_id"), F.lit("#vehicle"))
+    vehicle = _record(
+        df, "vehicle", "reported_stolen", F.lit("vehicle"), value=F.col("vin"), value_country=F.col("plate_country"),
+        properties=F.create_map(
+            F.lit("make"), F.col("make"), F.lit("model"), F.col("model"), F.lit("year"), F.col("year").cast("string"),
+            F.lit("colour"), F.col("colour"), F.lit("plate"), F.col("plate"),
+        ),
+    )
+    plate = _record(df.where(F.col("plate").isNotNull()), "plate", "plate_of_vehicle", F.lit("plate"),
+                    related_record_id=vehicle_id, value=F.col("plate"), value_country=F.col("plate_country"))
+    return vehicle.unionByName(plate)
+
+
+def nominal_records(nominals: DataFrame) -> DataFrame:
+    regions = F.concat(F.col("nationalities"), F.array("reporting_country", "owner_country"))
+    df = _with_doc(nominals, "nominals", "person_id", F.lit(None), regions)
+    subject_id = F.concat(F.col("doc_id"), F.lit("#subject"))
+    person = _record(
+        df, "person", "subject", _subject_key(),
+        full_name=_person_name("given_names", "family_name"), given_names=F.col("given_names"),
+        family_name=F.col("family_name"), aliases=F.col("aliases"), date_of_birth=F.col("date_of_birth"),
+        sex=F.col("sex"), nationalities=F.col("nationalities"),
+    )
+    single_nationality = F.when(F.size("nationalities") == 1, F.col("nationalities")[0])
+    facts = [  # column, record key, record type, role, country of the value, properties
+        ("passport_numbers", "passport", "identity_document", "held_by_subject", single_nationality,
+         {"document_type": "passport"}),
+        ("id_numbers", "id_number", "identity_document", "held_by_subject", F.col("reporting_country"),
+         {"document_type": "national_id"}),
+        ("phones", "phone", "phone", "used_by_subject", None, {}),
+        ("emails", "email", "email", "used_by_subject", None, {}),
+        ("addresses", "address", "address", "lives_at", F.col("reporting_country"), {}),
+    ]
+    parts = [person]
+    for column, key, record_type, role, country, props in facts:
+        exploded = df.select("*", F.posexplode(column).alias("_i", "_v"))
+        properties = F.create_map(*[F.lit(x) for kv in props.items() for x in kv]) if props else F.lit(None)
+        parts.append(_record(
+            exploded, record_type, role, F.concat(F.lit(key), F.col("_i")),
+            related_record_id=subject_id, value=F.col("_v"),
+            value_country=country if country is not None else F.lit(None), properties=properties,
+        ))
+    return reduce(DataFrame.unionByName, parts)
+
+
+RECORD_BUILDERS: dict[str, Callable[[DataFrame], DataFrame]] = {
+    "notices": notice_records, "diffusions": diffusion_records, "sltd": sltd_records,
+    "smv": smv_records, "nominals": nominal_records,
+}
+
+
+@F.pandas_udf(StringType())
+def _canonical(record_type: pd.Series, value: pd.Series, regions: pd.Series) -> pd.Series:
+    return pd.Series(
+        [canonical_identifier(t, v, list(r) if r is not None else []) for t, v, r in zip(record_type, value, regions)]
+    )
+
+
+def conform_records(bronze: Mapping[str, DataFrame]) -> DataFrame:
+    """``silver.records``: persons and their identifiers, documents and vehicles, one model.
+
+    Messages and reports carry no structured facts; what their text names comes from extraction.
+    """
+    parts = [RECORD_BUILDERS[s](latest_version(df, ID_FIELDS[s])) for s, df in bronze.items() if s in RECORD_BUILDERS]
+    records = reduce(DataFrame.unionByName, parts)
+    regions = F.filter(F.concat(F.array("value_country"), F.col("_regions")), lambda r: r.isNotNull())
+    return records.withColumn("canonical", _canonical(F.col("record_type"), F.col("value"), regions)).select(*RECORD_COLUMNS)

@@ -1,0 +1,91 @@
+"""The one normalization of each identifier type: every written form maps to one canonical value.
+
+Canonical forms (``contracts/search-surface.md``): phones E.164, document numbers upper-case
+alphanumerics (their issuing country is kept beside them), plates and VINs upper-case
+alphanumerics, IBANs compact, e-mail addresses lower-case. A value that cannot be read returns
+None rather than a guess.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+import phonenumbers
+from stdnum import iban as std_iban
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
+_EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}")
+
+
+def compact(value: str) -> str:
+    """Upper-case letters and digits only: ``AAB-123 456`` → ``AAB123456``."""
+    return _NOT_ALNUM.sub("", fold_accents(value)).upper()
+
+
+def fold_accents(text: str) -> str:
+    """``PÉREZ GÓMEZ`` → ``PEREZ GOMEZ`` (display keeps the original; matching uses this)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str | None:
+    """E.164 of a phone number; national forms are tried in each candidate region, in order.
+
+    A number written with ``+`` needs no region. Otherwise the first region (the document's
+    most likely country) in which the number is valid wins.
+    """
+    text = raw.strip()
+    if not text:
+        return None
+    candidates = [None] if text.startswith(("+", "00")) else []
+    candidates += [r.upper() for r in regions if r and len(r) == 2]
+    for region in candidates:
+        try:
+            number = phonenumbers.parse(text.replace("00", "+", 1) if text.startswith("00") else text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def canonical_document_number(raw: str) -> str | None:
+    value = compact(raw)
+    return value if 4 <= len(value) <= 20 else None
+
+
+def canonical_plate(raw: str) -> str | None:
+    value = compact(raw)
+    return value if 2 <= len(value) <= 10 else None
+
+
+def canonical_vin(raw: str) -> str | None:
+    value = compact(raw)
+    return value if _VIN.fullmatch(value) else None
+
+
+def canonical_iban(raw: str) -> str | None:
+    value = compact(raw)
+    return value if std_iban.is_valid(value) else None
+
+
+def canonical_email(raw: str) -> str | None:
+    value = raw.strip().strip("<>").lower()
+    return value if _EMAIL.fullmatch(value) else None
+
+
+def canonical_identifier(kind: str, raw: str | None, regions: Iterable[str] = ()) -> str | None:
+    """Dispatch on the record type; unknown kinds have no canonical value."""
+    if raw is None:
+        return None
+    if kind == "phone":
+        return canonical_phone(raw, regions)
+    normalizer = {
+        "identity_document": canonical_document_number,
+        "plate": canonical_plate,
+        "vehicle": canonical_vin,
+        "account": canonical_iban,
+        "email": canonical_email,
+    }.get(kind)
+    return normalizer(raw) if normalizer else None
