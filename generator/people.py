@@ -1,0 +1,172 @@
+"""Persons of the synthetic world, each derived from (seed, index) alone so memory stays flat.
+
+Names follow each country's structure (two surnames in Spanish-speaking countries, particles in
+Brazil, one surname in France and the US), with transliterated foreign names and aliases. Every
+``DECOY_EVERY``-th person shares the name of the person before it but is someone else.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import unicodedata
+from functools import lru_cache
+from dataclasses import dataclass, field
+
+from generator import identities as ids
+
+COUNTRIES = ("AR", "BR", "CL", "CO", "PE", "MX", "FR", "ES", "US")
+LANGUAGE = {"AR": "es", "BR": "pt", "CL": "es", "CO": "es", "PE": "es", "MX": "es", "FR": "fr", "ES": "es", "US": "en"}
+COUNTRY_WEIGHTS = (14, 16, 10, 14, 10, 12, 8, 8, 8)
+DECOY_EVERY = 40
+GROUP_SIZE = 4  # persons of one criminal group co-occur across sources
+
+HISPANIC_M = ["JUAN", "CARLOS", "JOSÉ", "LUIS", "JORGE", "MIGUEL", "ANDRÉS", "DIEGO", "FERNANDO", "RAÚL", "JAVIER",
+              "SERGIO", "PABLO", "MARTÍN", "ALEJANDRO", "RICARDO", "HÉCTOR", "ÓSCAR", "JESÚS", "MANUEL"]
+HISPANIC_F = ["MARÍA", "ANA", "LUCÍA", "CARMEN", "SOFÍA", "VALENTINA", "ISABEL", "PAULA", "ROSA", "ELENA",
+              "GABRIELA", "ANDREA", "MÓNICA", "VERÓNICA", "PATRICIA", "LAURA", "DANIELA", "CAMILA", "XIMENA", "BEATRIZ"]
+HISPANIC_SURNAMES = ["PÉREZ", "GÓMEZ", "RODRÍGUEZ", "GONZÁLEZ", "FERNÁNDEZ", "LÓPEZ", "MARTÍNEZ", "SÁNCHEZ",
+                     "RAMÍREZ", "TORRES", "FLORES", "RIVERA", "DÍAZ", "MORALES", "ORTIZ", "CASTRO", "VARGAS",
+                     "ROJAS", "MUÑOZ", "QUISPE", "MAMANI", "HERNÁNDEZ", "JIMÉNEZ", "RUIZ", "ÁLVAREZ", "MENDOZA",
+                     "SILVA", "CONTRERAS", "SEPÚLVEDA", "ARAYA", "CÁRDENAS", "OSORIO", "BETANCOURT", "CHÁVEZ"]
+BRAZIL_M = ["JOÃO", "PEDRO", "LUCAS", "MATEUS", "GABRIEL", "RAFAEL", "GUILHERME", "FELIPE", "THIAGO", "ANTÔNIO",
+            "FRANCISCO", "MARCOS", "LEANDRO", "RODRIGO", "VINÍCIUS"]
+BRAZIL_F = ["MARIA", "ANA", "JULIANA", "FERNANDA", "PATRÍCIA", "ALINE", "CAMILA", "BEATRIZ", "LETÍCIA", "VITÓRIA",
+            "LUÍSA", "RAFAELA", "SIMONE", "ADRIANA", "CONCEIÇÃO"]
+BRAZIL_SURNAMES = ["SILVA", "SANTOS", "OLIVEIRA", "SOUZA", "COSTA", "PEREIRA", "ALMEIDA", "FERREIRA", "RODRIGUES",
+                   "LIMA", "GONÇALVES", "CARVALHO", "ARAÚJO", "RIBEIRO", "BARBOSA", "CAVALCANTI", "NASCIMENTO"]
+BRAZIL_PARTICLES = ["DA", "DOS", "DE", "DAS"]
+FRENCH_M = ["JEAN", "PIERRE", "MICHEL", "NICOLAS", "JULIEN", "THOMAS", "LUC", "FRANÇOIS", "ANTOINE", "SÉBASTIEN"]
+FRENCH_F = ["MARIE", "SOPHIE", "CAMILLE", "JULIE", "ÉMILIE", "CHLOÉ", "NATHALIE", "CÉLINE", "HÉLÈNE", "MANON"]
+FRENCH_SURNAMES = ["DUBOIS", "MARTIN", "BERNARD", "LEFÈVRE", "MOREAU", "LAURENT", "GIRARD", "ROUSSEAU", "FAURE",
+                   "MERCIER", "BLANC", "GUÉRIN", "BOYER", "CHEVALIER", "FONTAINE"]
+US_M = ["JOHN", "MICHAEL", "DAVID", "JAMES", "ROBERT", "WILLIAM", "KEVIN", "BRIAN", "JASON", "ERIC"]
+US_F = ["JENNIFER", "JESSICA", "ASHLEY", "SARAH", "EMILY", "MEGAN", "LAUREN", "AMANDA", "NICOLE", "RACHEL"]
+US_SURNAMES = ["SMITH", "JOHNSON", "WILLIAMS", "BROWN", "JONES", "MILLER", "DAVIS", "WILSON", "ANDERSON", "TAYLOR",
+               "THOMAS", "MOORE", "JACKSON", "WHITE", "HARRIS"]
+# Foreign-origin names with the transliterations that occur for the same person.
+TRANSLITERATED = [
+    (["MOHAMMED", "MUHAMMAD", "MOHAMED"], ["AL-HASSAN", "AL HASSAN", "ALHASSAN"]),
+    (["YOUSSEF", "YUSUF", "YOUSEF"], ["BENALI", "BEN ALI", "BEN-ALI"]),
+    (["SERGEI", "SERGEY", "SERGUEI"], ["IVANOV", "IVANOFF", "IWANOW"]),
+    (["DMITRI", "DMITRY", "DMITRIJ"], ["VOLKOV", "VOLKOFF", "WOLKOW"]),
+    (["ALEKSANDR", "ALEXANDER", "ALEKSANDER"], ["KUZNETSOV", "KUZNETSOFF", "KOUZNETSOV"]),
+    (["WEI"], ["ZHANG", "CHANG", "CHEUNG"]),
+    (["XIAOMING", "HSIAO-MING"], ["WANG", "WONG"]),
+    (["AHMED", "AHMAD", "AHMET"], ["KHALIL", "KHALEEL", "HALIL"]),
+]
+ALIASES = ["EL CHINO", "EL FLACO", "EL GORDO", "LA NEGRA", "EL MONO", "CHAPO", "EL PROFE", "GATO", "TITO", "EL RUSO",
+           "LA GÜERA", "BIGODE", "NEGÃO", "MAGRÃO", "LE BLOND", "PETIT", "SHORTY", "BIG MIKE", "EL TURCO", "PACHO"]
+
+
+def fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@dataclass
+class Person:
+    index: int
+    group: int
+    given: list[str]
+    family: list[str]
+    sex: str
+    born: dt.date
+    nationality: str
+    passport: str
+    national_id: tuple[str, str, str]
+    phones: list[str]
+    email: str | None
+    alias: str | None
+    foreign: bool = False
+    variants: list[tuple[list[str], list[str]]] = field(default_factory=list)
+    vehicle: tuple[str, str, str] | None = None  # vin, plate, plate country
+    iban: str | None = None
+
+    @property
+    def person_id(self) -> str:
+        return f"P{self.index:07d}"
+
+    @property
+    def given_names(self) -> str:
+        return " ".join(self.given)
+
+    @property
+    def family_name(self) -> str:
+        return " ".join(self.family)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}"
+
+
+def _names(rng: random.Random, country: str, sex: str) -> tuple[list[str], list[str], bool, list]:
+    if rng.random() < 0.06:  # a foreign-origin name, transliterated differently by each source
+        givens, families = rng.choice(TRANSLITERATED)
+        variants = [([g], [f]) for g in givens for f in families]
+        return [givens[0]], [families[0]], True, variants
+    if country == "BR":
+        given = rng.sample(BRAZIL_M if sex == "M" else BRAZIL_F, rng.choice([1, 2]))
+        family = rng.sample(BRAZIL_SURNAMES, 2)
+        if rng.random() < 0.35:
+            family.insert(1, rng.choice(BRAZIL_PARTICLES))
+        return given, family, False, []
+    if country == "FR":
+        return [rng.choice(FRENCH_M if sex == "M" else FRENCH_F)], [rng.choice(FRENCH_SURNAMES)], False, []
+    if country == "US":
+        return [rng.choice(US_M if sex == "M" else US_F)], [rng.choice(US_SURNAMES)], False, []
+    given = rng.sample(HISPANIC_M if sex == "M" else HISPANIC_F, rng.choice([1, 2, 2]))
+    family = rng.sample(HISPANIC_SURNAMES, 2)
+    if sex == "F" and rng.random() < 0.1:  # married name: "DE" + husband's surname
+        family = family[:1] + ["DE", rng.choice(HISPANIC_SURNAMES)]
+    return given, family, False, []
+
+
+@lru_cache(maxsize=1 << 16)  # bounded: a hot set of persons is reused across sources
+def person(seed: int, index: int) -> Person:
+    """The person number ``index`` of world ``seed``: the same every time it is asked for."""
+    rng = random.Random(seed * 1_000_003 + index)
+    country = rng.choices(COUNTRIES, COUNTRY_WEIGHTS)[0]
+    sex = rng.choice("MMMF")
+    given, family, foreign, variants = _names(rng, country, sex)
+    if index % DECOY_EVERY == 1 and index > 0:  # a namesake of the previous person, not the same person
+        twin = person(seed, index - 1)
+        given, family, foreign, variants, sex = list(twin.given), list(twin.family), twin.foreign, twin.variants, twin.sex
+    born = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 48))
+    phones = [ids.phone(rng, country)] + ([ids.phone(rng, rng.choice(COUNTRIES))] if rng.random() < 0.3 else [])
+    folded = fold(f"{given[0]}.{family[0]}").lower().replace(" ", "")
+    email = f"{folded}{born.year % 100:02d}@{rng.choice(['gmail.com', 'hotmail.com', 'yahoo.com', 'proton.me'])}" \
+        if rng.random() < 0.5 else None
+    vehicle = None
+    if rng.random() < 0.35:
+        plate_country = country if rng.random() < 0.7 else rng.choice(COUNTRIES)
+        vehicle = (ids.vin(rng, plate_country), ids.plate(rng, plate_country), plate_country)
+    return Person(
+        index=index, group=index // GROUP_SIZE, given=given, family=family, sex=sex, born=born,
+        nationality=country, passport=ids.passport_number(rng, country), national_id=ids.national_id(rng, country),
+        phones=phones, email=email, alias=rng.choice(ALIASES) if rng.random() < 0.3 else None, foreign=foreign,
+        variants=variants, vehicle=vehicle, iban=ids.iban(rng, country) if rng.random() < 0.25 else None,
+    )
+
+
+def written_name(rng: random.Random, who: Person, order: str = "given_first") -> str:
+    """The name as a source writes it: accents dropped, a surname missing, initials, typos, case."""
+    given, family = list(who.given), list(who.family)
+    if who.variants and rng.random() < 0.6:
+        vg, vf = rng.choice(who.variants)
+        given, family = list(vg), list(vf)
+    roll = rng.random()
+    if roll < 0.15 and len(family) > 1:
+        family = family[:1]
+    elif roll < 0.25 and len(given) > 1:
+        given = [given[0], given[1][0] + "."]
+    text = f"{' '.join(family)}, {' '.join(given)}" if order == "family_first" else f"{' '.join(given)} {' '.join(family)}"
+    if rng.random() < 0.5:
+        text = fold(text)
+    if rng.random() < 0.05:  # phonetic misspelling as heard: Z/S, V/B, LL/Y
+        for a, b in (("Z", "S"), ("V", "B"), ("LL", "Y"), ("SS", "S")):
+            if a in text:
+                text = text.replace(a, b, 1)
+                break
+    case = rng.random()
+    if case < 0.4:
+        return text.title()
+    return text

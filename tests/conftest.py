@@ -1,0 +1,51 @@
+"""Shared fixtures: one Spark session per test session, the sample drop zone, a materialized lake."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_SAMPLES = Path(os.environ.get("INSIGHT_SAMPLES", REPO.parent / "shared" / "samples"))
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from pipelines.spark import SparkSettings, get_spark
+
+    session = get_spark(SparkSettings(shuffle_partitions=2))
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def lakehouse(spark):
+    from pipelines.lakehouse import Lakehouse
+
+    return Lakehouse(spark, "delta-rs")
+
+
+def copy_samples(target: Path) -> Path:
+    if not SHARED_SAMPLES.is_dir():
+        pytest.fail(f"the shared samples are missing at {SHARED_SAMPLES} (set INSIGHT_SAMPLES)")
+    shutil.copytree(SHARED_SAMPLES / "raw", target / "raw")
+    shutil.copytree(SHARED_SAMPLES / "config", target / "config")
+    return target
+
+
+def materialize_home(home: Path):
+    """Runs the Definitions' refresh job in-process on ``home``, as ``insight materialize`` does."""
+    from insight.materialize import materialize_all
+    from pipelines.config import LakePaths
+
+    return list(materialize_all(LakePaths.from_env(home)))
+
+
+@pytest.fixture(scope="session")
+def sample_home(tmp_path_factory, spark) -> Path:
+    """../shared/samples, materialized once for every test that only reads it."""
+    home = copy_samples(tmp_path_factory.mktemp("samples"))
+    materialize_home(home)
+    return home

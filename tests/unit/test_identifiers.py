@@ -1,0 +1,35 @@
+import pytest
+
+from pipelines.identifiers import (canonical_document_number, canonical_email, canonical_iban, canonical_identifier,
+                                   canonical_phone, canonical_plate, canonical_vin, fold_accents)
+
+
+@pytest.mark.parametrize("written", ["+54 9 11 5555-1234", "+54 9 11 5555 1234", "+5491155551234", "0054 9 11 5555 1234"])
+def test_international_phones_need_no_region(written):
+    assert canonical_phone(written) == "+5491155551234"
+
+
+def test_national_phone_is_read_in_the_first_region_where_it_is_valid():
+    # The Argentine number inside a Colombian message: Colombia first, Argentina next.
+    assert canonical_phone("011 15 5555-1234", ["CO", "AR"]) == "+5491155551234"
+    assert canonical_phone("(11) 98765-4321", ["BR"]) == "+5511987654321"
+    assert canonical_phone("011 15 5555-1234", []) is None
+
+
+@pytest.mark.parametrize("written", ["AAB123456", "AAB-123456", "AAB 123456", "aab 123 456"])
+def test_document_numbers_compact(written):
+    assert canonical_document_number(written) == "AAB123456"
+
+
+def test_plates_vins_ibans_emails():
+    assert canonical_plate("BRA-2E19") == canonical_plate("BRA 2E19") == "BRA2E19"
+    assert canonical_vin("9bwzzz377vt004251") == "9BWZZZ377VT004251"
+    assert canonical_vin("9BWZZZ377VT00425") is None
+    assert canonical_iban("ES91 2100 0418 4502 0005 1332") == "ES9121000418450200051332"
+    assert canonical_iban("ES91 2100 0418 4502 0005 1333") is None
+    assert canonical_email(" <JCPG79@Example.com> ") == "jcpg79@example.com"
+    assert canonical_identifier("address", "Av. Brasil 1234") is None
+
+
+def test_fold_accents_keeps_letters():
+    assert fold_accents("PÉREZ GÓMEZ, João Conceição") == "PEREZ GOMEZ, Joao Conceicao"

@@ -1,0 +1,106 @@
+"""Reading raw files into bronze rows or quarantine rows, without Spark."""
+import datetime as dt
+from email.message import EmailMessage
+from pathlib import Path
+
+from generator.pdf import text_pdf
+from pipelines.land.readers import RawFile, read_raw_file
+from pipelines.land.sources import SPECS
+
+NOW = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
+
+
+def read(tmp_path: Path, source: str, name: str, data: bytes) -> list[dict]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return list(read_raw_file(SPECS[source], RawFile(source, f"{source}/{name}", str(path), "sha", NOW)))
+
+
+def reasons(rows: list[dict]) -> list[str]:
+    return [r["reason"] for r in rows if "reason" in r]
+
+
+def test_jsonl_lands_good_lines_and_quarantines_bad_ones_with_their_line(tmp_path):
+    good = b'{"notice_id": "1", "notice_type": "red", "owner_country": "AR", "unknown_field": {"a": 1}}'
+    rows = read(tmp_path, "notices", "n.jsonl", good + b"\n\n" + b'{"notice_id": "2", "notice_ty' + b"\n" + good + b"\n")
+    assert len(rows) == 3
+    assert rows[0]["notice_id"] == "1" and rows[0]["src_line"] == 1
+    assert rows[0]["extra_fields"] == {"unknown_field": '{"a": 1}'}
+    assert rows[1]["src_line"] == 3 and "invalid JSON" in rows[1]["reason"]
+    assert rows[2]["reason"] == "duplicate notice_id '1' (first at line 1)"
+
+
+def test_csv_in_windows_1252_lands_with_its_encoding_recorded(tmp_path):
+    header = "person_id,family_name,given_names,date_of_birth,nationalities,phones,owner_country,restricted_to,classification\n"
+    body = "CL-1,PÉREZ GÓMEZ,JUAN,1979-03-14,AR;CL,+56 9 8765 4321;+54 9 11 5555 1234,CL,AR;BR,restricted\n"
+    rows = read(tmp_path, "nominals", "n.csv", (header + body + "CL-2,SOTO\n").encode("cp1252"))
+    assert rows[0]["family_name"] == "PÉREZ GÓMEZ"
+    assert rows[0]["src_encoding"] == "cp1252"
+    assert rows[0]["nationalities"] == ["AR", "CL"] and rows[0]["restricted_to"] == ["AR", "BR"]
+    assert rows[0]["phones"] == ["+56 9 8765 4321", "+54 9 11 5555 1234"]
+    assert reasons(rows) == ["row has 2 fields, header has 9"]
+
+
+def test_csv_without_a_required_column_quarantines_every_row(tmp_path):
+    rows = read(tmp_path, "smv", "s.csv", b"plate,owner_country\nABC123,BR\nDEF456,BR\n")
+    assert reasons(rows) == ["file header lacks required columns: vin"] * 2
+
+
+def test_a_file_of_the_wrong_type_is_quarantined_whole(tmp_path):
+    rows = read(tmp_path, "sltd", "notes.txt", b"hello")
+    assert len(rows) == 1 and rows[0]["reason"].startswith("not a .csv file")
+
+
+def _message(charset: str, body: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = "NCB Bogota <ncb.bogota@co.example.org>"
+    msg["To"] = "ncb.ba@ar.example.org, ncb.br@br.example.org"
+    msg["Date"] = "Mon, 19 Feb 2024 14:05:00 +0000"
+    msg["Subject"] = "Detención en Cartagena"
+    msg["Message-ID"] = "<0457.2024@co.example.org>"
+    msg["X-Insight-Owner-Country"] = "CO"
+    msg["X-Insight-Restricted-To"] = "AR,BR"
+    msg["X-Insight-Classification"] = "restricted"
+    msg.set_content(body, charset=charset, cte="quoted-printable")
+    return msg
+
+
+def test_message_with_pdf_attachment_and_latin1_body(tmp_path):
+    msg = _message("iso-8859-1", "Se incautó el pasaporte AAB-123456.")
+    msg.add_attachment(text_pdf(["Pasaporte AAB 123456"]), maintype="application", subtype="pdf",
+                       filename="acta.pdf")
+    rows = read(tmp_path, "messages", "m.eml", msg.as_bytes())
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["message_id"] == "0457.2024@co.example.org"
+    assert row["body"] == "Se incautó el pasaporte AAB-123456."
+    assert row["to_addresses"] == ["ncb.ba@ar.example.org", "ncb.br@br.example.org"]
+    assert row["restricted_to"] == ["AR", "BR"] and row["classification"] == "restricted"
+    assert row["attachments"][0]["filename"] == "acta.pdf"
+    assert "AAB 123456" in row["attachments"][0]["text"]
+    assert row["sent_at"] == dt.datetime(2024, 2, 19, 14, 5, tzinfo=dt.timezone.utc)
+
+
+def test_broken_attachment_is_quarantined_and_its_message_lands(tmp_path):
+    msg = _message("utf-8", "Adjunto acta.")
+    msg.add_attachment(b"%PDF-1.4 garbage", maintype="application", subtype="pdf", filename="broken.pdf")
+    rows = read(tmp_path, "messages", "m.eml", msg.as_bytes())
+    assert rows[0]["message_id"] == "0457.2024@co.example.org" and rows[0]["attachments"] == []
+    assert rows[1]["src_part"].endswith("broken.pdf") and "could not be extracted" in rows[1]["reason"]
+
+
+def test_truncated_multipart_message_is_quarantined(tmp_path):
+    msg = _message("utf-8", "Adjunto acta.")
+    msg.add_attachment(b"tipo,valor\n", maintype="text", subtype="csv", filename="ids.csv")
+    data = msg.as_bytes()
+    rows = read(tmp_path, "messages", "m.eml", data[: data.rindex(b"--")])
+    assert len(rows) == 1 and "broken MIME structure" in rows[0]["reason"]
+
+
+def test_message_without_owner_is_quarantined_with_its_attachments(tmp_path):
+    msg = _message("utf-8", "Texto")
+    del msg["X-Insight-Owner-Country"]
+    msg.add_attachment(b"tipo,valor\n", maintype="text", subtype="csv", filename="ids.csv")
+    rows = read(tmp_path, "messages", "m.eml", msg.as_bytes())
+    assert [r["src_part"] for r in rows] == ["message", "attachment 2: ids.csv"]
+    assert all("owner_country" in r["reason"] for r in rows)
