@@ -1,6 +1,6 @@
 """Resources carry configuration: where the lake lives and how to reach Spark."""
 
-import os
+from dataclasses import replace
 
 import dagster as dg
 from pyspark.sql import SparkSession
@@ -11,34 +11,33 @@ from pipelines.spark import SparkSettings, get_spark
 
 
 class SparkResource(dg.ConfigurableResource):
-    """Spark master (``local[*]`` by default) or a Spark Connect URL."""
+    """Spark master or Spark Connect URL; empty fields fall back to ``$INSIGHT_SPARK_*`` at run time."""
 
-    master: str = os.environ.get("INSIGHT_SPARK_MASTER", "local[*]")
-    remote: str = os.environ.get("INSIGHT_SPARK_REMOTE", "")
-    shuffle_partitions: int = int(os.environ.get("INSIGHT_SHUFFLE_PARTITIONS", "8"))
+    master: str = ""
+    remote: str = ""
 
     def session(self) -> SparkSession:
-        defaults = SparkSettings.from_env()
-        return get_spark(
-            SparkSettings(
-                master=self.master,
-                remote=self.remote or None,
-                shuffle_partitions=self.shuffle_partitions,
-                driver_memory=defaults.driver_memory,
-                extra_conf=defaults.extra_conf,
-            )
-        )
+        settings = SparkSettings.from_env()
+        if self.master:
+            settings = replace(settings, master=self.master)
+        if self.remote:
+            settings = replace(settings, remote=self.remote)
+        return get_spark(settings)
 
 
 class LakeResource(dg.ConfigurableResource):
-    """The Insight home (drop zone, config, lake) and the Delta backend."""
+    """The Insight home (drop zone, config, lake) and the Delta backend.
 
-    home: str = os.environ.get("INSIGHT_HOME", "data")
-    delta_backend: str = os.environ.get("INSIGHT_DELTA_BACKEND", "auto")
+    Empty fields are read at run time from ``$INSIGHT_HOME`` (default ``./data``) and
+    ``$INSIGHT_DELTA_BACKEND`` (default ``auto``), so one Definitions serves every home.
+    """
+
+    home: str = ""
+    delta_backend: str = ""
 
     @property
     def paths(self) -> LakePaths:
-        return LakePaths.from_env(self.home)
+        return LakePaths.from_env(self.home or None)
 
     def lakehouse(self, spark: SparkResource) -> Lakehouse:
-        return Lakehouse(spark.session(), self.delta_backend)
+        return Lakehouse(spark.session(), self.delta_backend or None)

@@ -1,0 +1,50 @@
+"""Idempotent landing, and the raw-file sensor driving a real run of the Definitions."""
+from pathlib import Path
+
+import dagster as dg
+from deltalake import DeltaTable
+
+from assets.definitions import defs
+from assets.resources import LakeResource
+from insight.materialize import materialize_all
+from pipelines.config import LakePaths
+from tests.conftest import copy_samples
+
+NEW_VEHICLE = ("vin,plate,plate_country,make,model,year,colour,theft_date,reporting_country,owner_country,"
+               "restricted_to,classification\n1HGCM82633A004352,ABC1D23,BR,HONDA,ACCORD,2003,PRATA,2024-03-01,BR,BR,,official\n")
+
+
+def versions(home: Path) -> dict[str, int]:
+    lake = LakePaths.from_env(home).lake
+    return {str(p.parent.relative_to(lake)): DeltaTable(str(p.parent)).version() for p in lake.glob("*/*/_delta_log")}
+
+
+def evaluate_sensor(home: Path):
+    sensor = defs.resolve_sensor_def("raw_files_sensor")
+    context = dg.build_sensor_context(resources={"lake": LakeResource(home=str(home))}, definitions=defs)
+    return sensor(context)
+
+
+def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(tmp_path, spark):
+    home = copy_samples(tmp_path)
+    paths = LakePaths.from_env(home)
+    list(materialize_all(paths))
+    before = versions(home)
+    assert {"bronze/notices", "bronze/quarantine", "silver/documents", "gold/documents"} <= set(before)
+
+    list(materialize_all(paths))
+    assert versions(home) == before, "re-running on the same files must not commit anything"
+
+    assert isinstance(evaluate_sensor(home), dg.SkipReason)
+    (paths.raw_dir("smv") / "2024-03.csv").write_text(NEW_VEHICLE, encoding="utf-8")
+    request = evaluate_sensor(home)
+    assert isinstance(request, dg.RunRequest)
+    selected = {key.to_user_string() for key in request.asset_selection}
+    assert "bronze/smv" in selected and "gold/documents" in selected and "bronze/notices" not in selected
+
+    list(materialize_all(paths, request.asset_selection))
+    vins = DeltaTable(paths.table("bronze", "smv")).to_pyarrow_dataset().to_table(columns=["vin"]).column("vin")
+    assert "1HGCM82633A004352" in vins.to_pylist()
+    gold = DeltaTable(paths.table("gold", "documents")).to_pyarrow_dataset().to_table(columns=["doc_id"])
+    assert "smv:1HGCM82633A004352" in gold.column("doc_id").to_pylist()
+    assert isinstance(evaluate_sensor(home), dg.SkipReason)
