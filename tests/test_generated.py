@@ -1,0 +1,55 @@
+"""End to end on generated data, checked against the generator's ground truth (CI runs it once)."""
+import collections
+import json
+
+import pytest
+from deltalake import DeltaTable
+
+from generator.dropzone import generate, iter_truth
+from insight.cli import main
+from insight.materialize import materialize_all
+from pipelines.config import SOURCES, LakePaths
+
+pytestmark = pytest.mark.heavy
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory, spark):
+    home = tmp_path_factory.mktemp("generated")
+    summary = generate(home, size=1500, seed=11, dirty_rate=0.03, progress=False)
+    list(materialize_all(LakePaths.from_env(home)))
+    return home, summary
+
+
+def table(home, layer, name):
+    return DeltaTable(LakePaths.from_env(home).table(layer, name)).to_pyarrow_dataset().to_table().to_pylist()
+
+
+def test_every_planted_bad_input_is_quarantined_where_it_was_planted(generated):
+    home, summary = generated
+    quarantined = {(r["src_file"], r["src_line"] if r["src_line"] is not None else r["src_part"])
+                   for r in table(home, "bronze", "quarantine")}
+    planted = {(b["file"], b["position"]) for b in iter_truth(home, "bad_inputs")}
+    assert summary.dirty == len(planted) > 10
+    assert planted <= quarantined
+
+
+def test_every_good_record_lands_once(generated):
+    home, _ = generated
+    truth = collections.Counter(r["source"] for r in iter_truth(home, "records"))
+    for source in SOURCES:
+        assert len(table(home, "bronze", source)) == truth[source], source
+
+
+def test_every_file_reconciles(generated):
+    home, _ = generated
+    for row in table(home, "bronze", "landed_files"):
+        assert row["rows_read"] == row["rows_landed"] + row["rows_quarantined"], row
+
+
+def test_a_planted_passport_is_found_in_every_source_that_holds_it(generated, capsys, monkeypatch):
+    home, summary = generated
+    monkeypatch.setenv("INSIGHT_HOME", str(home))
+    assert main(["search", summary.demo_query, "--user", "gs_analyst", "--json"]) == 0
+    sources = {h["source"] for h in json.loads(capsys.readouterr().out)["hits"]}
+    assert {"notice", "sltd", "nominal"} <= sources
