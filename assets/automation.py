@@ -7,15 +7,34 @@ import dagster as dg
 from assets.resources import LakeResource
 from pipelines.land.registry import pending_files
 
+ACTIVE_RUN_STATUSES = [
+    dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING,
+]
+
 refresh_job = dg.define_asset_job(
     "insight_refresh", selection=dg.AssetSelection.all(),
     description="Lands whatever is new in raw/ and rebuilds every table that depends on it.",
 )
 
 
+def active_refresh(instance: dg.DagsterInstance) -> str | None:
+    """The id of a refresh run in progress, if any.
+
+    Two refreshes must never commit to the same tables at once; the one that waits loses
+    nothing, since landing picks up every file the registry has not seen.
+    """
+    active = instance.get_run_ids(filters=dg.RunsFilter(job_name=refresh_job.name, statuses=ACTIVE_RUN_STATUSES),
+                                  limit=1)
+    return active[0] if active else None
+
+
 @dg.sensor(job=refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
            description="Lands new files dropped into raw/<source>/ and rebuilds what depends on them.")
 def raw_files_sensor(context: dg.SensorEvaluationContext, lake: LakeResource):
+    running = active_refresh(context.instance)
+    if running:
+        return dg.SkipReason(f"a refresh is in progress (run {running})")
     pending = pending_files(lake.paths)
     if not pending:
         return dg.SkipReason("no new raw files")
@@ -28,8 +47,11 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, lake: LakeResource):
                          tags={"insight/new_files": str(len(files))})
 
 
-nightly_refresh = dg.ScheduleDefinition(
-    name="nightly_refresh", job=refresh_job, cron_schedule="0 3 * * *", execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Rebuilds every table each night, whatever the sensor saw.",
-)
+@dg.schedule(job=refresh_job, cron_schedule="0 3 * * *", execution_timezone="UTC",
+             default_status=dg.DefaultScheduleStatus.RUNNING,
+             description="Rebuilds every table each night, whatever the sensor saw.")
+def nightly_refresh(context: dg.ScheduleEvaluationContext):
+    running = active_refresh(context.instance)
+    if running:
+        return dg.SkipReason(f"a refresh is in progress (run {running})")
+    return dg.RunRequest(run_key=f"nightly-{context.scheduled_execution_time:%Y-%m-%d}")

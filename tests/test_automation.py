@@ -48,3 +48,15 @@ def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(tmp_path, 
     gold = DeltaTable(paths.table("gold", "documents")).to_pyarrow_dataset().to_table(columns=["doc_id"])
     assert "smv:1HGCM82633A004352" in gold.column("doc_id").to_pylist()
     assert isinstance(evaluate_sensor(home), dg.SkipReason)
+
+
+def test_sensor_waits_while_a_refresh_is_running(tmp_path):
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_run(dg.DagsterRun(job_name="insight_refresh", run_id="r1", status=dg.DagsterRunStatus.STARTED))
+    (tmp_path / "raw" / "smv").mkdir(parents=True)
+    (tmp_path / "raw" / "smv" / "new.csv").write_text(NEW_VEHICLE, encoding="utf-8")
+    sensor = defs.resolve_sensor_def("raw_files_sensor")
+    context = dg.build_sensor_context(instance=instance, resources={"lake": LakeResource(home=str(tmp_path))},
+                                      definitions=defs)
+    result = sensor(context)
+    assert isinstance(result, dg.SkipReason) and "in progress (run r1)" in result.skip_message
