@@ -15,11 +15,12 @@ import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from generator import identities as ids
+from generator.office import text_docx
 from generator.pdf import text_pdf
 from generator.people import COUNTRIES, LANGUAGE, Person, fold, person, written_name
 from generator.texts import (MESSAGE_TEMPLATES, NATIONALITY, OFFENCES, PLACES, REPORT_TEMPLATES, SUBJECTS, Span,
@@ -399,15 +400,9 @@ def _attachment(rng: random.Random, world: World, main: Person, other: Person, c
         name = f"acta_{rng.randint(1000, 9999)}.pdf"
         return name, "application/pdf", text_pdf(text.split("\n")), text, spans
     if roll < 0.6:
-        import docx
-
         text, spans = render("Informe ampliatorio sobre {name}. Teléfono {phone}. Pasaporte {passport}.", values)
-        document = docx.Document()
-        document.add_paragraph(text)
-        buffer = io.BytesIO()
-        document.save(buffer)
         return f"informe_{rng.randint(100, 999)}.docx", \
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document", buffer.getvalue(), text, spans
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document", text_docx([text]), text, spans
     if roll < 0.75:
         text, spans = render("tipo,valor\ntelefono,{phone}\npasaporte,{passport}\nplaca,{plate}\n", values)
         return "identificadores.csv", "text/csv", text.encode("utf-8"), text, spans
@@ -428,7 +423,7 @@ def _message(world: World, n: int) -> tuple[bytes, dict[str, Any], list[Person],
     subject, _ = render(pick(rng, SUBJECTS, language), values)
     access = world.access(rng, sender, recipients)
     msg = EmailMessage()
-    msg_id = make_msgid(idstring=f"{n:07d}", domain=f"{sender.lower()}.example.org")
+    msg_id = f"<{n:07d}.{rng.getrandbits(48):012x}@{sender.lower()}.example.org>"
     msg["From"] = f"NCB {sender} <{NCB[sender]}>"
     msg["To"] = ", ".join(NCB[c] for c in recipients)
     msg["Date"] = format_datetime(dt.datetime.combine(_date(rng), dt.time(rng.randrange(24), rng.randrange(60)),
@@ -448,6 +443,7 @@ def _message(world: World, n: int) -> tuple[bytes, dict[str, Any], list[Person],
         name, content_type, data, text, att_spans = attachment
         maintype, subtype = content_type.split("/", 1)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+        msg.set_boundary(f"=_insight_{n:07d}_{rng.getrandbits(32):08x}")  # deterministic for a seed
         texts.append((name, att_spans))
     meta = {"message_id": msg_id.strip("<>"), "owner_country": access["owner_country"]}
     return msg.as_bytes(), meta, [main, other] if "{name2}" in body else [main], texts
@@ -461,8 +457,8 @@ def _write_messages(world: World, root: Path, count: int, tick: Callable[[], Non
         rng = world.rng("dirt", "messages", n)
         if n > 0 and world.is_dirty(rng):
             kind = rng.choice(["broken_mime", "missing_owner"])
-            if kind == "broken_mime" and b"--===" in data:
-                data = data[: data.rindex(b"--===")]  # the closing boundary is lost: a truncated upload
+            if kind == "broken_mime" and b"--=_insight_" in data:
+                data = data[: data.rindex(b"--=_insight_")]  # the closing boundary is lost: a truncated upload
             else:
                 kind = "missing_owner"
                 data = data.replace(b"X-Insight-Owner-Country: ", b"X-Insight-Owner: ")
