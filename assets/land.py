@@ -5,7 +5,8 @@ import dagster as dg
 from assets.metadata import table_metadata
 from assets.resources import LakeResource, SparkResource
 from pipelines.config import SOURCES
-from pipelines.land.job import QUARANTINE, land_source
+from pipelines.land.job import land_source
+from pipelines.land.registry import QUARANTINE
 
 DESCRIPTIONS = {
     "notices": "Published notices (red, yellow, blue, …) as landed from raw/notices/*.jsonl.",

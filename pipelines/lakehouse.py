@@ -441,9 +441,10 @@ class Lakehouse:
     def read(self, uri: str) -> DataFrame:
         return self.backend.read(uri)
 
-    def read_or_empty(self, uri: str, schema: StructType) -> DataFrame:
-        """The table, or an empty frame of ``schema`` before its first write."""
-        return self.read(uri) if self.exists(uri) else self.spark.createDataFrame([], schema)
+    def ensure(self, uri: str, schema: StructType) -> None:
+        """Creates an empty table of ``schema`` where none exists, so readers find one."""
+        if not self.exists(uri):
+            self.backend.append(self.spark.createDataFrame([], schema), uri)
 
     def overwrite(self, df: DataFrame, uri: str) -> WriteResult:
         return self.backend.overwrite(df, uri)

@@ -19,10 +19,11 @@ def versions(home: Path) -> dict[str, int]:
     return {str(p.parent.relative_to(lake)): DeltaTable(str(p.parent)).version() for p in lake.glob("*/*/_delta_log")}
 
 
-def evaluate_sensor(home: Path):
+def evaluate_sensor(home: Path, instance: dg.DagsterInstance | None = None):
     sensor = defs.resolve_sensor_def("raw_files_sensor")
-    context = dg.build_sensor_context(resources={"lake": LakeResource(home=str(home))}, definitions=defs)
-    return sensor(context)
+    with dg.build_sensor_context(instance=instance or dg.DagsterInstance.ephemeral(),
+                                 resources={"lake": LakeResource(home=str(home))}, definitions=defs) as context:
+        return sensor(context)
 
 
 def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(tmp_path, spark):
@@ -55,8 +56,5 @@ def test_sensor_waits_while_a_refresh_is_running(tmp_path):
     instance.add_run(dg.DagsterRun(job_name="insight_refresh", run_id="r1", status=dg.DagsterRunStatus.STARTED))
     (tmp_path / "raw" / "smv").mkdir(parents=True)
     (tmp_path / "raw" / "smv" / "new.csv").write_text(NEW_VEHICLE, encoding="utf-8")
-    sensor = defs.resolve_sensor_def("raw_files_sensor")
-    context = dg.build_sensor_context(instance=instance, resources={"lake": LakeResource(home=str(tmp_path))},
-                                      definitions=defs)
-    result = sensor(context)
+    result = evaluate_sensor(tmp_path, instance)
     assert isinstance(result, dg.SkipReason) and "in progress (run r1)" in result.skip_message

@@ -11,17 +11,14 @@ from pipelines.lakehouse import Lakehouse
 from pipelines.land.landing import (
     bronze_rows,
     file_tallies,
-    hash_files,
+    files_frame,
     list_raw_files,
     quarantine_rows,
     read_outcomes,
     spark_schema,
-    unlanded_files,
 )
-from pipelines.land.sources import LANDED_FILES_SCHEMA
-
-LANDED_FILES = ("bronze", "landed_files")
-QUARANTINE = ("bronze", "quarantine")
+from pipelines.land.registry import LANDED_FILES, QUARANTINE, landed_fingerprints
+from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
 
 
 @dataclass
@@ -46,7 +43,10 @@ class LandingReport:
 
 
 def land_source(lake: Lakehouse, paths: LakePaths, source: str, now: dt.datetime | None = None) -> LandingReport:
-    """Lands every new file of ``raw/<source>/``; the registry is written last, so a crash re-lands."""
+    """Lands every new file of ``raw/<source>/``.
+
+    The registry is written last: a run that dies before it lands its files again next time.
+    """
     spark = lake.spark
     landed_at = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
     bronze_uri = paths.table("bronze", source)
@@ -54,22 +54,21 @@ def land_source(lake: Lakehouse, paths: LakePaths, source: str, now: dt.datetime
     quarantine_uri = paths.table(*QUARANTINE)
     report = LandingReport(source)
 
-    registry = lake.read_or_empty(registry_uri, spark_schema(LANDED_FILES_SCHEMA))
-    new_files = unlanded_files(hash_files(list_raw_files(spark, str(paths.raw), source)), registry)
-    new_files = new_files.persist(StorageLevel.MEMORY_AND_DISK)
-    outcomes = read_outcomes(new_files, source, landed_at).persist(StorageLevel.MEMORY_AND_DISK)
-    try:
-        tallies = file_tallies(new_files, outcomes, landed_at)
-        report.files = [row.asDict() for row in tallies.orderBy("src_file").collect()]
-        if report.files or not lake.exists(bronze_uri):
-            lake.append(bronze_rows(outcomes, source), bronze_uri)
-        if report.files or not lake.exists(quarantine_uri):
-            lake.append(quarantine_rows(outcomes, source), quarantine_uri)
-        if report.files or not lake.exists(registry_uri):
-            lake.append(tallies, registry_uri)
-    finally:
-        outcomes.unpersist()
-        new_files.unpersist()
+    listed = list_raw_files(str(paths.raw), source)
+    if listed:
+        outcomes = read_outcomes(files_frame(spark, listed), source, landed_at, landed_fingerprints(paths))
+        outcomes = outcomes.persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            report.files = [row.asDict() for row in file_tallies(outcomes, source).orderBy("src_file").collect()]
+            if report.files:
+                lake.append(bronze_rows(outcomes, source), bronze_uri)
+                lake.append(quarantine_rows(outcomes, source), quarantine_uri)
+        finally:
+            outcomes.unpersist()
+    lake.ensure(bronze_uri, spark_schema(bronze_schema(source)))
+    lake.ensure(quarantine_uri, spark_schema(QUARANTINE_SCHEMA))
+    if report.files:
+        lake.append(spark.createDataFrame(report.files, spark_schema(LANDED_FILES_SCHEMA)), registry_uri)
+    lake.ensure(registry_uri, spark_schema(LANDED_FILES_SCHEMA))
     report.bronze_version = lake.version(bronze_uri)
     return report
-

@@ -1,4 +1,9 @@
-"""Landing as Spark transformations: raw file listing → outcomes → bronze rows and quarantine rows."""
+"""Landing as Spark transformations: raw file listing → outcomes → bronze, quarantine and tallies.
+
+One executor pass per file: read its bytes once, hash them, skip it if the registry already
+holds that (path, SHA-256), else parse every unit (line, row, MIME part) into a bronze row or a
+quarantine row, and close with one tally row for the registry. No shuffle is needed.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,77 +15,88 @@ import pyarrow.fs as pafs
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema
+from pyspark.sql.types import StructType
 
-from pipelines.land.readers import RawFile, read_raw_file
-from pipelines.land.sources import QUARANTINE_SCHEMA, SPECS, bronze_schema
+from pipelines.land.readers import RawFile, read_units, unreadable_file
+from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, SPECS, bronze_schema
 
 FILES_SCHEMA = pa.schema(
     [("source", pa.string()), ("src_file", pa.string()), ("abs_path", pa.string()), ("size", pa.int64())]
 )
+TALLY = pa.field("file_tally", pa.struct([pa.field(n, pa.int64()) for n in
+                                          ("size", "rows_read", "rows_landed", "rows_quarantined")]))
 _BATCH_ROWS = 4096
+Fingerprint = tuple[str, str]  # (path relative to raw/, SHA-256)
 
 
-def spark_schema(schema: pa.Schema):
+def spark_schema(schema: pa.Schema) -> StructType:
     return from_arrow_schema(schema, prefer_timestamp_ntz=False)
 
 
-def list_raw_files(spark: SparkSession, raw_root: str, source: str) -> DataFrame:
-    """The files of ``raw/<source>/`` (recursively; dot-files are partial uploads and wait)."""
+def list_raw_files(raw_root: str, source: str) -> list[dict[str, Any]]:
+    """The files of ``raw/<source>/``, recursively; dot-files are uploads in progress and wait."""
     filesystem, root = pafs.FileSystem.from_uri(raw_root)
-    base = f"{root.rstrip('/')}/{source}"
-    rows: list[dict[str, Any]] = []
-    if filesystem.get_file_info(base).type == pafs.FileType.Directory:
-        for info in filesystem.get_file_info(pafs.FileSelector(base, recursive=True)):
-            if info.type != pafs.FileType.File or info.base_name.startswith("."):
-                continue
-            rel = info.path[len(root.rstrip("/")) + 1 :]
-            rows.append({"source": source, "src_file": rel, "abs_path": info.path, "size": info.size})
-    return spark.createDataFrame(pa.Table.from_pylist(rows, schema=FILES_SCHEMA).to_pandas(),
-                                 spark_schema(FILES_SCHEMA))
+    root = root.rstrip("/")
+    base = f"{root}/{source}"
+    if filesystem.get_file_info(base).type != pafs.FileType.Directory:
+        return []
+    return [
+        {"source": source, "src_file": info.path[len(root) + 1:], "abs_path": info.path, "size": info.size}
+        for info in filesystem.get_file_info(pafs.FileSelector(base, recursive=True))
+        if info.type == pafs.FileType.File and not info.base_name.startswith(".")
+    ]
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _hash_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    for batch in batches:
-        hashes = [_sha256(p) for p in batch.column("abs_path").to_pylist()]
-        yield batch.append_column("src_sha256", pa.array(hashes, pa.string()))
-
-
-def hash_files(files: DataFrame) -> DataFrame:
-    """Adds each file's SHA-256, computed on the executors (files are streamed, not loaded)."""
-    return files.mapInArrow(_hash_batches, f"{files.schema.simpleString()[7:-1]}, src_sha256 string")
-
-
-def unlanded_files(files: DataFrame, landed: DataFrame) -> DataFrame:
-    """Files whose (path, SHA-256) the landing registry has not seen: landing twice lands nothing."""
-    return files.join(landed.select("src_file", "src_sha256"), ["src_file", "src_sha256"], "left_anti")
+def files_frame(spark: SparkSession, files: list[dict[str, Any]]) -> DataFrame:
+    """The listing as a frame spread over the cluster, largest files first so they start early."""
+    ordered = sorted(files, key=lambda f: -f["size"])
+    frame = spark.createDataFrame(pa.Table.from_pylist(ordered, schema=FILES_SCHEMA).to_pandas(),
+                                  spark_schema(FILES_SCHEMA))
+    slices = max(1, min(len(ordered), spark.sparkContext.defaultParallelism * 4))
+    return frame.repartition(slices)
 
 
 def outcome_schema(source: str) -> pa.Schema:
-    """A bronze row, or (``reason`` set) a quarantine row, for every unit read from a file."""
+    """A bronze row, a quarantine row (``reason`` set) or a file's tally (``file_tally`` set)."""
     schema = bronze_schema(source)
     for name in ("record_id", "reason", "raw"):
         schema = schema.append(QUARANTINE_SCHEMA.field(name))
-    return schema
+    return schema.append(TALLY)
 
 
-def _reader_fn(source: str, landed_at: dt.datetime) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+def _file_outcomes(source: str, raw_file: RawFile, size: int, data: bytes | None,
+                   error: OSError | None) -> Iterator[dict[str, Any]]:
     spec = SPECS[source]
+    units = [unreadable_file(spec, raw_file, error)] if error else read_units(spec, raw_file, data or b"")
+    read = quarantined = 0
+    for outcome in units:
+        read += 1
+        quarantined += "reason" in outcome
+        yield outcome
+    yield {"src_file": raw_file.rel_path, "src_sha256": raw_file.sha256, "landed_at": raw_file.landed_at,
+           "file_tally": {"size": size, "rows_read": read, "rows_landed": read - quarantined,
+                          "rows_quarantined": quarantined}}
+
+
+def _reader_fn(source: str, landed_at: dt.datetime,
+               landed: frozenset[Fingerprint]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     schema = outcome_schema(source)
 
     def read_files(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         pending: list[dict[str, Any]] = []
         for batch in batches:
             for row in batch.to_pylist():
-                raw_file = RawFile(source, row["src_file"], row["abs_path"], row["src_sha256"], landed_at)
-                for outcome in read_raw_file(spec, raw_file):
+                data, error = None, None
+                try:
+                    with open(row["abs_path"], "rb") as handle:
+                        data = handle.read()
+                    sha = hashlib.sha256(data).hexdigest()
+                except OSError as exc:
+                    error, sha = exc, ""
+                if (row["src_file"], sha) in landed:
+                    continue  # this very file has landed before: landing it again lands nothing
+                raw_file = RawFile(source, row["src_file"], row["abs_path"], sha, landed_at)
+                for outcome in _file_outcomes(source, raw_file, row["size"], data, error):
                     pending.append(outcome)
                     if len(pending) >= _BATCH_ROWS:
                         yield pa.RecordBatch.from_pylist(pending, schema=schema)
@@ -91,40 +107,32 @@ def _reader_fn(source: str, landed_at: dt.datetime) -> Callable[[Iterator[pa.Rec
     return read_files
 
 
-def read_outcomes(files: DataFrame, source: str, landed_at: dt.datetime) -> DataFrame:
-    """Reads every file on the executors, one task per file where the cluster allows."""
-    parallelism = files.sparkSession.sparkContext.defaultParallelism * 4
-    spread = files.repartition(parallelism, "src_file")
-    return spread.mapInArrow(_reader_fn(source, landed_at), spark_schema(outcome_schema(source)))
+def read_outcomes(files: DataFrame, source: str, landed_at: dt.datetime,
+                  landed: frozenset[Fingerprint] = frozenset()) -> DataFrame:
+    """Reads every listed file on the executors, skipping the (path, SHA-256) pairs in ``landed``."""
+    return files.mapInArrow(_reader_fn(source, landed_at, landed), spark_schema(outcome_schema(source)))
+
+
+def _units(outcomes: DataFrame) -> DataFrame:
+    return outcomes.where(F.col("file_tally").isNull())
 
 
 def bronze_rows(outcomes: DataFrame, source: str) -> DataFrame:
-    return outcomes.where(F.col("reason").isNull()).select(*bronze_schema(source).names)
+    return _units(outcomes).where(F.col("reason").isNull()).select(*bronze_schema(source).names)
 
 
 def quarantine_rows(outcomes: DataFrame, source: str) -> DataFrame:
     return (
-        outcomes.where(F.col("reason").isNotNull())
+        _units(outcomes).where(F.col("reason").isNotNull())
         .withColumn("source", F.lit(source))
         .select(*QUARANTINE_SCHEMA.names)
     )
 
 
-def file_tallies(files: DataFrame, outcomes: DataFrame, landed_at: dt.datetime) -> DataFrame:
-    """One registry row per file: read = landed + quarantined, by construction of the outcomes."""
-    counts = outcomes.groupBy("src_file", "src_sha256").agg(
-        F.count(F.lit(1)).alias("rows_read"),
-        F.sum(F.when(F.col("reason").isNull(), 1).otherwise(0)).alias("rows_landed"),
-        F.sum(F.when(F.col("reason").isNotNull(), 1).otherwise(0)).alias("rows_quarantined"),
-    )
-    return (
-        files.join(counts, ["src_file", "src_sha256"], "left")
-        .select(
-            "source",
-            "src_file",
-            "src_sha256",
-            "size",
-            *(F.coalesce(F.col(c), F.lit(0)).cast("long").alias(c) for c in ("rows_read", "rows_landed", "rows_quarantined")),
-            F.lit(landed_at).cast("timestamp").alias("landed_at"),
-        )
-    )
+def file_tallies(outcomes: DataFrame, source: str) -> DataFrame:
+    """One registry row per file read; read = landed + quarantined holds by construction."""
+    return outcomes.where(F.col("file_tally").isNotNull()).select(
+        F.lit(source).alias("source"), "src_file", "src_sha256",
+        *(F.col(f"file_tally.{n}").alias(n) for n in ("size", "rows_read", "rows_landed", "rows_quarantined")),
+        "landed_at",
+    ).select(*LANDED_FILES_SCHEMA.names)

@@ -316,16 +316,14 @@ READERS = {"jsonl": read_jsonl, "csv": read_csv, "eml": read_eml}
 EXTENSIONS = {"jsonl": (".jsonl", ".json"), "csv": (".csv",), "eml": (".eml",)}
 
 
-def read_raw_file(spec: SourceSpec, raw_file: RawFile) -> Iterator[dict[str, Any]]:
-    """Every outcome of one file; an unreadable or misplaced file becomes one quarantine row."""
+def read_units(spec: SourceSpec, raw_file: RawFile, data: bytes) -> Iterator[dict[str, Any]]:
+    """Every outcome of one file's bytes; a misplaced file becomes one quarantine row."""
     if not raw_file.rel_path.lower().endswith(EXTENSIONS[spec.fmt]):
         reason = f"not a {' or '.join(EXTENSIONS[spec.fmt])} file: {spec.name} takes only those"
         yield _Outcomes(spec, raw_file, "").quarantined(reason, "", part="file")
         return
-    try:
-        with open(raw_file.abs_path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        yield _Outcomes(spec, raw_file, "").quarantined(f"file could not be read: {exc}", "", part="file")
-        return
     yield from READERS[spec.fmt](spec, raw_file, data)
+
+
+def unreadable_file(spec: SourceSpec, raw_file: RawFile, error: OSError) -> dict[str, Any]:
+    return _Outcomes(spec, raw_file, "").quarantined(f"file could not be read: {error}", "", part="file")

@@ -1,4 +1,7 @@
-"""The landing registry read without Spark: cheap enough for a sensor that polls every 30 s."""
+"""The landing registry (one row per landed file) and the quarantine table, read without Spark.
+
+Cheap enough for a sensor that polls every 30 s and for the driver before each landing.
+"""
 from __future__ import annotations
 
 import os
@@ -7,22 +10,27 @@ from deltalake import DeltaTable
 from deltalake.exceptions import TableNotFoundError
 
 from pipelines.config import SOURCES, LakePaths
-from pipelines.land.job import LANDED_FILES
+
+LANDED_FILES = ("bronze", "landed_files")
+QUARANTINE = ("bronze", "quarantine")
 
 
-def landed_fingerprints(paths: LakePaths) -> set[tuple[str, int]]:
-    """(relative path, size) of every landed file."""
+def _registry_rows(paths: LakePaths, columns: list[str]) -> list[dict]:
     try:
         table = DeltaTable(paths.table(*LANDED_FILES)).to_pyarrow_dataset()
     except TableNotFoundError:
-        return set()
-    rows = table.to_table(columns=["src_file", "size"]).to_pylist()
-    return {(r["src_file"], r["size"]) for r in rows}
+        return []
+    return table.to_table(columns=columns).to_pylist()
+
+
+def landed_fingerprints(paths: LakePaths) -> frozenset[tuple[str, str]]:
+    """(relative path, SHA-256) of every landed file: the identity of a file in the contract."""
+    return frozenset((r["src_file"], r["src_sha256"]) for r in _registry_rows(paths, ["src_file", "src_sha256"]))
 
 
 def pending_files(paths: LakePaths) -> dict[str, list[str]]:
-    """Per source, the raw files (relative paths) the registry has not landed yet."""
-    landed = landed_fingerprints(paths)
+    """Per source, the raw files (relative paths) whose path and size the registry lacks."""
+    landed = {(r["src_file"], r["size"]) for r in _registry_rows(paths, ["src_file", "size"])}
     pending: dict[str, list[str]] = {}
     for source in SOURCES:
         root = paths.raw_dir(source)
@@ -37,4 +45,3 @@ def pending_files(paths: LakePaths) -> dict[str, list[str]]:
                 if (rel, os.path.getsize(full)) not in landed:
                     pending.setdefault(source, []).append(rel)
     return {s: sorted(files) for s, files in pending.items()}
-

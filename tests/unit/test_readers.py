@@ -4,7 +4,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from generator.pdf import text_pdf
-from pipelines.land.readers import RawFile, read_raw_file
+from pipelines.land.readers import RawFile, read_units
 from pipelines.land.sources import SPECS
 
 NOW = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
@@ -12,8 +12,7 @@ NOW = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
 
 def read(tmp_path: Path, source: str, name: str, data: bytes) -> list[dict]:
     path = tmp_path / name
-    path.write_bytes(data)
-    return list(read_raw_file(SPECS[source], RawFile(source, f"{source}/{name}", str(path), "sha", NOW)))
+    return list(read_units(SPECS[source], RawFile(source, f"{source}/{name}", str(path), "sha", NOW), data))
 
 
 def reasons(rows: list[dict]) -> list[str]:
