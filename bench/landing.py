@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,8 @@ def run_one(size: int, seed: int) -> dict:
         "jvm_heap_peak_mb": round(heap_peak[0] / 2**20),
     }
     spark.stop()
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.rmtree(warm, ignore_errors=True)
     return result
 
 

@@ -234,10 +234,6 @@ def _record(df: DataFrame, record_type: str, role: str, key: Column, **columns: 
     )
 
 
-def _subject_key() -> Column:
-    return F.lit("subject")
-
-
 def _with_doc(df: DataFrame, source: str, source_id: str, event_date: Column, regions: Column) -> DataFrame:
     kind = DOCUMENT_SOURCE[source]
     return df.withColumns({
@@ -250,7 +246,7 @@ def _wanted_person_records(df: DataFrame) -> DataFrame:
     """Subject, documents and phones of a notice or diffusion (same person fields)."""
     subject_id = F.concat(F.col("doc_id"), F.lit("#subject"))
     person = _record(
-        df, "person", "subject", _subject_key(),
+        df, "person", "subject", F.lit("subject"),
         full_name=_person_name("forename", "name"), given_names=F.col("forename"), family_name=F.col("name"),
         aliases=F.transform("aliases", lambda a: F.trim(F.concat_ws(" ", a["forename"], a["name"]))),
         date_of_birth=F.col("date_of_birth"), sex=F.col("sex_id"), nationalities=F.col("nationalities"),
@@ -318,7 +314,7 @@ def nominal_records(nominals: DataFrame) -> DataFrame:
     df = _with_doc(nominals, "nominals", "person_id", F.lit(None), regions)
     subject_id = F.concat(F.col("doc_id"), F.lit("#subject"))
     person = _record(
-        df, "person", "subject", _subject_key(),
+        df, "person", "subject", F.lit("subject"),
         full_name=_person_name("given_names", "family_name"), given_names=F.col("given_names"),
         family_name=F.col("family_name"), aliases=F.col("aliases"), date_of_birth=F.col("date_of_birth"),
         sex=F.col("sex"), nationalities=F.col("nationalities"),
