@@ -91,6 +91,26 @@ MESSAGE_TEMPLATES = {
         "Chers collègues,\n\nDemande de renseignements concernant {name} dit '{alias}', lié au véhicule {plate} et au compte {iban}.\n\nBien à vous",
     ],
 }
+ATTACHMENT_TEMPLATES = {  # seizure record (PDF), supplementary report (DOCX), identifier list (CSV)
+    "pdf": {
+        "es": "Acta de incautación\nFecha: {ref}\nElementos: pasaporte {passport}; teléfono {phone}.\nVehículo placa {plate}, VIN {vin}.\nCuenta {iban}.",
+        "pt": "Auto de apreensão\nRef.: {ref}\nItens: passaporte {passport}; celular {phone}.\nVeículo placa {plate}, chassi {vin}.\nConta {iban}.",
+        "en": "Seizure record\nRef: {ref}\nItems: passport {passport}; mobile phone {phone}.\nVehicle plate {plate}, VIN {vin}.\nAccount {iban}.",
+        "fr": "Procès-verbal de saisie\nRéf. : {ref}\nObjets : passeport {passport} ; téléphone {phone}.\nVéhicule {plate}, VIN {vin}.\nCompte {iban}.",
+    },
+    "docx": {
+        "es": "Informe ampliatorio sobre {name}. Teléfono {phone}. Pasaporte {passport}.",
+        "pt": "Relatório complementar sobre {name}. Telefone {phone}. Passaporte {passport}.",
+        "en": "Supplementary report on {name}. Phone {phone}. Passport {passport}.",
+        "fr": "Rapport complémentaire concernant {name}. Tél. {phone}. Passeport {passport}.",
+    },
+    "csv": {
+        "es": "tipo,valor\ntelefono,{phone}\npasaporte,{passport}\nplaca,{plate}\n",
+        "pt": "tipo,valor\ntelefone,{phone}\npassaporte,{passport}\nplaca,{plate}\n",
+        "en": "type,value\nphone,{phone}\npassport,{passport}\nplate,{plate}\n",
+        "fr": "type,valeur\ntelephone,{phone}\npasseport,{passport}\nimmatriculation,{plate}\n",
+    },
+}
 SUBJECTS = {
     "es": ["Detención de ciudadano {nat} en {place}", "Solicitud de información - {name}", "Consulta urgente ref. {ref}"],
     "pt": ["Prisão de cidadão em {place}", "Pedido de informações - {name}", "Consulta ref. {ref}"],

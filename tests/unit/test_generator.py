@@ -49,3 +49,17 @@ def test_identifiers_are_valid_and_decoys_share_only_the_name():
     twin, original = person(9, DECOY_EVERY + 1), person(9, DECOY_EVERY)
     assert twin.full_name == original.full_name
     assert (twin.born, twin.passport) != (original.born, original.passport)
+
+
+def test_structured_mentions_normalize_to_their_canonical_value(tmp_path):
+    from pipelines.identifiers import canonical_document_number, canonical_plate
+
+    generate(tmp_path, size=400, seed=4, dirty_rate=0.0, progress=False)
+    normalizers = {"phone": canonical_phone, "identity_document": canonical_document_number,
+                   "vehicle": canonical_vin, "plate": canonical_plate}
+    checked = 0
+    for m in iter_truth(tmp_path, "mentions"):
+        if m["start"] is None and m["entity_type"] in normalizers:
+            assert normalizers[m["entity_type"]](m["text"]) == m["canonical"], m
+            checked += 1
+    assert checked > 300
