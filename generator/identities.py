@@ -1,11 +1,16 @@
 """Identifiers as police data holds them: valid by their check digits, written in every real form."""
 from __future__ import annotations
 
+import hashlib
 import random
 import string
 from functools import lru_cache
 
 import phonenumbers
+import pycountry
+from stdnum import luhn
+from stdnum.ar import cuit as ar_cuit
+from stdnum.br import cnpj as br_cnpj
 from stdnum.br import cpf as br_cpf
 from stdnum.cl import rut as cl_rut
 from stdnum.es import ccc as es_ccc
@@ -52,6 +57,9 @@ def national_id(rng: random.Random, country: str) -> tuple[str, str, str]:
         base = str(rng.randint(10_000_000, 99_999_999))
         number = base + es_dni.calc_check_digit(base)
         return "dni", number, f"{base}-{number[-1]}"
+    if country == "AR" and rng.random() < 0.3:
+        number, written = cuit(rng)
+        return "cuit", number, written
     if country in ("AR", "PE"):
         number = str(rng.randint(10_000_000, 45_999_999))
         return "dni", number, f"{number[:2]}.{number[2:5]}.{number[5:]}" if country == "AR" else number
@@ -59,17 +67,40 @@ def national_id(rng: random.Random, country: str) -> tuple[str, str, str]:
     return "national_id", number, number
 
 
+_FREE_DIGITS = 6
+
+
 @lru_cache(maxsize=None)
-def _mobile_example(country: str) -> tuple[int, str]:
+def _mobile_prefixes(country: str) -> tuple[int, tuple[str, ...]]:
+    """Leading digits of valid mobile numbers of ``country``, found once by trying candidates.
+
+    Numbering plans decide validity on the leading digits, so a valid prefix followed by any
+    ``_FREE_DIGITS`` digits is a valid number: cheap to draw, and millions per country.
+    """
     example = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.MOBILE)
-    return example.country_code, str(example.national_number)
+    # Chile's metadata example is a fixed-or-mobile Santiago number; its mobiles start with 9.
+    national = {"CL": "961234567"}.get(country, str(example.national_number))
+    fixed = max(1, len(national) - _FREE_DIGITS - 3)
+    rng = random.Random(country)
+    prefixes: set[str] = set()
+    for _ in range(2000):
+        candidate = national[:fixed] + "".join(rng.choice(DIGITS) for _ in range(len(national) - fixed))
+        checks = [candidate[:-_FREE_DIGITS] + "".join(rng.choice(DIGITS) for _ in range(_FREE_DIGITS))
+                  for _ in range(20)]
+        if all(phonenumbers.is_valid_number(phonenumbers.parse(f"+{example.country_code}{c}")) for c in checks):
+            prefixes.add(candidate[:-_FREE_DIGITS])
+        if len(prefixes) >= 40:
+            break
+    return example.country_code, tuple(sorted(prefixes)) or (national[:-_FREE_DIGITS],)
 
 
 def phone(rng: random.Random, country: str) -> str:
-    """A valid mobile number of ``country`` in E.164: the country's example mobile number with
-    its last four digits drawn (numbering plans decide validity on the leading digits)."""
-    country_code, national = _mobile_example(country)
-    return f"+{country_code}{national[:-4]}{rng.randrange(10_000):04d}"
+    """A valid mobile number of ``country`` in E.164 (checked: a few sub-ranges are unallocated)."""
+    country_code, prefixes = _mobile_prefixes(country)
+    while True:
+        number = f"+{country_code}{rng.choice(prefixes)}{rng.randrange(10 ** _FREE_DIGITS):0{_FREE_DIGITS}d}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(number)):
+            return number
 
 
 @lru_cache(maxsize=1 << 16)
@@ -133,3 +164,59 @@ def iban(rng: random.Random, country: str) -> str:
 def written_iban(rng: random.Random, value: str) -> str:
     grouped = " ".join(value[i:i + 4] for i in range(0, len(value), 4))
     return rng.choice([value, grouped, grouped])
+
+
+def cuit(rng: random.Random) -> tuple[str, str]:
+    """An Argentine CUIT/CUIL (canonical, written ``20-12345678-3``)."""
+    base = rng.choice(["20", "23", "24", "27"]) + f"{rng.randint(10_000_000, 45_999_999)}"
+    number = base + ar_cuit.calc_check_digit(base)
+    return number, f"{number[:2]}-{number[2:10]}-{number[10]}"
+
+
+def cnpj(rng: random.Random) -> tuple[str, str]:
+    """A Brazilian company number (canonical, written ``12.345.678/0001-95``)."""
+    base = "".join(rng.choice(DIGITS) for _ in range(8)) + "0001"
+    number = base + br_cnpj.calc_check_digits(base)
+    return number, f"{number[:2]}.{number[2:5]}.{number[5:8]}/{number[8:12]}-{number[12:]}"
+
+
+def imei(rng: random.Random) -> str:
+    """A 15-digit IMEI with its Luhn check digit."""
+    body = rng.choice(["35", "86", "01", "99"]) + "".join(rng.choice(DIGITS) for _ in range(12))
+    return body + luhn.calc_check_digit(body)
+
+
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def btc_address(rng: random.Random) -> str:
+    """A pay-to-pubkey-hash Bitcoin address (Base58Check, version 0): valid by its checksum."""
+    payload = b"\x00" + rng.randbytes(20)
+    checksum = hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
+    value = int.from_bytes(payload + checksum, "big")
+    encoded = ""
+    while value:
+        value, digit = divmod(value, 58)
+        encoded = _BASE58[digit] + encoded
+    return "1" + encoded  # the leading zero byte of the version is written as "1"
+
+
+def _mrz_check(field: str) -> str:
+    values = {**{str(d): d for d in range(10)}, **{c: i + 10 for i, c in enumerate(LETTERS)}, "<": 0}
+    return str(sum(values[c] * (7, 3, 1)[i % 3] for i, c in enumerate(field)) % 10)
+
+
+def mrz_lines(number: str, country: str, family: str, given: str, born: str, sex: str, expires: str) -> tuple[str, str]:
+    """The two 44-character lines of an ICAO 9303 TD3 passport, with every check digit.
+
+    ``born`` and ``expires`` are ``YYMMDD``; names are already folded to A–Z.
+    """
+    alpha3 = pycountry.countries.get(alpha_2=country).alpha_3
+    names = f"{family.replace(' ', '<')}<<{given.replace(' ', '<')}"
+    line1 = f"P<{alpha3}{names}"[:44].ljust(44, "<")
+    doc = number[:9].ljust(9, "<")
+    personal = "<" * 14
+    body = f"{doc}{_mrz_check(doc)}{alpha3}{born}{_mrz_check(born)}{sex if sex in 'MF' else '<'}{expires}" \
+           f"{_mrz_check(expires)}{personal}{_mrz_check(personal)}"
+    composite = body[0:10] + body[13:20] + body[21:43]
+    return line1, body + _mrz_check(composite)

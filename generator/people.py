@@ -80,6 +80,8 @@ class Person:
     variants: list[tuple[list[str], list[str]]] = field(default_factory=list)
     vehicle: tuple[str, str, str] | None = None  # vin, plate, plate country
     iban: str | None = None
+    imei: str | None = None
+    wallet: str | None = None
 
     @property
     def person_id(self) -> str:
@@ -144,6 +146,8 @@ def person(seed: int, index: int) -> Person:
         nationality=country, passport=ids.passport_number(rng, country), national_id=ids.national_id(rng, country),
         phones=phones, email=email, alias=rng.choice(ALIASES) if rng.random() < 0.3 else None, foreign=foreign,
         variants=variants, vehicle=vehicle, iban=ids.iban(rng, country) if rng.random() < 0.25 else None,
+        imei=ids.imei(rng) if rng.random() < 0.4 else None,
+        wallet=ids.btc_address(rng) if rng.random() < 0.1 else None,
     )
 
 

@@ -17,7 +17,7 @@ from generator import identities as ids
 from generator.mime import message_bytes
 from generator.office import text_docx
 from generator.pdf import text_pdf
-from generator.people import COUNTRIES, LANGUAGE, Person, fold, person, written_name
+from generator.people import ALIASES, COUNTRIES, LANGUAGE, Person, fold, person, written_name
 from generator.texts import (ATTACHMENT_TEMPLATES, MESSAGE_TEMPLATES, NATIONALITY, OFFENCES, PLACES, REPORT_TEMPLATES,
                              SUBJECTS, Span, pick, render, slots_of)
 
@@ -166,6 +166,12 @@ def diffusion(world: World, n: int) -> tuple[dict[str, Any], list[Person]]:
     return {**record, **world.access(rng, issuer, recipients)}, [who, partner]
 
 
+def _mrz(who: Person) -> tuple[str, str]:
+    return ids.mrz_lines(who.passport, who.nationality, fold(who.family_name).replace("-", " "),
+                         fold(who.given_names), who.born.strftime("%y%m%d"), who.sex,
+                         f"{(who.born.year + 40) % 100:02d}0101")
+
+
 def _slot_values(rng: random.Random, main: Person, other: Person, country: str, language: str,
                  needed: set[str]) -> dict[str, tuple[str, str, str | None]]:
     """(as written, canonical, person id) for each slot a template uses, and only those."""
@@ -188,8 +194,13 @@ def _slot_values(rng: random.Random, main: Person, other: Person, country: str, 
         "iban": lambda: (lambda a: (ids.written_iban(rng, a), a, main.person_id if main.iban else None))(
             main.iban or ids.iban(rng, main.nationality)),
         "email": lambda: (email, email, main.person_id),
+        "imei": lambda: (lambda i: (i, i, main.person_id if main.imei else None))(main.imei or ids.imei(rng)),
+        "wallet": lambda: (lambda w: (w, w, main.person_id if main.wallet else None))(
+            main.wallet or ids.btc_address(rng)),
+        "mrz": lambda: ("\n".join(_mrz(main)), main.passport, main.person_id),
         "place": lambda: (lambda p: (p, p, None))(rng.choice(PLACES[country])),
-        "alias": lambda: (main.alias or "EL FLACO", main.alias or "EL FLACO", None),
+        # An alias only this text knows is noise, as in life: no person is attached to it.
+        "alias": lambda: (lambda a: (a, a, main.person_id if main.alias else None))(main.alias or rng.choice(ALIASES)),
         "nat": lambda: (NATIONALITY[language][main.nationality], main.nationality, None),
         "ref": lambda: (f"{rng.randint(100, 9999)}/{rng.randint(2022, 2025)}", "", None),
     }
@@ -359,13 +370,16 @@ def _attachment(rng: random.Random, main: Person, other: Person, country: str,
                 language: str) -> tuple[str, str, bytes, str, list[Span]] | None:
     """Most messages carry a PDF seizure record, a DOCX report or a CSV of identifiers."""
     roll = rng.random()
-    kind = "pdf" if roll < 0.45 else "docx" if roll < 0.6 else "csv" if roll < 0.75 else None
+    kind = ("pdf" if roll < 0.4 else "passport_copy" if roll < 0.48 else "docx" if roll < 0.6
+            else "csv" if roll < 0.75 else None)
     if kind is None:
         return None
     template = ATTACHMENT_TEMPLATES[kind][language]
     text, spans = render(template, _slot_values(rng, main, other, country, language, slots_of(template)))
     if kind == "pdf":
         return f"acta_{rng.randint(1000, 9999)}.pdf", "application/pdf", text_pdf(text.split("\n")), text, spans
+    if kind == "passport_copy":
+        return f"pasaporte_{rng.randint(100, 999)}.pdf", "application/pdf", text_pdf(text.split("\n")), text, spans
     if kind == "docx":
         return (f"informe_{rng.randint(100, 999)}.docx",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document", text_docx([text]), text, spans)

@@ -45,6 +45,8 @@ REPORT_TEMPLATES = {
         "La fuente informa que {name}, alias {alias}, se comunica con {name2} al número {phone} para coordinar envíos desde {place}.",
         "SE INCAUTÓ DOCUMENTACIÓN A NOMBRE DE {name}, PASAPORTE {passport}, Y TRANSFERENCIAS A LA CTA {iban}.",
         "Informe de inteligencia: el sujeto {name} fue visto en {place} junto a {name2}. Tel. de contacto {phone}. Correo {email}.",
+        "Peritaje del celular incautado a {name} (IMEI {imei}): registra pagos a la billetera BTC {wallet} y contactos con {name2}.",
+        "Del análisis de la línea {phone} (equipo IMEI {imei}) surge que {name} coordinaba con {name2} desde {place}.",
         "Se recibió denuncia anónima: {name} estaría almacenando mercadería ilícita en {place}. Vehículo asociado placa {plate}.",
     ],
     "pt": [
@@ -54,6 +56,7 @@ REPORT_TEMPLATES = {
         "Interceptação telefônica: o alvo {name} (tel {phone}) menciona pagamento para a conta {iban}.",
         "FOI CUMPRIDO MANDADO DE BUSCA NA RESIDÊNCIA DE {name} EM {place}. APREENDIDO CELULAR {phone}.",
         "Segundo informante, {name} e {name2} atuam juntos no transporte de drogas a partir de {place}. E-mail usado: {email}.",
+        "Perícia no aparelho de {name} (IMEI {imei}) revelou transferências em bitcoin para a carteira {wallet}.",
     ],
     "en": [
         "Subject {name}, a {nat} national, was stopped at {place} driving a vehicle with plate {plate}. Phone seized: {phone}.",
@@ -62,6 +65,7 @@ REPORT_TEMPLATES = {
         "Financial analysis links {name} to account {iban}; wire transfers originated from {place}.",
         "CI reports that {name} uses email {email} and cell {phone} to arrange shipments. Vehicle VIN {vin}.",
         "Traffic stop in {place}: driver identified as {name}, passenger {name2}. Vehicle plate {plate}.",
+        "Forensic extraction of the handset (IMEI {imei}) seized from {name} shows payments to BTC wallet {wallet}.",
     ],
     "fr": [
         "Lors d'une surveillance à {place}, l'individu {name}, de nationalité {nat}, a été observé avec {name2}. Tél. {phone}.",
@@ -70,6 +74,7 @@ REPORT_TEMPLATES = {
         "Selon la source, {name} reçoit des virements sur le compte {iban} et communique par courriel {email}.",
         "CONTRÔLE ROUTIER À {place} : CONDUCTEUR {name}, PASSAGER {name2}, VÉHICULE {plate}.",
         "Écoute téléphonique : {name} utilise la ligne {phone} pour organiser les livraisons à {place}.",
+        "L'exploitation du téléphone (IMEI {imei}) de {name} révèle des paiements vers le portefeuille bitcoin {wallet}.",
     ],
 }
 MESSAGE_TEMPLATES = {
@@ -104,6 +109,12 @@ ATTACHMENT_TEMPLATES = {  # seizure record (PDF), supplementary report (DOCX), i
         "en": "Supplementary report on {name}. Phone {phone}. Passport {passport}.",
         "fr": "Rapport complémentaire concernant {name}. Tél. {phone}. Passeport {passport}.",
     },
+    "passport_copy": {
+        "es": "Copia de pasaporte de {name}\n{mrz}",
+        "pt": "Cópia do passaporte de {name}\n{mrz}",
+        "en": "Copy of the passport of {name}\n{mrz}",
+        "fr": "Copie du passeport de {name}\n{mrz}",
+    },
     "csv": {
         "es": "tipo,valor\ntelefono,{phone}\npasaporte,{passport}\nplaca,{plate}\n",
         "pt": "tipo,valor\ntelefone,{phone}\npassaporte,{passport}\nplaca,{plate}\n",
@@ -119,7 +130,8 @@ SUBJECTS = {
 }
 _SLOT = re.compile(r"\{(\w+)\}")
 ENTITY_SLOTS = {"name": "person", "name2": "person", "phone": "phone", "passport": "identity_document",
-                "plate": "plate", "vin": "vehicle", "iban": "account", "email": "email", "place": "location"}
+                "plate": "plate", "vin": "vehicle", "iban": "account", "email": "email", "place": "location",
+                "imei": "imei", "wallet": "crypto_wallet", "mrz": "identity_document"}
 
 
 @dataclass(frozen=True)

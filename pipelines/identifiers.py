@@ -7,12 +7,14 @@ None rather than a guess.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from typing import Iterable
 
 import phonenumbers
 from stdnum import iban as std_iban
+from stdnum import imei as std_imei
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
 _VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
@@ -75,6 +77,29 @@ def canonical_email(raw: str) -> str | None:
     return value if _EMAIL.fullmatch(value) else None
 
 
+def canonical_imei(raw: str) -> str | None:
+    value = re.sub(r"[\s./-]", "", raw)
+    return value if std_imei.is_valid(value) and len(value) == 15 else None
+
+
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def canonical_btc_address(raw: str) -> str | None:
+    """A legacy (Base58Check) Bitcoin address whose checksum holds; case matters, so no folding."""
+    value = raw.strip()
+    if not 26 <= len(value) <= 35 or any(c not in _BASE58 for c in value):
+        return None
+    number = 0
+    for char in value:
+        number = number * 58 + _BASE58.index(char)
+    data = number.to_bytes(25, "big") if number.bit_length() <= 200 else b""
+    if len(data) != 25 or data[0] not in (0x00, 0x05):
+        return None
+    checksum = hashlib.sha256(hashlib.sha256(data[:21]).digest()).digest()[:4]
+    return value if checksum == data[21:] else None
+
+
 def canonical_identifier(kind: str, raw: str | None, regions: Iterable[str] = ()) -> str | None:
     """Dispatch on the record type; unknown kinds have no canonical value."""
     if raw is None:
@@ -87,5 +112,7 @@ def canonical_identifier(kind: str, raw: str | None, regions: Iterable[str] = ()
         "vehicle": canonical_vin,
         "account": canonical_iban,
         "email": canonical_email,
+        "imei": canonical_imei,
+        "crypto_wallet": canonical_btc_address,
     }.get(kind)
     return normalizer(raw) if normalizer else None

@@ -33,3 +33,12 @@ def test_plates_vins_ibans_emails():
 
 def test_fold_accents_keeps_letters():
     assert fold_accents("PÉREZ GÓMEZ, João Conceição") == "PEREZ GOMEZ, Joao Conceicao"
+
+
+def test_imei_and_bitcoin_addresses_are_checked():
+    from pipelines.identifiers import canonical_btc_address, canonical_imei
+
+    assert canonical_imei("35-209900-176148-1") == "352099001761481"
+    assert canonical_imei("352099001761482") is None
+    assert canonical_btc_address("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2") == "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
+    assert canonical_btc_address("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3") is None
