@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from generator.people import person
+from generator import identities as ids
+from generator.people import COUNTRIES, person
 from generator.records import (ACCESS_COLUMNS, CSV_BUILDERS, JSONL_BUILDERS, Truth, World, dirty_json, dirty_row,
                                field_truth, message, mention_truth, population_for, record_truth)
 
@@ -227,6 +228,7 @@ def generate(home: Path, size: int = 1000, seed: int = 7, dirty_rate: float = 0.
         users.parent.mkdir(parents=True, exist_ok=True)
         users.write_text(USERS_YAML, encoding="utf-8")
     chunks = plan(home, size, seed, dirty_rate)
+    ids.warm_up(COUNTRIES)
     bar = _Progress(sum(counts_for(size).values()), progress)
     workers = workers or os.cpu_count() or 1
     totals = ChunkResult(0, 0, 0)
