@@ -149,12 +149,18 @@ def notice(world: World, n: int) -> tuple[dict[str, Any], list[Person]]:
     return {**record, **world.access(rng, owner)}, [who]
 
 
+def _sent_between_bureaus(world: World, kind: str, n: int, most_recipients: int):
+    """The dice, a person and an associate, a sending country and its chosen recipients."""
+    rng = world.rng(kind, n)
+    main = world.someone(rng)
+    other = world.associate(rng, main)
+    sender = rng.choice(COUNTRIES)
+    recipients = rng.sample([c for c in COUNTRIES if c != sender], rng.randint(1, most_recipients))
+    return rng, main, other, sender, recipients
+
+
 def diffusion(world: World, n: int) -> tuple[dict[str, Any], list[Person]]:
-    rng = world.rng("diffusion", n)
-    who = world.someone(rng)
-    partner = world.associate(rng, who)
-    issuer = rng.choice(COUNTRIES)
-    recipients = rng.sample([c for c in COUNTRIES if c != issuer], rng.randint(1, 4))
+    rng, who, partner, issuer, recipients = _sent_between_bureaus(world, "diffusion", n, 4)
     language = LANGUAGE[issuer]
     summary = {"es": "Buscado por {o}. Sería socio de {p}.", "pt": "Procurado por {o}. Seria comparsa de {p}.",
                "en": "Wanted for {o}. Believed to be an associate of {p}.",
@@ -388,11 +394,7 @@ def _attachment(rng: random.Random, main: Person, other: Person, country: str,
 
 def message(world: World, n: int) -> tuple[bytes, dict[str, Any], list[Person], list[tuple[str, list[Span]]]]:
     """An .eml between two bureaus: its bytes, id and owner, its persons, and spans per text part."""
-    rng = world.rng("message", n)
-    main = world.someone(rng)
-    other = world.associate(rng, main)
-    sender = rng.choice(COUNTRIES)
-    recipients = rng.sample([c for c in COUNTRIES if c != sender], rng.randint(1, 3))
+    rng, main, other, sender, recipients = _sent_between_bureaus(world, "message", n, 3)
     language = LANGUAGE[sender]
     # The phone may be written in the national format of the person's country inside another
     # country's message: the extractor has to weigh every country the message involves.

@@ -403,9 +403,13 @@ def delta_spark_available(spark: SparkSession) -> bool:
     if "DeltaSparkSessionExtension" not in extensions:
         return False
     try:
-        spark.sparkContext._jvm.io.delta.tables.DeltaTable  # type: ignore[union-attr]
+        jvm = spark.sparkContext._jvm  # type: ignore[union-attr]
+    except Exception:  # Spark Connect: the server's configuration is all a client can see
         return True
-    except Exception:
+    try:
+        jvm.java.lang.Class.forName("io.delta.tables.DeltaTable")
+        return True
+    except Exception:  # py4j's error when the class is not on the classpath
         return False
 
 

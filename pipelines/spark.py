@@ -72,3 +72,11 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
     if not settings.remote:
         spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def default_parallelism(spark: SparkSession) -> int:
+    """Task slots of the cluster (Spark Connect hides them: fall back to its configuration)."""
+    try:
+        return spark.sparkContext.defaultParallelism
+    except Exception:  # Spark Connect has no SparkContext on the client
+        return int(spark.conf.get("spark.default.parallelism", "8") or 8)

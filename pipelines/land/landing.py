@@ -18,6 +18,7 @@ from pyspark.sql.pandas.types import from_arrow_schema
 from pyspark.sql.types import StructType
 
 from pipelines.land.readers import RawFile, read_units, unreadable_file
+from pipelines.spark import default_parallelism
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, SPECS, bronze_schema
 
 FILES_SCHEMA = pa.schema(
@@ -52,7 +53,7 @@ def files_frame(spark: SparkSession, files: list[dict[str, Any]]) -> DataFrame:
     ordered = sorted(files, key=lambda f: -f["size"])
     frame = spark.createDataFrame(pa.Table.from_pylist(ordered, schema=FILES_SCHEMA).to_pandas(),
                                   spark_schema(FILES_SCHEMA))
-    slices = max(1, min(len(ordered), spark.sparkContext.defaultParallelism * 4))
+    slices = max(1, min(len(ordered), default_parallelism(spark) * 4))
     return frame.repartition(slices)
 
 
@@ -95,7 +96,7 @@ def _reader_fn(source: str, landed_at: dt.datetime,
                     error, sha = exc, ""
                 if (row["src_file"], sha) in landed:
                     continue  # this very file has landed before: landing it again lands nothing
-                raw_file = RawFile(source, row["src_file"], row["abs_path"], sha, landed_at)
+                raw_file = RawFile(row["src_file"], sha, landed_at)
                 for outcome in _file_outcomes(source, raw_file, row["size"], data, error):
                     pending.append(outcome)
                     if len(pending) >= _BATCH_ROWS:

@@ -28,9 +28,9 @@ _FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")
 
 @dataclass(frozen=True)
 class RawFile:
-    source: str
+    """Where a file's units come from: its path under raw/, its hash, when it landed."""
+
     rel_path: str
-    abs_path: str
     sha256: str
     landed_at: dt.datetime
 

@@ -1,7 +1,6 @@
 """Reading raw files into bronze rows or quarantine rows, without Spark."""
 import datetime as dt
 from email.message import EmailMessage
-from pathlib import Path
 
 from generator.pdf import text_pdf
 from pipelines.land.readers import RawFile, read_units
@@ -10,18 +9,17 @@ from pipelines.land.sources import SPECS
 NOW = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
 
 
-def read(tmp_path: Path, source: str, name: str, data: bytes) -> list[dict]:
-    path = tmp_path / name
-    return list(read_units(SPECS[source], RawFile(source, f"{source}/{name}", str(path), "sha", NOW), data))
+def read(source: str, name: str, data: bytes) -> list[dict]:
+    return list(read_units(SPECS[source], RawFile(f"{source}/{name}", "sha", NOW), data))
 
 
 def reasons(rows: list[dict]) -> list[str]:
     return [r["reason"] for r in rows if "reason" in r]
 
 
-def test_jsonl_lands_good_lines_and_quarantines_bad_ones_with_their_line(tmp_path):
+def test_jsonl_lands_good_lines_and_quarantines_bad_ones_with_their_line():
     good = b'{"notice_id": "1", "notice_type": "red", "owner_country": "AR", "unknown_field": {"a": 1}}'
-    rows = read(tmp_path, "notices", "n.jsonl", good + b"\n\n" + b'{"notice_id": "2", "notice_ty' + b"\n" + good + b"\n")
+    rows = read("notices", "n.jsonl", good + b"\n\n" + b'{"notice_id": "2", "notice_ty' + b"\n" + good + b"\n")
     assert len(rows) == 3
     assert rows[0]["notice_id"] == "1" and rows[0]["src_line"] == 1
     assert rows[0]["extra_fields"] == {"unknown_field": '{"a": 1}'}
@@ -29,10 +27,10 @@ def test_jsonl_lands_good_lines_and_quarantines_bad_ones_with_their_line(tmp_pat
     assert rows[2]["reason"] == "duplicate notice_id '1' (first at line 1)"
 
 
-def test_csv_in_windows_1252_lands_with_its_encoding_recorded(tmp_path):
+def test_csv_in_windows_1252_lands_with_its_encoding_recorded():
     header = "person_id,family_name,given_names,date_of_birth,nationalities,phones,owner_country,restricted_to,classification\n"
     body = "CL-1,PÉREZ GÓMEZ,JUAN,1979-03-14,AR;CL,+56 9 8765 4321;+54 9 11 5555 1234,CL,AR;BR,restricted\n"
-    rows = read(tmp_path, "nominals", "n.csv", (header + body + "CL-2,SOTO\n").encode("cp1252"))
+    rows = read("nominals", "n.csv", (header + body + "CL-2,SOTO\n").encode("cp1252"))
     assert rows[0]["family_name"] == "PÉREZ GÓMEZ"
     assert rows[0]["src_encoding"] == "cp1252"
     assert rows[0]["nationalities"] == ["AR", "CL"] and rows[0]["restricted_to"] == ["AR", "BR"]
@@ -40,13 +38,13 @@ def test_csv_in_windows_1252_lands_with_its_encoding_recorded(tmp_path):
     assert reasons(rows) == ["row has 2 fields, header has 9"]
 
 
-def test_csv_without_a_required_column_quarantines_every_row(tmp_path):
-    rows = read(tmp_path, "smv", "s.csv", b"plate,owner_country\nABC123,BR\nDEF456,BR\n")
+def test_csv_without_a_required_column_quarantines_every_row():
+    rows = read("smv", "s.csv", b"plate,owner_country\nABC123,BR\nDEF456,BR\n")
     assert reasons(rows) == ["file header lacks required columns: vin"] * 2
 
 
-def test_a_file_of_the_wrong_type_is_quarantined_whole(tmp_path):
-    rows = read(tmp_path, "sltd", "notes.txt", b"hello")
+def test_a_file_of_the_wrong_type_is_quarantined_whole():
+    rows = read("sltd", "notes.txt", b"hello")
     assert len(rows) == 1 and rows[0]["reason"].startswith("not a .csv file")
 
 
@@ -64,11 +62,11 @@ def _message(charset: str, body: str) -> EmailMessage:
     return msg
 
 
-def test_message_with_pdf_attachment_and_latin1_body(tmp_path):
+def test_message_with_pdf_attachment_and_latin1_body():
     msg = _message("iso-8859-1", "Se incautó el pasaporte AAB-123456.")
     msg.add_attachment(text_pdf(["Pasaporte AAB 123456"]), maintype="application", subtype="pdf",
                        filename="acta.pdf")
-    rows = read(tmp_path, "messages", "m.eml", msg.as_bytes())
+    rows = read("messages", "m.eml", msg.as_bytes())
     assert len(rows) == 1
     row = rows[0]
     assert row["message_id"] == "0457.2024@co.example.org"
@@ -80,26 +78,26 @@ def test_message_with_pdf_attachment_and_latin1_body(tmp_path):
     assert row["sent_at"] == dt.datetime(2024, 2, 19, 14, 5, tzinfo=dt.timezone.utc)
 
 
-def test_broken_attachment_is_quarantined_and_its_message_lands(tmp_path):
+def test_broken_attachment_is_quarantined_and_its_message_lands():
     msg = _message("utf-8", "Adjunto acta.")
     msg.add_attachment(b"%PDF-1.4 garbage", maintype="application", subtype="pdf", filename="broken.pdf")
-    rows = read(tmp_path, "messages", "m.eml", msg.as_bytes())
+    rows = read("messages", "m.eml", msg.as_bytes())
     assert rows[0]["message_id"] == "0457.2024@co.example.org" and rows[0]["attachments"] == []
     assert rows[1]["src_part"].endswith("broken.pdf") and "could not be extracted" in rows[1]["reason"]
 
 
-def test_truncated_multipart_message_is_quarantined(tmp_path):
+def test_truncated_multipart_message_is_quarantined():
     msg = _message("utf-8", "Adjunto acta.")
     msg.add_attachment(b"tipo,valor\n", maintype="text", subtype="csv", filename="ids.csv")
     data = msg.as_bytes()
-    rows = read(tmp_path, "messages", "m.eml", data[: data.rindex(b"--")])
+    rows = read("messages", "m.eml", data[: data.rindex(b"--")])
     assert len(rows) == 1 and "broken MIME structure" in rows[0]["reason"]
 
 
-def test_message_without_owner_is_quarantined_with_its_attachments(tmp_path):
+def test_message_without_owner_is_quarantined_with_its_attachments():
     msg = _message("utf-8", "Texto")
     del msg["X-Insight-Owner-Country"]
     msg.add_attachment(b"tipo,valor\n", maintype="text", subtype="csv", filename="ids.csv")
-    rows = read(tmp_path, "messages", "m.eml", msg.as_bytes())
+    rows = read("messages", "m.eml", msg.as_bytes())
     assert [r["src_part"] for r in rows] == ["message", "attachment 2: ids.csv"]
     assert all("owner_country" in r["reason"] for r in rows)
