@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import string
 from functools import lru_cache
 
@@ -26,8 +27,15 @@ PASSPORT_SHAPES = {
 }
 
 
+def digits(rng: random.Random, count: int) -> str:
+    """``count`` random decimal digits in one draw."""
+    return f"{rng.randrange(10 ** count):0{count}d}"
+
+
 def _shape(rng: random.Random, shape: str) -> str:
-    return "".join(rng.choice(LETTERS) if c == "L" else rng.choice(DIGITS) for c in shape)
+    """Letters for ``L`` and digits for ``D``, each run of the shape drawn at once."""
+    return "".join("".join(rng.choices(LETTERS, k=len(run))) if run[0] == "L" else digits(rng, len(run))
+                   for run in re.findall(r"L+|D+", shape))
 
 
 def passport_number(rng: random.Random, country: str) -> str:
@@ -44,7 +52,7 @@ def written_document_number(rng: random.Random, number: str) -> str:
 def national_id(rng: random.Random, country: str) -> tuple[str, str, str]:
     """(type, canonical, as usually written) of a national id valid by its check digit."""
     if country == "BR":
-        number = "".join(rng.choice(DIGITS) for _ in range(9))
+        number = digits(rng, 9)
         for weight_start in (10, 11):  # the two CPF check digits
             total = sum(int(d) * w for d, w in zip(number, range(weight_start, 1, -1)))
             number += str(total * 10 % 11 % 10)
@@ -63,7 +71,7 @@ def national_id(rng: random.Random, country: str) -> tuple[str, str, str]:
     if country in ("AR", "PE"):
         number = str(rng.randint(10_000_000, 45_999_999))
         return "dni", number, f"{number[:2]}.{number[2:5]}.{number[5:]}" if country == "AR" else number
-    number = "".join(rng.choice(DIGITS) for _ in range(10))
+    number = digits(rng, 10)
     return "national_id", number, number
 
 
@@ -155,7 +163,7 @@ WMI = {"BR": ["9BW", "9BG", "93H"], "AR": ["8AP", "8AJ"], "MX": ["3VW", "3N1"], 
 
 def vin(rng: random.Random, country: str) -> str:
     """A 17-character VIN with a valid ISO 3779 check digit in position 9."""
-    body = rng.choice(WMI.get(country, ["JTD"])) + "".join(rng.choice(_VIN_CHARS) for _ in range(14))
+    body = rng.choice(WMI.get(country, ["JTD"])) + "".join(rng.choices(_VIN_CHARS, k=14))
     total = sum(_VIN_VALUES[c] * w for c, w in zip(body, _VIN_WEIGHTS))
     check = "X" if total % 11 == 10 else str(total % 11)
     return body[:8] + check + body[9:]
@@ -179,13 +187,13 @@ def iban(rng: random.Random, country: str) -> str:
     """A valid IBAN (compact) for countries that have them, else a Spanish one."""
     lengths = {"ES": 20, "FR": 23, "BR": 25, "PT": 21}
     code = country if country in lengths else "ES"
-    bban = "".join(rng.choice(DIGITS) for _ in range(lengths[code]))
+    bban = digits(rng, lengths[code])
     if code == "ES":  # the Spanish account code carries two check digits of its own
         bban = bban[:8] + es_ccc.calc_check_digits(bban) + bban[10:]
     if code == "BR":
         bban = bban[:-2] + "C1"
-    digits = "".join(str(int(c, 36)) for c in f"{bban}{code}00")  # ISO 13616: letters count 10..35
-    check = 98 - int(digits) % 97
+    numeric = "".join(str(int(c, 36)) for c in f"{bban}{code}00")  # ISO 13616: letters count 10..35
+    check = 98 - int(numeric) % 97
     return f"{code}{check:02d}{bban}"
 
 
@@ -203,14 +211,14 @@ def cuit(rng: random.Random) -> tuple[str, str]:
 
 def cnpj(rng: random.Random) -> tuple[str, str]:
     """A Brazilian company number (canonical, written ``12.345.678/0001-95``)."""
-    base = "".join(rng.choice(DIGITS) for _ in range(8)) + "0001"
+    base = digits(rng, 8) + "0001"
     number = base + br_cnpj.calc_check_digits(base)
     return number, f"{number[:2]}.{number[2:5]}.{number[5:8]}/{number[8:12]}-{number[12:]}"
 
 
 def imei(rng: random.Random) -> str:
     """A 15-digit IMEI with its Luhn check digit."""
-    body = rng.choice(["35", "86", "01", "99"]) + "".join(rng.choice(DIGITS) for _ in range(12))
+    body = rng.choice(["35", "86", "01", "99"]) + digits(rng, 12)
     return body + luhn.calc_check_digit(body)
 
 

@@ -58,6 +58,7 @@ ALIASES = ["EL CHINO", "EL FLACO", "EL GORDO", "LA NEGRA", "EL MONO", "CHAPO", "
            "LA GÜERA", "BIGODE", "NEGÃO", "MAGRÃO", "LE BLOND", "PETIT", "SHORTY", "BIG MIKE", "EL TURCO", "PACHO"]
 
 
+@lru_cache(maxsize=1 << 14)  # names come from small pools: most folds are repeats
 def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
