@@ -34,6 +34,8 @@ def landing_asset(source: str) -> dg.AssetsDefinition:
             context.log.info(
                 f"{f['src_file']}: read {f['rows_read']} = landed {f['rows_landed']} + quarantined {f['rows_quarantined']}"
             )
+            if f["schema_drift"]:
+                context.log.warning(f"{f['src_file']}: schema drift: {'; '.join(f['schema_drift'])}")
         metadata = table_metadata(paths.table("bronze", source))
         metadata.update(
             {
@@ -41,6 +43,7 @@ def landing_asset(source: str) -> dg.AssetsDefinition:
                 "rows_read": report.rows_read,
                 "rows_landed": report.rows_landed,
                 "rows_quarantined": report.rows_quarantined,
+                "files_with_schema_drift": len([f for f in report.files if f["schema_drift"]]),
                 "quarantine_path": dg.MetadataValue.path(paths.table(*QUARANTINE)),
             }
         )

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
-from deltalake import DeltaTable, Schema as DeltaSchema
+from deltalake import DeltaTable, Field as DeltaField, Schema as DeltaSchema
 from deltalake.exceptions import TableNotFoundError
 from deltalake.transaction import AddAction, RemoveAction, create_table_with_add_actions
 from pyspark.sql import DataFrame, SparkSession
@@ -182,6 +182,28 @@ def _spark_schema(table: DeltaTable) -> StructType:
     return from_arrow_schema(pa.schema(table.schema().to_arrow()), prefer_timestamp_ntz=False)
 
 
+class SchemaMismatch(ValueError):
+    """New rows whose column types differ from the table's: a migration, never an implicit cast."""
+
+
+def _add_new_columns(table: DeltaTable, incoming: pa.Schema, uri: str) -> bool:
+    """Adds the nullable columns ``incoming`` has and the table lacks; True when it added any.
+
+    Without this a commit keeps the old schema and readers silently drop the new column.
+    """
+    current = {field.name: field for field in table.schema().fields}
+    new = []
+    for field in DeltaSchema.from_arrow(incoming).fields:
+        if field.name not in current:
+            new.append(DeltaField(field.name, field.type, nullable=True))
+        elif json.loads(field.to_json())["type"] != json.loads(current[field.name].to_json())["type"]:
+            raise SchemaMismatch(f"{uri}: column {field.name!r} is {current[field.name].type} in the table "
+                                 f"but {field.type} in the new rows")
+    if new:
+        table.alter.add_columns(new)
+    return bool(new)
+
+
 class DeltaRsBackend:
     """Spark computes and writes Parquet on executors; delta-rs commits on the driver."""
 
@@ -240,8 +262,11 @@ class DeltaRsBackend:
         return WriteResult(True, version, self._rows(adds), len(adds), removed)
 
     def append(self, df: DataFrame, uri: str) -> WriteResult:
+        table = self._table(uri)
+        if table is not None:
+            _add_new_columns(table, _arrow_schema(df), uri)
         adds, schema = self._write_files(df, uri)
-        if not adds and self.exists(uri):
+        if not adds and table is not None:
             return WriteResult(False, self.version(uri), 0)
         version = self._commit(uri, list(adds), schema, "append")
         return WriteResult(True, version, self._rows(adds), len(adds))
@@ -255,6 +280,8 @@ class DeltaRsBackend:
         table = self._table(uri)
         if table is None:
             return self.overwrite(df, uri)
+        if _add_new_columns(table, _arrow_schema(df), uri):
+            table = DeltaTable(uri)
         keys = list(keys)
         columns = df.columns
         source = df.withColumn(_ROW_HASH, F.sha2(F.to_json(F.struct(*columns)), 256))
@@ -354,7 +381,7 @@ class DeltaSparkBackend:
 
     def append(self, df: DataFrame, uri: str) -> WriteResult:
         before = self.version(uri)
-        df.write.format("delta").mode("append").save(uri)
+        df.write.format("delta").mode("append").option("mergeSchema", "true").save(uri)
         rows = int(self._last_metric(uri, "numOutputRows"))
         if rows == 0 and before is not None:
             return WriteResult(False, before, 0)
@@ -374,6 +401,7 @@ class DeltaSparkBackend:
         )
         if delete_missing:
             sql += " WHEN NOT MATCHED BY SOURCE THEN DELETE"
+        self.spark.conf.set("spark.databricks.delta.schema.autoMerge.enabled", "true")  # new columns, as delta-rs
         self.spark.sql(sql)
         self.spark.catalog.dropTempView(view)
         after = self.version(uri)

@@ -178,10 +178,21 @@ class Field:
             return self.default if value is None else value
         return value
 
+    @property
+    def json_type(self) -> str:
+        """The JSON type the contract promises for this field."""
+        if self.members:
+            return "list of objects"
+        if self.many:
+            return "list"
+        return "number" if self.kind in (FLOAT, INT) else "text"
+
     def _read(self, raw: Any, sep: str | None) -> Any:
         if self.members:
             if raw is None:
                 return []
+            if isinstance(raw, dict):  # one object where the contract has a list of them: drift, kept
+                raw = [raw]
             if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
                 raise BadValue("expected a list of objects")
             return [{m.name: m.read(item.get(m.name)) for m in self.members} for item in raw]
@@ -190,10 +201,25 @@ class Field:
                 return []
             if isinstance(raw, str) and sep is not None:
                 raw = raw.split(sep)
+            elif isinstance(raw, (str, int, float)):  # one value where the contract has a list: drift, kept
+                raw = [raw]
             if not isinstance(raw, list):
                 raise BadValue("expected a list")
             return [v for v in (self.kind.read(item) for item in raw) if v is not None]
         return self.kind.read(raw)
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a parsed value, in the words :attr:`Field.json_type` uses."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "list of objects" if value and all(isinstance(v, dict) for v in value) else "list"
+    return "text"
 
 
 ACCESS_FIELDS: tuple[Field, ...] = (

@@ -17,6 +17,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema
 from pyspark.sql.types import StructType
 
+from pipelines.land.drift import DriftLog
 from pipelines.land.readers import RawFile, read_units, unreadable_file
 from pipelines.spark import default_parallelism
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, SPECS, bronze_schema
@@ -25,7 +26,8 @@ FILES_SCHEMA = pa.schema(
     [("source", pa.string()), ("src_file", pa.string()), ("abs_path", pa.string()), ("size", pa.int64())]
 )
 TALLY = pa.field("file_tally", pa.struct([pa.field(n, pa.int64()) for n in
-                                          ("size", "rows_read", "rows_landed", "rows_quarantined")]))
+                                          ("size", "rows_read", "rows_landed", "rows_quarantined")]
+                                         + [pa.field("schema_drift", pa.list_(pa.string()))]))
 _BATCH_ROWS = 4096
 Fingerprint = tuple[str, str]  # (path relative to raw/, SHA-256)
 
@@ -68,7 +70,8 @@ def outcome_schema(source: str) -> pa.Schema:
 def _file_outcomes(source: str, raw_file: RawFile, size: int, data: bytes | None,
                    error: OSError | None) -> Iterator[dict[str, Any]]:
     spec = SPECS[source]
-    units = [unreadable_file(spec, raw_file, error)] if error else read_units(spec, raw_file, data or b"")
+    drift = DriftLog(spec)
+    units = [unreadable_file(spec, raw_file, error)] if error else read_units(spec, raw_file, data or b"", drift)
     read = quarantined = 0
     for outcome in units:
         read += 1
@@ -76,7 +79,7 @@ def _file_outcomes(source: str, raw_file: RawFile, size: int, data: bytes | None
         yield outcome
     yield {"src_file": raw_file.rel_path, "src_sha256": raw_file.sha256, "landed_at": raw_file.landed_at,
            "file_tally": {"size": size, "rows_read": read, "rows_landed": read - quarantined,
-                          "rows_quarantined": quarantined}}
+                          "rows_quarantined": quarantined, "schema_drift": drift.notes()}}
 
 
 def _reader_fn(source: str, landed_at: dt.datetime,
@@ -134,6 +137,7 @@ def file_tallies(outcomes: DataFrame, source: str) -> DataFrame:
     """One registry row per file read; read = landed + quarantined holds by construction."""
     return outcomes.where(F.col("file_tally").isNotNull()).select(
         F.lit(source).alias("source"), "src_file", "src_sha256",
-        *(F.col(f"file_tally.{n}").alias(n) for n in ("size", "rows_read", "rows_landed", "rows_quarantined")),
+        *(F.col(f"file_tally.{n}").alias(n)
+          for n in ("size", "rows_read", "rows_landed", "rows_quarantined", "schema_drift")),
         "landed_at",
     ).select(*LANDED_FILES_SCHEMA.names)

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from pipelines.land.drift import DriftLog
 from pipelines.land.fields import BadValue, SourceSpec
 
 RAW_LIMIT = 64 * 1024  # quarantine keeps this much of a raw unit; the file itself stays in raw/
@@ -108,7 +109,7 @@ def _as_id(value: Any) -> str | None:
 # ----------------------------------------------------------------------------------- JSON lines
 
 
-def read_jsonl(spec: SourceSpec, raw_file: RawFile, data: bytes) -> Iterator[dict[str, Any]]:
+def read_jsonl(spec: SourceSpec, raw_file: RawFile, data: bytes, drift: DriftLog) -> Iterator[dict[str, Any]]:
     text, encoding = decode(data)
     out = _Outcomes(spec, raw_file, encoding)
     for number, line in enumerate(text.splitlines(), start=1):
@@ -123,13 +124,14 @@ def read_jsonl(spec: SourceSpec, raw_file: RawFile, data: bytes) -> Iterator[dic
         if not isinstance(obj, dict):
             yield out.quarantined(f"expected a JSON object, got {type(obj).__name__}", line, number)
             continue
+        drift.see_row(obj)
         yield out.record(obj, line, number)
 
 
 # ----------------------------------------------------------------------------------------- CSV
 
 
-def read_csv(spec: SourceSpec, raw_file: RawFile, data: bytes) -> Iterator[dict[str, Any]]:
+def read_csv(spec: SourceSpec, raw_file: RawFile, data: bytes, drift: DriftLog) -> Iterator[dict[str, Any]]:
     text, encoding = decode(data)
     out = _Outcomes(spec, raw_file, encoding)
     lines = text.splitlines()
@@ -141,6 +143,7 @@ def read_csv(spec: SourceSpec, raw_file: RawFile, data: bytes) -> Iterator[dict[
     except csv.Error as exc:
         yield out.quarantined(f"unreadable CSV header: {exc}", lines[0] if lines else "", 1)
         return
+    drift.see_header(header)
     required = [f.name for f in spec.fields if f.required]
     missing = [name for name in required if name not in header]
     start = reader.line_num
@@ -215,7 +218,8 @@ def attachment_text(content_type: str, filename: str, data: bytes, charset: str 
     raise ValueError(f"unsupported attachment type {content_type}")
 
 
-def read_eml(spec: SourceSpec, raw_file: RawFile, data: bytes) -> Iterator[dict[str, Any]]:
+def read_eml(spec: SourceSpec, raw_file: RawFile, data: bytes, drift: DriftLog) -> Iterator[dict[str, Any]]:
+    """A message and its attachments; its headers are fixed by MIME, so ``drift`` stays empty."""
     header_text, encoding = decode(re.split(rb"\r?\n\r?\n", data, maxsplit=1)[0])
     out = _Outcomes(spec, raw_file, encoding)
     try:
@@ -316,13 +320,17 @@ READERS = {"jsonl": read_jsonl, "csv": read_csv, "eml": read_eml}
 EXTENSIONS = {"jsonl": (".jsonl", ".json"), "csv": (".csv",), "eml": (".eml",)}
 
 
-def read_units(spec: SourceSpec, raw_file: RawFile, data: bytes) -> Iterator[dict[str, Any]]:
-    """Every outcome of one file's bytes; a misplaced file becomes one quarantine row."""
+def read_units(spec: SourceSpec, raw_file: RawFile, data: bytes,
+               drift: DriftLog | None = None) -> Iterator[dict[str, Any]]:
+    """Every outcome of one file's bytes; a misplaced file becomes one quarantine row.
+
+    ``drift`` collects how the file's columns differ from the contract.
+    """
     if not raw_file.rel_path.lower().endswith(EXTENSIONS[spec.fmt]):
         reason = f"not a {' or '.join(EXTENSIONS[spec.fmt])} file: {spec.name} takes only those"
         yield _Outcomes(spec, raw_file, "").quarantined(reason, "", part="file")
         return
-    yield from READERS[spec.fmt](spec, raw_file, data)
+    yield from READERS[spec.fmt](spec, raw_file, data, drift or DriftLog(spec))
 
 
 def unreadable_file(spec: SourceSpec, raw_file: RawFile, error: OSError) -> dict[str, Any]:

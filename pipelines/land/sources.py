@@ -220,5 +220,7 @@ LANDED_FILES_SCHEMA = pa.schema(
         pa.field("rows_landed", pa.int64()),
         pa.field("rows_quarantined", pa.int64()),
         pa.field("landed_at", pa.timestamp("us", tz="UTC")),
+        # How the file's columns differ from the contract (new, missing, renamed, retyped); empty if not.
+        pa.field("schema_drift", pa.list_(pa.string())),
     ]
 )

@@ -7,7 +7,7 @@ import pytest
 from deltalake import DeltaTable
 from pyspark.sql import Row
 
-from pipelines.lakehouse import Lakehouse, delta_spark_available, table_row_count
+from pipelines.lakehouse import Lakehouse, SchemaMismatch, delta_spark_available, table_row_count
 
 ROWS = [Row(id=i, name=f"n{i}", tags=["a", "b"], at=dt.datetime(2024, 1, 1, 12, tzinfo=dt.timezone.utc),
             props={"k": str(i)}) for i in range(100)]
@@ -55,6 +55,17 @@ def test_merge_upserts_and_is_idempotent(lakehouse, frame, spark, tmp_path):
     table = {r.id: r.name for r in lakehouse.read(uri).collect()}
     assert len(table) == 101 and table[5] == "changed" and table[500] == "n0"
     assert result.files_removed == 1  # only the file holding id 5 was rewritten
+
+
+def test_new_columns_are_added_to_the_table_and_a_changed_type_is_refused(lakehouse, spark, tmp_path):
+    uri = str(tmp_path / "t")
+    lakehouse.append(spark.createDataFrame([(1, "a")], "id long, v string"), uri)
+    lakehouse.append(spark.createDataFrame([(2, "b", ["x"])], "id long, v string, w array<string>"), uri)
+    lakehouse.merge(spark.createDataFrame([(3, "c", 1.5)], "id long, v string, z double"), uri, ["id"])
+    rows = sorted(tuple(r) for r in lakehouse.read(uri).collect())
+    assert rows == [(1, "a", None, None), (2, "b", ["x"], None), (3, "c", None, 1.5)]
+    with pytest.raises(SchemaMismatch, match="column 'v' is .*string.* in the table but .*integer"):
+        lakehouse.append(spark.createDataFrame([(4, 5)], "id long, v int"), uri)
 
 
 def test_merge_with_delete_missing_makes_the_table_equal_to_the_input(lakehouse, frame, tmp_path):

@@ -3,14 +3,15 @@ import datetime as dt
 from email.message import EmailMessage
 
 from generator.pdf import text_pdf
+from pipelines.land.drift import DriftLog
 from pipelines.land.readers import RawFile, read_units
 from pipelines.land.sources import SPECS
 
 NOW = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
 
 
-def read(source: str, name: str, data: bytes) -> list[dict]:
-    return list(read_units(SPECS[source], RawFile(f"{source}/{name}", "sha", NOW), data))
+def read(source: str, name: str, data: bytes, drift: DriftLog | None = None) -> list[dict]:
+    return list(read_units(SPECS[source], RawFile(f"{source}/{name}", "sha", NOW), data, drift))
 
 
 def reasons(rows: list[dict]) -> list[str]:
@@ -101,3 +102,36 @@ def test_message_without_owner_is_quarantined_with_its_attachments():
     rows = read("messages", "m.eml", msg.as_bytes())
     assert [r["src_part"] for r in rows] == ["message", "attachment 2: ids.csv"]
     assert all("owner_country" in r["reason"] for r in rows)
+
+
+def test_csv_drift_new_and_renamed_columns_land_and_are_recorded():
+    header = "vin,plate,plate_country,make,model,year,color,theft_date,reporting_country,owner_country,gps\n"
+    body = "9BWZZZ377VT004251,BRA2E19,BR,VW,GOL,2019,BRANCO,2024-01-20,BR,BR,-23.5;-46.6\n"
+    drift = DriftLog(SPECS["smv"])
+    rows = read("smv", "s.csv", (header + body).encode(), drift)
+    assert reasons(rows) == [] and rows[0]["colour"] is None
+    assert rows[0]["extra_fields"] == {"color": "BRANCO", "gps": "-23.5;-46.6"}
+    assert drift.notes() == ["column 'colour' renamed to 'color'?", "column 'restricted_to' missing",
+                             "column 'classification' missing", "new column 'gps'"]
+
+
+def test_json_drift_retyped_columns_land_coerced_and_are_recorded():
+    line = b'{"report_id": 42, "country": "PE", "reported_at": "2024-02-01T10:00:00Z", "narrative": "x", ' \
+           b'"lat": "-12.04", "owner_country": "PE", "restricted_to": "CL", "plaec": "Lima"}\n'
+    drift = DriftLog(SPECS["reports"])
+    rows = read("reports", "r.jsonl", line, drift)
+    assert reasons(rows) == []
+    assert rows[0]["report_id"] == "42" and rows[0]["lat"] == -12.04 and rows[0]["restricted_to"] == ["CL"]
+    assert drift.notes() == [
+        "column 'place' renamed to 'plaec'? (1 row)",
+        "column 'report_id' arrives as number where the contract has text (1 row)",
+        "column 'lat' arrives as text where the contract has number (1 row)",
+        "column 'restricted_to' arrives as text where the contract has list (1 row)",
+    ]
+
+
+def test_a_file_that_keeps_the_contract_has_no_drift():
+    drift = DriftLog(SPECS["notices"])
+    read("notices", "n.jsonl", b'{"notice_id": "1", "notice_type": "red", "owner_country": "AR", "aliases": []}\n',
+         drift)
+    assert drift.notes() == []
