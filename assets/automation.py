@@ -5,7 +5,11 @@ import hashlib
 import dagster as dg
 
 from assets.resources import LakeResource
+from pipelines.config import SOURCES
 from pipelines.land.registry import pending_files
+
+# Every job that writes the lake carries this tag; two of them must never commit at once.
+WRITES_LAKE = {"insight/writes_lake": "true"}
 
 ACTIVE_RUN_STATUSES = [
     dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
@@ -13,19 +17,29 @@ ACTIVE_RUN_STATUSES = [
 ]
 
 refresh_job = dg.define_asset_job(
-    "insight_refresh", selection=dg.AssetSelection.all(),
-    description="Lands whatever is new in raw/ and rebuilds every table that depends on it.",
+    "insight_refresh", selection=dg.AssetSelection.all(), tags=WRITES_LAKE,
+    description="Lands whatever is new in raw/ and rebuilds every table that depends on it, with every check.",
 )
 
 
-def active_refresh(instance: dg.DagsterInstance) -> str | None:
-    """The id of a refresh run in progress, if any.
+def source_job(source: str):
+    selection = dg.AssetSelection.assets(dg.AssetKey(["bronze", source])).downstream()
+    return dg.define_asset_job(
+        f"refresh_{source}", selection=selection, tags=WRITES_LAKE,
+        description=f"Lands what is new in raw/{source}/ and rebuilds what depends on it.",
+    )
 
-    Two refreshes must never commit to the same tables at once; the one that waits loses
+
+source_jobs = [source_job(source) for source in SOURCES]
+
+
+def active_refresh(instance: dg.DagsterInstance) -> str | None:
+    """The id of a run in progress that writes the lake, if any.
+
+    Two such runs must never commit to the same tables at once; the one that waits loses
     nothing, since landing picks up every file the registry has not seen.
     """
-    active = instance.get_run_ids(filters=dg.RunsFilter(job_name=refresh_job.name, statuses=ACTIVE_RUN_STATUSES),
-                                  limit=1)
+    active = instance.get_run_ids(filters=dg.RunsFilter(tags=WRITES_LAKE, statuses=ACTIVE_RUN_STATUSES), limit=1)
     return active[0] if active else None
 
 
@@ -44,7 +58,7 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, lake: LakeResource):
     selection = dg.AssetSelection.assets(*[dg.AssetKey(["bronze", s]) for s in pending]).downstream()
     keys = selection.resolve(context.repository_def.asset_graph) if context.repository_def else None
     return dg.RunRequest(run_key=run_key, asset_selection=sorted(keys) if keys else None,
-                         tags={"insight/new_files": str(len(files))})
+                         tags={**WRITES_LAKE, "insight/new_files": str(len(files))})
 
 
 @dg.schedule(job=refresh_job, cron_schedule="0 3 * * *", execution_timezone="UTC",

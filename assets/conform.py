@@ -3,11 +3,11 @@
 import dagster as dg
 
 from assets.metadata import table_metadata
+from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
+from assets.land import BRONZE
 from pipelines.config import SOURCES
 from pipelines.conform import conform_documents, conform_records
-
-BRONZE = [dg.AssetKey(["bronze", s]) for s in SOURCES]
 
 
 def _bronze(lake: LakeResource, spark: SparkResource):
@@ -17,7 +17,7 @@ def _bronze(lake: LakeResource, spark: SparkResource):
 
 @dg.asset(
     key=["silver", "documents"], deps=BRONZE, group_name="conform", kinds={"spark", "delta"},
-    owners=["team:data-engineering"],
+    owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY,
     description="One searchable text per record, message and attachment, with the access fields of its record.",
 )
 def silver_documents(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
@@ -29,7 +29,7 @@ def silver_documents(lake: LakeResource, spark: SparkResource) -> dg.Materialize
 
 @dg.asset(
     key=["silver", "records"], deps=BRONZE, group_name="conform", kinds={"spark", "delta"},
-    owners=["team:data-engineering"],
+    owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY,
     description="Structured facts in one model: persons, identity documents, vehicles, plates, phones, e-mails, "
     "addresses, each with its canonical value and the access fields of its record.",
 )

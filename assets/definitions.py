@@ -4,14 +4,16 @@ from __future__ import annotations
 import dagster as dg
 
 from assets import conform, land, publish
-from assets.automation import nightly_refresh, raw_files_sensor, refresh_job
+from assets.automation import nightly_refresh, raw_files_sensor, refresh_job, source_jobs
+from assets.checks import table_checks
 from assets.resources import LakeResource, SparkResource
 
 all_assets = [*land.landing_assets, *dg.load_assets_from_modules([conform, publish])]
 
 defs = dg.Definitions(
     assets=all_assets,
-    jobs=[refresh_job],
+    asset_checks=table_checks,
+    jobs=[refresh_job, *source_jobs],
     sensors=[raw_files_sensor],
     schedules=[nightly_refresh],
     resources={"lake": LakeResource(), "spark": SparkResource()},

@@ -1,12 +1,18 @@
-"""Landing assets: one per source, each reads what is new in ``raw/<source>/``."""
+"""Landing assets: one per source, each reads what is new in ``raw/<source>/``.
+
+Landing is not retried automatically: its registry is written last, so a run that dies after its
+bronze commit would land those files again, and the reconciliation checks would (rightly) stop
+the flow. A failed landing is re-run by hand once the cause is known.
+"""
 
 import dagster as dg
 
-from assets.metadata import table_metadata
+from assets.metadata import count_markdown, table_metadata
+from assets.policies import FRESHNESS, OWNERS
 from assets.resources import LakeResource, SparkResource
 from pipelines.config import SOURCES
 from pipelines.land.job import land_source
-from pipelines.land.registry import QUARANTINE
+from pipelines.land.registry import LANDED_FILES, QUARANTINE
 
 DESCRIPTIONS = {
     "notices": "Published notices (red, yellow, blue, …) as landed from raw/notices/*.jsonl.",
@@ -25,7 +31,8 @@ def landing_asset(source: str) -> dg.AssetsDefinition:
         group_name="land",
         description=DESCRIPTIONS[source] + " Bad rows go to bronze/quarantine with their reason.",
         kinds={"spark", "delta"},
-        owners=["team:data-engineering"],
+        owners=OWNERS,
+        freshness_policy=FRESHNESS,
     )
     def land(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
         paths = lake.paths
@@ -53,4 +60,33 @@ def landing_asset(source: str) -> dg.AssetsDefinition:
     return land
 
 
-landing_assets = [landing_asset(source) for source in SOURCES]
+BRONZE = [dg.AssetKey(["bronze", s]) for s in SOURCES]
+
+
+@dg.asset(
+    key=list(QUARANTINE), deps=BRONZE, group_name="land", kinds={"delta"}, owners=OWNERS, freshness_policy=FRESHNESS,
+    description="Every row and file the landings refused: source, file, line or MIME part, raw content and the "
+    "reason. Written by the landing assets; this step publishes its state once they have run, and its checks "
+    "reconcile it with the registry.",
+)
+def quarantine(lake: LakeResource) -> dg.MaterializeResult:
+    uri = lake.paths.table(*QUARANTINE)
+    metadata = table_metadata(uri, preview_columns=["source", "src_file", "src_line", "src_part", "reason"])
+    metadata["rows_by_source"] = dg.MetadataValue.md(count_markdown(uri, "source"))
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(
+    key=list(LANDED_FILES), deps=BRONZE, group_name="land", kinds={"delta"}, owners=OWNERS, freshness_policy=FRESHNESS,
+    description="The landing registry: one row per landed file (path, SHA-256, size, rows read = landed + "
+    "quarantined, schema drift). A file is landed once; the sensor compares raw/ with it.",
+)
+def landed_files(lake: LakeResource) -> dg.MaterializeResult:
+    uri = lake.paths.table(*LANDED_FILES)
+    metadata = table_metadata(uri, preview_columns=["src_file", "rows_read", "rows_landed", "rows_quarantined",
+                                                    "schema_drift"])
+    metadata["files_by_source"] = dg.MetadataValue.md(count_markdown(uri, "source"))
+    return dg.MaterializeResult(metadata=metadata)
+
+
+landing_assets = [*(landing_asset(source) for source in SOURCES), quarantine, landed_files]

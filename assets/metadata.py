@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import dagster as dg
+import pyarrow as pa
 from deltalake import DeltaTable
 
 from pipelines.lakehouse import WriteResult, table_row_count
@@ -29,8 +30,24 @@ def preview_markdown(uri: str, columns: list[str] | None = None) -> str:
     return "\n".join(lines)
 
 
+def column_schema(uri: str) -> dg.TableSchema:
+    """The table's columns as the Delta log declares them, for the UI's schema tab."""
+    return dg.TableSchema(columns=[
+        dg.TableColumn(field.name, str(field.type), constraints=dg.TableColumnConstraints(nullable=field.nullable))
+        for field in pa.schema(DeltaTable(uri).schema().to_arrow())
+    ])
+
+
+def count_markdown(uri: str, column: str) -> str:
+    """Rows per value of ``column``, as a small markdown table."""
+    counts = DeltaTable(uri).to_pyarrow_dataset().to_table(columns=[column]).column(column).value_counts()
+    rows = sorted(((c["values"].as_py(), c["counts"].as_py()) for c in counts), key=lambda r: -r[1])
+    return "\n".join([f"| {column} | rows |", "|---|---|", *(f"| {v} | {n} |" for v, n in rows)]) if rows else "(empty)"
+
+
 def table_metadata(uri: str, result: WriteResult | None = None, preview_columns: list[str] | None = None) -> dict:
     metadata: dict[str, Any] = {
+        "dagster/column_schema": column_schema(uri),
         "dagster/row_count": dg.MetadataValue.int(table_row_count(uri)),
         "delta_version": dg.MetadataValue.int(DeltaTable(uri).version()),
         "path": dg.MetadataValue.path(uri),

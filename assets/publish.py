@@ -3,13 +3,14 @@
 import dagster as dg
 
 from assets.metadata import table_metadata
+from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
 from pipelines.publish import publish_documents
 
 
 @dg.asset(
     key=["gold", "documents"], deps=[dg.AssetKey(["silver", "documents"])], group_name="publish",
-    kinds={"spark", "delta"}, owners=["team:data-engineering"],
+    kinds={"spark", "delta"}, owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY,
     description="Curated documents of every source, with folded and compact text for keyword search.",
 )
 def gold_documents(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:

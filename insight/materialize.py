@@ -37,8 +37,28 @@ def run_refresh(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] | Non
             os.environ["INSIGHT_HOME"] = previous
 
 
+def check_lines(result: "dg.ExecuteInProcessResult") -> tuple[list[str], list[str]]:
+    """A summary line and one line per failed check; and the blocking failures apart."""
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e for e in evaluations if not e.passed]
+    lines = [f"checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed"]
+    blocking = []
+    for e in sorted(failed, key=lambda e: (e.asset_key.to_user_string(), e.check_name)):
+        meta = e.metadata.get("unexpected_count") or e.metadata.get("observed") or e.metadata.get("error")
+        detail = f" ({meta.value} unexpected)" if meta is not None and isinstance(meta.value, int) else ""
+        level = e.severity.value.lower()
+        line = f"  {level:<5} {e.asset_key.to_user_string()} {e.check_name}{detail}"
+        lines.append(line)
+        if level == "error":
+            blocking.append(f"{e.asset_key.to_user_string()} {e.check_name}")
+    return lines, blocking
+
+
 def materialize_all(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] | None = None) -> Iterator[str]:
-    """Runs the refresh; yields one line per materialized table, raises on a failed step."""
+    """Runs the refresh; yields one line per materialized table and the checks' verdicts.
+
+    Raises on a failed step or a failed blocking check (whose downstream tables were not rebuilt).
+    """
     result = run_refresh(paths, asset_selection)
     for event in result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
@@ -48,6 +68,12 @@ def materialize_all(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] |
         if "rows_quarantined" in meta:
             extra = f" (+{meta['rows_landed'].value} landed, {meta['rows_quarantined'].value} quarantined)"
         yield f"{materialization.asset_key.to_user_string():<20} {rows.value if rows else '?':>9} rows{extra}"
+    lines, blocking = check_lines(result)
+    yield from lines
+    if blocking:
+        raise MaterializeFailed(f"blocking check failed: {blocking[0]}"
+                                + (f" and {len(blocking) - 1} more" if len(blocking) > 1 else "")
+                                + "; the tables that depend on it were not rebuilt (see the checks in the Dagster UI)")
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]
         first = failures[0] if failures else None

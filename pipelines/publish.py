@@ -9,6 +9,8 @@ from pyspark.sql.types import StringType
 from pipelines.conform import DOCUMENT_COLUMNS
 from pipelines.identifiers import compact, fold_accents
 
+GOLD_DOCUMENT_COLUMNS = [*DOCUMENT_COLUMNS, "search_text", "search_compact"]
+
 
 @F.pandas_udf(StringType())
 def _folded(text: pd.Series) -> pd.Series:

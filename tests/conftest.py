@@ -44,8 +44,13 @@ def materialize_home(home: Path):
 
 
 @pytest.fixture(scope="session")
-def sample_home(tmp_path_factory, spark) -> Path:
-    """../shared/samples, materialized once for every test that only reads it."""
+def sample_materialization(tmp_path_factory, spark) -> tuple[Path, list[str]]:
+    """../shared/samples materialized once, with the lines ``insight materialize`` printed."""
     home = copy_samples(tmp_path_factory.mktemp("samples"))
-    materialize_home(home)
-    return home
+    return home, materialize_home(home)
+
+
+@pytest.fixture(scope="session")
+def sample_home(sample_materialization) -> Path:
+    """../shared/samples, materialized once for every test that only reads it."""
+    return sample_materialization[0]

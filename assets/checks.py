@@ -1,0 +1,77 @@
+"""Asset checks: each table's Great Expectations suite, one Dagster check per expectation.
+
+A suite runs once per table (one validation on the Spark DataFrame) and reports every
+expectation as its own check, so the UI shows which rule failed, with failing examples.
+``error`` expectations are blocking: when one fails, the assets that depend on the table do not
+run. ``warn`` expectations only flag.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+import dagster as dg
+
+from assets.resources import LakeResource, SparkResource
+from pipelines.quality import Outcome, load_suite, suite_tables, validate
+
+_CELL = 80
+
+
+def _examples_markdown(examples: list[Any]) -> str:
+    if examples and all(isinstance(e, dict) for e in examples):
+        names = list(examples[0])
+        lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+        lines += ["| " + " | ".join(_cell(e.get(n)) for n in names) + " |" for e in examples]
+        return "\n".join(lines)
+    return "\n".join(f"- `{_cell(e)}`" for e in examples)
+
+
+def _cell(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= _CELL else text[: _CELL - 1] + "…"
+
+
+def check_result(key: dg.AssetKey, outcome: Outcome) -> dg.AssetCheckResult:
+    metadata: dict[str, Any] = {"expectation": dg.MetadataValue.text(outcome.expectation)}
+    if outcome.unexpected_count is not None:
+        metadata["unexpected_count"] = dg.MetadataValue.int(int(outcome.unexpected_count))
+    if outcome.unexpected_percent is not None:
+        metadata["unexpected_percent"] = dg.MetadataValue.float(float(outcome.unexpected_percent))
+    if outcome.observed is not None:
+        metadata["observed"] = dg.MetadataValue.text(_cell(outcome.observed))
+    if outcome.examples:
+        metadata["failing_examples"] = dg.MetadataValue.md(_examples_markdown(outcome.examples))
+    if outcome.error:
+        metadata["error"] = dg.MetadataValue.text(outcome.error)
+    return dg.AssetCheckResult(
+        asset_key=key, check_name=outcome.name, passed=outcome.success, metadata=metadata,
+        severity=dg.AssetCheckSeverity.ERROR if outcome.severity == "error" else dg.AssetCheckSeverity.WARN,
+        description=outcome.description,
+    )
+
+
+def suite_checks(table: str) -> dg.AssetChecksDefinition:
+    suite = load_suite(table)
+    key = dg.AssetKey(table.split("/"))
+    specs = [
+        dg.AssetCheckSpec(e["meta"]["name"], asset=key, blocking=e["meta"]["severity"] == "error",
+                          description=e.get("description"))
+        for e in suite["expectations"]
+    ]
+    uses = suite.get("meta", {}).get("uses", [])
+
+    @dg.multi_asset_check(specs=specs, name=f"expectations_{table.replace('/', '_')}",
+                          description=f"expectations/{table}.json, validated with Great Expectations on Spark.")
+    def run_suite(lake: LakeResource, spark: SparkResource) -> Iterator[dg.AssetCheckResult]:
+        lakehouse = lake.lakehouse(spark)
+        views = {name: lakehouse.read(lake.paths.table(*name.split("/"))) for name in uses}
+        frame = lakehouse.read(lake.paths.table(*table.split("/")))
+        for outcome in validate(frame, table, suite, views):
+            yield check_result(key, outcome)
+
+    return run_suite
+
+
+table_checks = [suite_checks(table) for table in suite_tables()]

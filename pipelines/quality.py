@@ -1,0 +1,195 @@
+"""Great Expectations suites from ``expectations/`` validated on Spark DataFrames.
+
+A suite is data: Great Expectations' own JSON, one file per table, each expectation named
+(``meta.name``) and graded (``meta.severity``: ``error`` blocks what depends on the table,
+``warn`` only flags). What the contract knows — a table's columns, the valid country codes and
+classifications, today's date — reaches a suite as suite parameters (``{"$PARAMETER": ...}``)
+so that it is declared once, in code. Cross-table rules (reconciliation, referential integrity)
+are ``unexpected_rows_expectation`` queries over the other tables, registered as temporary
+views named ``<layer>_<table>`` for the time of the validation (and ``ref_countries(code)``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING, Any, Mapping
+
+from pyspark.sql import DataFrame
+
+from pipelines.conform import DOCUMENT_COLUMNS, RECORD_COLUMNS
+from pipelines.config import SOURCES
+from pipelines.land.fields import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
+from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
+from pipelines.publish import GOLD_DOCUMENT_COLUMNS
+
+if TYPE_CHECKING:
+    from great_expectations.data_context import AbstractDataContext
+
+SEVERITIES = ("error", "warn")
+EXAMPLES = 10  # failing values or rows shown per expectation
+
+
+def table_columns(table: str) -> list[str]:
+    """The columns a table must have, in order, from the code that writes it."""
+    layer, name = table.split("/")
+    if layer == "bronze" and name in SOURCES:
+        return bronze_schema(name).names
+    return {
+        "bronze/quarantine": QUARANTINE_SCHEMA.names,
+        "bronze/landed_files": LANDED_FILES_SCHEMA.names,
+        "silver/documents": DOCUMENT_COLUMNS,
+        "silver/records": RECORD_COLUMNS,
+        "gold/documents": GOLD_DOCUMENT_COLUMNS,
+    }[table]
+
+
+def suite_tables() -> list[str]:
+    """Every table that has a suite, as ``layer/name``."""
+    root = resources.files("expectations")
+    return sorted(f"{layer.name}/{suite.name[:-5]}" for layer in root.iterdir() if layer.is_dir()
+                  for suite in layer.iterdir() if suite.name.endswith(".json"))
+
+
+def load_suite(table: str, root: Traversable | None = None) -> dict[str, Any]:
+    """The suite of ``layer/name`` (from ``root``, by default the ``expectations`` package), checked."""
+    layer, name = table.split("/")
+    root = root or resources.files("expectations")
+    suite = json.loads(root.joinpath(layer, f"{name}.json").read_text(encoding="utf-8"))
+    names = [e.get("meta", {}).get("name") for e in suite["expectations"]]
+    if None in names or len(set(names)) != len(names):
+        raise ValueError(f"expectations/{table}.json: every expectation needs a unique meta.name")
+    for expectation in suite["expectations"]:
+        severity = expectation["meta"].setdefault("severity", "error")
+        if severity not in SEVERITIES:
+            raise ValueError(f"expectations/{table}.json: {expectation['meta']['name']}: severity must be one of "
+                             f"{', '.join(SEVERITIES)}")
+    return suite
+
+
+def suite_parameters(table: str, today: dt.date | None = None) -> dict[str, Any]:
+    return {
+        "columns": table_columns(table),
+        "countries": sorted(COUNTRIES),
+        "owners": sorted(COUNTRIES | {SECRETARIAT}),
+        "classifications": list(CLASSIFICATIONS),
+        "sources": list(SOURCES),
+        "today": (today or dt.date.today()).isoformat(),
+    }
+
+
+def view_name(table: str) -> str:
+    return table.replace("/", "_")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation's verdict, with what an engineer needs to see why it failed."""
+
+    name: str
+    severity: str
+    success: bool
+    description: str
+    expectation: str
+    observed: Any = None
+    unexpected_count: int | None = None
+    unexpected_percent: float | None = None
+    examples: list[Any] = field(default_factory=list)
+    error: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _context() -> "AbstractDataContext":
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.data_sources.add_spark("insight")
+    return context
+
+
+def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
+             views: Mapping[str, DataFrame] | None = None, today: dt.date | None = None) -> list[Outcome]:
+    """Runs ``table``'s suite (or ``suite``) on ``df``; ``views`` are the tables its queries read."""
+    import great_expectations as gx
+
+    suite = dict(suite or load_suite(table))
+    context = _context()
+    run = uuid.uuid4().hex[:12]
+    batch = context.data_sources.get("insight").add_dataframe_asset(f"{view_name(table)}_{run}") \
+        .add_batch_definition_whole_dataframe("whole")
+    expectations = [_with_rows_shown(e) for e in suite["expectations"]]
+    gx_suite = context.suites.add(gx.ExpectationSuite(name=f"{table}:{run}", expectations=expectations))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{table}:{run}", data=batch, suite=gx_suite))
+    spark = df.sparkSession
+    references = {"ref/countries": spark.createDataFrame([(c,) for c in sorted(COUNTRIES)], "code string")}
+    registered = []
+    try:
+        for name, frame in {**references, **(views or {})}.items():
+            frame.createOrReplaceTempView(view_name(name))
+            registered.append(view_name(name))
+        result = definition.run(
+            batch_parameters={"dataframe": df},
+            expectation_parameters=suite_parameters(table, today),
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES},
+        )
+    finally:
+        for name in registered:
+            spark.catalog.dropTempView(name)
+        context.validation_definitions.delete(definition.name)
+        context.suites.delete(gx_suite.name)
+    by_name = {e["meta"]["name"]: e for e in expectations}
+    return [_outcome(r, by_name) for r in result.results]
+
+
+def _with_rows_shown(expectation: Mapping[str, Any]) -> dict[str, Any]:
+    """A query expectation returns its offending rows only in the COMPLETE format (capped by GE)."""
+    expectation = dict(expectation)
+    if expectation["type"] == "unexpected_rows_expectation":
+        expectation["kwargs"] = {**expectation["kwargs"], "result_format": {"result_format": "COMPLETE"}}
+    return expectation
+
+
+def _outcome(result: Any, by_name: Mapping[str, dict[str, Any]]) -> Outcome:
+    config = result.expectation_config
+    declared = by_name[config.meta["name"]]
+    details = result.result or {}
+    error = _exception(result.exception_info or {})
+    examples = details.get("partial_unexpected_list") or (details.get("details") or {}).get("unexpected_rows") or []
+    return Outcome(
+        name=config.meta["name"], severity=config.meta["severity"], success=bool(result.success),
+        description=declared.get("description") or config.type.replace("_", " "),
+        expectation=config.type, observed=details.get("observed_value"),
+        unexpected_count=details.get("unexpected_count"), unexpected_percent=details.get("unexpected_percent"),
+        examples=[_plain(e) for e in examples[:EXAMPLES]], error=error,
+    )
+
+
+def _exception(info: Mapping[str, Any]) -> str | None:
+    """The first line of what went wrong; GE reports it flat or per metric."""
+    reports = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, Mapping)]
+    for report in reports:
+        if report.get("raised_exception"):
+            return str(report.get("exception_message") or "the expectation raised").strip().splitlines()[0]
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """A failing example as JSON-safe data (rows come back as Spark Rows or dicts)."""
+    if hasattr(value, "asDict"):
+        value = value.asDict(recursive=True)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

@@ -1,0 +1,92 @@
+"""The checks on the samples: all pass; a planted bad table blocks what depends on it; drift only warns."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from deltalake import DeltaTable, write_deltalake
+
+from insight.materialize import check_lines
+
+SMV_DRIFTED = (
+    "vin,plate,plate_country,make,model,year,color,theft_date,reporting_country,owner_country,restricted_to,"
+    "classification\n9BWZZZ377VT004251,BRA2E19,BR,VOLKSWAGEN,GOL,2019,PRATA,2024-01-20,BR,BR,,official\n"
+)
+
+
+def run_job(home: Path, job: str):
+    import os
+
+    import dagster as dg
+
+    from assets.definitions import defs
+
+    os.environ["INSIGHT_HOME"] = str(home)
+    try:
+        return defs.resolve_job_def(job).execute_in_process(instance=dg.DagsterInstance.ephemeral(),
+                                                            raise_on_error=False)
+    finally:
+        os.environ.pop("INSIGHT_HOME", None)
+
+
+def materialized(result) -> set[str]:
+    return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+
+
+def failed_checks(result) -> dict[tuple[str, str], str]:
+    return {(e.asset_key.to_user_string(), e.check_name): e.severity.value
+            for e in result.get_asset_check_evaluations() if not e.passed}
+
+
+@pytest.fixture
+def lake_copy(sample_home, tmp_path) -> Path:
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)
+    return home
+
+
+def test_every_check_passes_on_the_samples(sample_materialization):
+    from assets.definitions import defs
+
+    _, lines = sample_materialization
+    checks = len(defs.get_repository_def().asset_graph.asset_check_keys)
+    assert f"checks: {checks} passed, 0 failed" in lines
+
+
+def test_a_planted_bad_table_trips_its_check_and_blocks_what_depends_on_it(lake_copy):
+    uri = str(lake_copy / "lake" / "bronze" / "notices")
+    good = DeltaTable(uri).to_pyarrow_table().slice(0, 1)
+    bad = good.set_column(good.schema.get_field_index("classification"), "classification",
+                          pa.array(["secret"], pa.string()))
+    write_deltalake(uri, bad, mode="append")  # an unknown classification and a duplicate id in one file
+
+    result = run_job(lake_copy, "refresh_notices")
+
+    failed = failed_checks(result)
+    assert failed[("bronze/notices", "classification_valid")] == "ERROR"
+    assert failed[("bronze/notices", "id_unique_per_file")] == "ERROR"
+    assert failed[("bronze/notices", "landed_rows_match_registry")] == "ERROR"  # 3 rows where 2 landed
+    assert "bronze/notices" in materialized(result)
+    assert not materialized(result) & {"silver/documents", "silver/records", "gold/documents"}
+    evaluation = next(e for e in result.get_asset_check_evaluations() if e.check_name == "classification_valid")
+    assert "secret" in evaluation.metadata["failing_examples"].value  # the failing value, shown in the UI
+    lines, blocking = check_lines(result)
+    assert "bronze/notices classification_valid" in blocking and lines[0].startswith("checks: ")
+
+
+def test_schema_drift_lands_warns_and_does_not_block(lake_copy):
+    (lake_copy / "raw" / "smv" / "br-2024-drift.csv").write_text(SMV_DRIFTED, encoding="utf-8")
+
+    result = run_job(lake_copy, "refresh_smv")
+
+    assert result.success
+    assert failed_checks(result) == {("bronze/smv", "no_schema_drift"): "WARN",
+                                     ("bronze/landed_files", "no_schema_drift"): "WARN"}
+    assert {"bronze/smv", "silver/documents", "gold/documents"} <= materialized(result)
+    registry = DeltaTable(str(lake_copy / "lake" / "bronze" / "landed_files")).to_pyarrow_table().to_pylist()
+    drifted = next(r for r in registry if r["src_file"] == "smv/br-2024-drift.csv")
+    assert drifted["rows_landed"] == 1 and drifted["schema_drift"] == ["column 'colour' renamed to 'color'?"]
+    smv = DeltaTable(str(lake_copy / "lake" / "bronze" / "smv")).to_pyarrow_table().to_pylist()
+    assert next(r for r in smv if r["src_file"] == "smv/br-2024-drift.csv")["extra_fields"] == [("color", "PRATA")]

@@ -1,0 +1,42 @@
+"""The suites in expectations/ against the tables they check, without Spark."""
+import json
+
+import pytest
+
+from pipelines.quality import load_suite, suite_tables, table_columns
+
+SUITES = suite_tables()
+
+
+def test_every_table_has_a_suite():
+    sources = ["notices", "diffusions", "messages", "reports", "sltd", "smv", "nominals"]
+    expected = {f"bronze/{s}" for s in sources} | {"bronze/quarantine", "bronze/landed_files", "silver/documents",
+                                                   "silver/records", "gold/documents"}
+    assert expected <= set(SUITES)
+
+
+@pytest.mark.parametrize("table", SUITES)
+def test_suite_names_only_columns_its_table_has(table):
+    suite = load_suite(table)
+    columns = set(table_columns(table))
+    for expectation in suite["expectations"]:
+        kwargs = expectation["kwargs"]
+        named = [kwargs["column"]] if "column" in kwargs else kwargs.get("column_list", [])
+        if isinstance(named, list):
+            assert set(named) <= columns, f"{table}: {expectation['meta']['name']} names {set(named) - columns}"
+        if expectation["type"] == "unexpected_rows_expectation":
+            assert "{batch}" in kwargs["unexpected_rows_query"]
+    for used in suite["meta"]["uses"]:
+        assert used in SUITES, f"{table} reads {used}, which is not a table with a suite"
+
+
+def test_a_suite_without_names_or_with_an_unknown_severity_is_refused(tmp_path):
+    (tmp_path / "bronze").mkdir()
+    unnamed = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}}
+    (tmp_path / "bronze" / "x.json").write_text(json.dumps({"name": "x", "expectations": [unnamed]}))
+    with pytest.raises(ValueError, match="unique meta.name"):
+        load_suite("bronze/x", tmp_path)
+    graded = {**unnamed, "meta": {"name": "a_present", "severity": "fatal"}}
+    (tmp_path / "bronze" / "x.json").write_text(json.dumps({"name": "x", "expectations": [graded]}))
+    with pytest.raises(ValueError, match="severity must be one of error, warn"):
+        load_suite("bronze/x", tmp_path)
