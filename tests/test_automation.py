@@ -4,6 +4,7 @@ from pathlib import Path
 import dagster as dg
 from deltalake import DeltaTable
 
+from assets.automation import WRITES_LAKE
 from assets.definitions import defs
 from assets.resources import LakeResource
 from insight.materialize import materialize_all
@@ -53,7 +54,8 @@ def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(tmp_path, 
 
 def test_sensor_waits_while_a_refresh_is_running(tmp_path):
     instance = dg.DagsterInstance.ephemeral()
-    instance.add_run(dg.DagsterRun(job_name="insight_refresh", run_id="r1", status=dg.DagsterRunStatus.STARTED))
+    instance.add_run(dg.DagsterRun(job_name="refresh_smv", run_id="r1", status=dg.DagsterRunStatus.STARTED,
+                                   tags=WRITES_LAKE))
     (tmp_path / "raw" / "smv").mkdir(parents=True)
     (tmp_path / "raw" / "smv" / "new.csv").write_text(NEW_VEHICLE, encoding="utf-8")
     result = evaluate_sensor(tmp_path, instance)
