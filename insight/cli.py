@@ -1,4 +1,4 @@
-"""The ``insight`` command: generate, materialize, demo, search, sql.
+"""The ``insight`` command: generate, materialize, evaluate, demo, search, sql.
 
 Errors a user can fix print one line on stderr and exit 2; a broken system exits 1 with one
 line too (``INSIGHT_DEBUG=1`` shows the traceback).
@@ -101,6 +101,27 @@ def cmd_materialize(args: argparse.Namespace) -> None:
         print(line)
 
 
+def cmd_evaluate(args: argparse.Namespace) -> None:
+    from pipelines.extract.evaluate import evaluate, totals
+
+    paths = _paths()
+    if not (paths.home / "truth" / "mentions").is_dir():
+        raise CliError(f"no ground truth under {paths.home / 'truth'}: evaluate a home made by insight generate")
+    if not (paths.lake / "silver" / "mentions").is_dir():
+        raise CliError("no silver/mentions table yet: run insight materialize first")
+    scores = evaluate(paths.home)
+    rows = [{"mode": mode, "type": kind, "language": lang, "precision": f"{s.precision:.3f}",
+             "recall": f"{s.recall:.3f}", "f1": f"{s.f1:.3f}", "tp": s.tp, "fp": s.fp, "fn": s.fn}
+            for (mode, kind, lang), s in sorted(scores.items())]
+    rows += [{"mode": mode, "type": kind, "language": "all", "precision": f"{s.precision:.3f}",
+              "recall": f"{s.recall:.3f}", "f1": f"{s.f1:.3f}", "tp": s.tp, "fp": s.fp, "fn": s.fn}
+             for (mode, kind), s in sorted(totals(scores).items())]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    _print_table(rows, ["mode", "type", "language", "precision", "recall", "f1", "tp", "fp", "fn"])
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from generator.dropzone import generate
     from insight.materialize import materialize_all
@@ -150,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     mat_p = sub.add_parser("materialize", help="land what is new in raw/ and rebuild every table depending on it")
     mat_p.set_defaults(func=cmd_materialize)
+
+    eval_p = sub.add_parser("evaluate", help="extraction precision/recall per type and language against the "
+                                             "generator's truth (a home made by insight generate, materialized)")
+    eval_p.add_argument("--json", action="store_true")
+    eval_p.set_defaults(func=cmd_evaluate)
 
     demo_p = sub.add_parser("demo", help="generate, materialize and show a search")
     demo_p.add_argument("--size", type=int, default=2000)

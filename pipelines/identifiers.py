@@ -31,6 +31,11 @@ def fold_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def canonical_name(raw: str) -> str:
+    """A person's or alias's name as compared across sources: ``José Ó. Pérez-Gómez`` → ``JOSE O PEREZ GOMEZ``."""
+    return " ".join(re.sub(r"[-.'’]", " ", fold_accents(raw)).upper().split())
+
+
 def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str | None:
     """E.164 of a phone number; national forms are tried in each candidate region, in order.
 

@@ -7,7 +7,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
 from pipelines.conform import DOCUMENT_COLUMNS
-from pipelines.identifiers import compact, fold_accents
+from pipelines.identifiers import canonical_name, compact, fold_accents
 
 GOLD_DOCUMENT_COLUMNS = [*DOCUMENT_COLUMNS, "search_text", "search_compact"]
 
@@ -15,6 +15,12 @@ GOLD_DOCUMENT_COLUMNS = [*DOCUMENT_COLUMNS, "search_text", "search_compact"]
 @F.pandas_udf(StringType())
 def _folded(text: pd.Series) -> pd.Series:
     return text.map(lambda t: None if t is None else fold_accents(t).lower())
+
+
+@F.pandas_udf(StringType())
+def canonical_names(text: pd.Series) -> pd.Series:
+    """Names as compared across sources (see ``canonical_name``)."""
+    return text.map(lambda t: None if t is None else canonical_name(t))
 
 
 @F.pandas_udf(StringType())

@@ -24,6 +24,7 @@ from pyspark.sql import DataFrame
 
 from pipelines.conform import DOCUMENT_COLUMNS, RECORD_COLUMNS
 from pipelines.config import SOURCES
+from pipelines.extract.job import MENTION_SCHEMA
 from pipelines.land.fields import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
 from pipelines.publish import GOLD_DOCUMENT_COLUMNS
@@ -45,6 +46,7 @@ def table_columns(table: str) -> list[str]:
         "bronze/landed_files": LANDED_FILES_SCHEMA.names,
         "silver/documents": DOCUMENT_COLUMNS,
         "silver/records": RECORD_COLUMNS,
+        "silver/mentions": MENTION_SCHEMA.names,
         "gold/documents": GOLD_DOCUMENT_COLUMNS,
     }[table]
 

@@ -1,6 +1,8 @@
 """The one SparkSession factory: local by default, a cluster master or Spark Connect by configuration."""
 from __future__ import annotations
 
+from typing import Any
+
 import os
 import sys
 from pathlib import Path
@@ -80,3 +82,11 @@ def default_parallelism(spark: SparkSession) -> int:
         return spark.sparkContext.defaultParallelism
     except Exception:  # Spark Connect has no SparkContext on the client
         return int(spark.conf.get("spark.default.parallelism", "8") or 8)
+
+
+def shared_value(spark: SparkSession, value: Any) -> Any:
+    """``value`` broadcast once to the executors; under Spark Connect, shipped with the function."""
+    try:
+        return spark.sparkContext.broadcast(value)
+    except Exception:  # Spark Connect has no SparkContext on the client
+        return value

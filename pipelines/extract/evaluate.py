@@ -1,0 +1,111 @@
+"""Extraction quality against the generator's ground truth: precision, recall and F1 per type and language.
+
+A planted mention and a found one match when they are in the same document with the same type
+and the same key: the canonical value for identifiers (``+5491155551234`` however it was
+written), the folded name for persons and places (``JOSE O PEREZ``). Counts are multisets, so a
+value named twice must be found twice. Free text and structured fields are scored apart.
+Message headers (From/To/Subject lines, which the generator does not plant) are left out, and
+free text is scored on the free-text documents (reports, messages, attachments): the rendered
+text of a structured record holds its fields, scored as structured. The truth of a structured
+record lists the fields of its main person only, so structured precision is not measured.
+Reads the lake with delta-rs: no Spark.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from deltalake import DeltaTable
+
+from generator.dropzone import iter_truth
+from pipelines.identifiers import canonical_name
+
+LANGUAGE_OF_COUNTRY = {"AR": "es", "CL": "es", "CO": "es", "PE": "es", "MX": "es", "ES": "es", "BR": "pt",
+                       "FR": "fr", "US": "en"}
+NAME_TYPES = {"person", "location"}
+SOURCE_KIND = {"notices": "notice", "diffusions": "diffusion", "reports": "report", "sltd": "sltd", "smv": "smv",
+               "nominals": "nominal", "messages": "message"}
+TEXT_FIELDS = {"narrative", "body"}
+FREE_TEXT_KINDS = ("report:", "message:", "attachment:")
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _key(kind: str, text: str | None, canonical: str | None) -> str | None:
+    if kind in NAME_TYPES:
+        return canonical_name(text or "")
+    return canonical
+
+
+def truth_doc_id(row: dict[str, Any]) -> str:
+    kind = SOURCE_KIND[row["source"]]
+    if row["source"] == "messages" and row["start"] is not None and row["field"] not in TEXT_FIELDS:
+        return f"attachment:{row['source_id']}/{row['field']}"
+    return f"{kind}:{row['source_id']}"
+
+
+def evaluate(home: Path, types: Iterable[str] | None = None) -> dict[tuple[str, str, str], Score]:
+    """(mode ``text``/``structured``, type, language) → counts, over the documents the lake holds."""
+    lake = Path(home) / "lake" / "silver"
+    documents = DeltaTable(str(lake / "documents")).to_pyarrow_dataset().to_table(
+        columns=["doc_id", "language", "owner_country"]).to_pylist()
+    language = {d["doc_id"]: d["language"] or LANGUAGE_OF_COUNTRY.get(d["owner_country"], "other") for d in documents}
+    wanted: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for row in iter_truth(home, "mentions"):
+        doc_id = truth_doc_id(row)
+        if doc_id in language:  # a quarantined record has no document to find mentions in
+            mode = "structured" if row["start"] is None else "text"
+            wanted[(mode, doc_id)][(row["entity_type"], _key(row["entity_type"], row["text"], row["canonical"]))] += 1
+    scored = {mode: set(types) if types else {kind for (m, _), counts in wanted.items() if m == mode
+                                              for kind, _ in counts} for mode in ("text", "structured")}
+    found: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    mentions = DeltaTable(str(lake / "mentions")).to_pyarrow_dataset().to_table(
+        columns=["doc_id", "field", "type", "text", "canonical", "extractor"]).to_pylist()
+    for m in mentions:
+        mode = "structured" if m["extractor"] == "structured" else "text"
+        if m["type"] not in scored[mode] or m["field"] == "header":
+            continue
+        if mode == "text" and not m["doc_id"].startswith(FREE_TEXT_KINDS):
+            continue
+        if mode == "structured" and not any(k == m["type"] for k, _ in wanted.get((mode, m["doc_id"]), ())):
+            continue  # fields the truth does not list for this record
+        found[(mode, m["doc_id"])][(m["type"], _key(m["type"], m["text"], m["canonical"]))] += 1
+    scores: dict[tuple[str, str, str], Score] = defaultdict(Score)
+    for mode, doc_id in set(wanted) | set(found):
+        want, got = wanted.get((mode, doc_id), Counter()), found.get((mode, doc_id), Counter())
+        for item in set(want) | set(got):
+            score = scores[(mode, item[0], language.get(doc_id, "other"))]
+            both = min(want[item], got[item])
+            score.tp += both
+            score.fp += got[item] - both
+            score.fn += want[item] - both
+    return dict(scores)
+
+
+def totals(scores: dict[tuple[str, str, str], Score]) -> dict[tuple[str, str], Score]:
+    """The same counts summed over languages: (mode, type) → counts."""
+    summed: dict[tuple[str, str], Score] = defaultdict(Score)
+    for (mode, kind, _), s in scores.items():
+        total = summed[(mode, kind)]
+        total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+    return dict(summed)

