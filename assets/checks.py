@@ -12,25 +12,21 @@ from typing import Any, Iterator
 
 import dagster as dg
 
+from assets.metadata import markdown_cell, markdown_table
 from assets.resources import LakeResource, SparkResource
 from pipelines.quality import Outcome, load_suite, suite_tables, validate
 
 _CELL = 80
 
 
+def _json_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _examples_markdown(examples: list[Any]) -> str:
     if examples and all(isinstance(e, dict) for e in examples):
-        names = list(examples[0])
-        lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-        lines += ["| " + " | ".join(_cell(e.get(n)) for n in names) + " |" for e in examples]
-        return "\n".join(lines)
-    return "\n".join(f"- `{_cell(e)}`" for e in examples)
-
-
-def _cell(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    text = " ".join(text.split()).replace("|", "\\|")
-    return text if len(text) <= _CELL else text[: _CELL - 1] + "…"
+        return markdown_table(examples, _CELL, _json_text)
+    return "\n".join(f"- `{markdown_cell(e, _CELL, _json_text)}`" for e in examples)
 
 
 def check_result(key: dg.AssetKey, outcome: Outcome) -> dg.AssetCheckResult:
@@ -40,7 +36,7 @@ def check_result(key: dg.AssetKey, outcome: Outcome) -> dg.AssetCheckResult:
     if outcome.unexpected_percent is not None:
         metadata["unexpected_percent"] = dg.MetadataValue.float(float(outcome.unexpected_percent))
     if outcome.observed is not None:
-        metadata["observed"] = dg.MetadataValue.text(_cell(outcome.observed))
+        metadata["observed"] = dg.MetadataValue.text(markdown_cell(outcome.observed, _CELL, _json_text))
     if outcome.examples:
         metadata["failing_examples"] = dg.MetadataValue.md(_examples_markdown(outcome.examples))
     if outcome.error:

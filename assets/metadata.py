@@ -1,7 +1,7 @@
 """Metadata every table asset shows in the UI: rows, Delta version, path, a preview."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import dagster as dg
 import pyarrow as pa
@@ -13,21 +13,29 @@ PREVIEW_ROWS = 5
 _PREVIEW_CELL = 60
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    text = " ".join(text.split()).replace("|", "\\|")
-    return text if len(text) <= _PREVIEW_CELL else text[: _PREVIEW_CELL - 1] + "…"
+def _plain_text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
-def preview_markdown(uri: str, columns: list[str] | None = None) -> str:
-    dataset = DeltaTable(uri).to_pyarrow_dataset()
-    rows = dataset.head(PREVIEW_ROWS, columns=columns).to_pylist()
+def markdown_cell(value: Any, width: int, text: Callable[[Any], str] = _plain_text) -> str:
+    """``value`` on one line of at most ``width`` characters, safe inside a markdown table."""
+    cell = " ".join(text(value).split()).replace("|", "\\|")
+    return cell if len(cell) <= width else cell[: width - 1] + "…"
+
+
+def markdown_table(rows: list[dict[str, Any]], width: int = _PREVIEW_CELL,
+                   text: Callable[[Any], str] = _plain_text) -> str:
+    """Rows (dicts with the first row's keys) as a markdown table, each cell clipped to ``width``."""
     if not rows:
         return "(empty)"
     names = list(rows[0])
     lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-    lines += ["| " + " | ".join(_cell(r[n]) for n in names) + " |" for r in rows]
+    lines += ["| " + " | ".join(markdown_cell(r.get(n), width, text) for n in names) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def preview_markdown(uri: str, columns: list[str] | None = None) -> str:
+    return markdown_table(DeltaTable(uri).to_pyarrow_dataset().head(PREVIEW_ROWS, columns=columns).to_pylist())
 
 
 def column_schema(uri: str) -> dg.TableSchema:
@@ -41,8 +49,8 @@ def column_schema(uri: str) -> dg.TableSchema:
 def count_markdown(uri: str, column: str) -> str:
     """Rows per value of ``column``, as a small markdown table."""
     counts = DeltaTable(uri).to_pyarrow_dataset().to_table(columns=[column]).column(column).value_counts()
-    rows = sorted(((c["values"].as_py(), c["counts"].as_py()) for c in counts), key=lambda r: -r[1])
-    return "\n".join([f"| {column} | rows |", "|---|---|", *(f"| {v} | {n} |" for v, n in rows)]) if rows else "(empty)"
+    rows = sorted(({column: c["values"].as_py(), "rows": c["counts"].as_py()} for c in counts), key=lambda r: -r["rows"])
+    return markdown_table(rows)
 
 
 def table_metadata(uri: str, result: WriteResult | None = None, preview_columns: list[str] | None = None) -> dict:

@@ -110,12 +110,11 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     if not (paths.lake / "silver" / "mentions").is_dir():
         raise CliError("no silver/mentions table yet: run insight materialize first")
     scores = evaluate(paths.home)
+    by_language = sorted(scores.items())
+    overall = [((mode, kind, "all"), s) for (mode, kind), s in sorted(totals(scores).items())]
     rows = [{"mode": mode, "type": kind, "language": lang, "precision": f"{s.precision:.3f}",
              "recall": f"{s.recall:.3f}", "f1": f"{s.f1:.3f}", "tp": s.tp, "fp": s.fp, "fn": s.fn}
-            for (mode, kind, lang), s in sorted(scores.items())]
-    rows += [{"mode": mode, "type": kind, "language": "all", "precision": f"{s.precision:.3f}",
-              "recall": f"{s.recall:.3f}", "f1": f"{s.f1:.3f}", "tp": s.tp, "fp": s.fp, "fn": s.fn}
-             for (mode, kind), s in sorted(totals(scores).items())]
+            for (mode, kind, lang), s in by_language + overall]
     if args.json:
         print(json.dumps(rows, indent=2))
         return

@@ -44,8 +44,8 @@ def check_lines(result: "dg.ExecuteInProcessResult") -> tuple[list[str], list[st
     lines = [f"checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed"]
     blocking = []
     for e in sorted(failed, key=lambda e: (e.asset_key.to_user_string(), e.check_name)):
-        meta = e.metadata.get("unexpected_count") or e.metadata.get("observed") or e.metadata.get("error")
-        detail = f" ({meta.value} unexpected)" if meta is not None and isinstance(meta.value, int) else ""
+        unexpected = e.metadata.get("unexpected_count")
+        detail = f" ({unexpected.value} unexpected)" if unexpected is not None else ""
         level = e.severity.value.lower()
         line = f"  {level:<5} {e.asset_key.to_user_string()} {e.check_name}{detail}"
         lines.append(line)

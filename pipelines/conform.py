@@ -14,6 +14,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
 from pipelines.identifiers import canonical_identifier
+from pipelines.land.sources import SPECS
 
 ACCESS = ["owner_country", "restricted_to", "classification"]
 
@@ -28,10 +29,6 @@ RECORD_COLUMNS = [
     "place_of_birth", "value", "canonical", "value_country", "properties", "event_date", *ACCESS,
 ]
 
-ID_FIELDS = {
-    "notices": "notice_id", "diffusions": "diffusion_id", "messages": "message_id", "reports": "report_id",
-    "sltd": "document_number", "smv": "vin", "nominals": "person_id",
-}
 # A drop-zone source and the kind of document its records become.
 DOCUMENT_SOURCE = {
     "notices": "notice", "diffusions": "diffusion", "messages": "message", "reports": "report",
@@ -209,7 +206,7 @@ DOCUMENT_BUILDERS: dict[str, Callable[[DataFrame], DataFrame]] = {
 
 def conform_documents(bronze: Mapping[str, DataFrame]) -> DataFrame:
     """``silver.documents``: the latest version of every record of every source, as text."""
-    parts = [DOCUMENT_BUILDERS[s](latest_version(df, ID_FIELDS[s])) for s, df in bronze.items()]
+    parts = [DOCUMENT_BUILDERS[s](latest_version(df, SPECS[s].id_field)) for s, df in bronze.items()]
     return reduce(DataFrame.unionByName, parts).select(*DOCUMENT_COLUMNS)
 
 
@@ -359,7 +356,7 @@ def conform_records(bronze: Mapping[str, DataFrame]) -> DataFrame:
 
     Messages and reports carry no structured facts; what their text names comes from extraction.
     """
-    parts = [RECORD_BUILDERS[s](latest_version(df, ID_FIELDS[s])) for s, df in bronze.items() if s in RECORD_BUILDERS]
+    parts = [RECORD_BUILDERS[s](latest_version(df, SPECS[s].id_field)) for s, df in bronze.items() if s in RECORD_BUILDERS]
     records = reduce(DataFrame.unionByName, parts)
     regions = F.filter(F.concat(F.array("value_country"), F.col("_regions")), lambda r: r.isNotNull())
     return records.withColumn("canonical", _canonical(F.col("record_type"), F.col("value"), regions)).select(*RECORD_COLUMNS)

@@ -1,13 +1,15 @@
 """The one SparkSession factory: local by default, a cluster master or Spark Connect by configuration."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import os
 import sys
 from pathlib import Path
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+from pyspark import Broadcast
 from pyspark.sql import SparkSession
 
 from pipelines.java import ensure_java_home
@@ -90,3 +92,20 @@ def shared_value(spark: SparkSession, value: Any) -> Any:
         return spark.sparkContext.broadcast(value)
     except Exception:  # Spark Connect has no SparkContext on the client
         return value
+
+
+def shared(value: Any) -> Any:
+    """On an executor, the value :func:`shared_value` shipped."""
+    return value.value if isinstance(value, Broadcast) else value
+
+
+def record_batches(rows: Iterable[dict[str, Any]], schema: pa.Schema, size: int) -> Iterator[pa.RecordBatch]:
+    """``rows`` as Arrow batches of at most ``size`` rows: what a ``mapInArrow`` function yields."""
+    pending: list[dict[str, Any]] = []
+    for row in rows:
+        pending.append(row)
+        if len(pending) >= size:
+            yield pa.RecordBatch.from_pylist(pending, schema=schema)
+            pending = []
+    if pending:
+        yield pa.RecordBatch.from_pylist(pending, schema=schema)

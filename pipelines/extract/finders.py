@@ -272,20 +272,18 @@ def find_plates(text: str) -> Iterator[Mention]:
             yield Mention(m.start(), m.end(), "plate", m.group(), value, "cue:plate", 0.9)
 
 
-def phone_regions(text: str, start: int, end: int, document_regions: Iterable[str],
-                  persons: Iterable[tuple[int, set[str]]] = ()) -> list[str]:
-    """Regions to read a national-form number in, most likely first.
+def phone_regions(named: list[tuple[int, int, str]], start: int, end: int, document_regions: list[str],
+                  persons: list[tuple[int, set[str]]]) -> list[str]:
+    """Regions to read the national-form number at ``start:end`` in, most likely first.
 
     The nationalities of the persons named nearest to it, then the countries named nearest to
-    it ("argentino", "Perú"), then the document's own countries.
+    it (``named``, from :func:`countries_named`: "argentino", "Perú"), then the document's own.
     """
-    folded = fold_aligned(text).lower()
-    named = countries_named(folded)
     nearby = sorted(named, key=lambda n: min(abs(n[0] - end), abs(n[1] - start)))
     by_person = [c for _, countries in sorted(persons, key=lambda p: abs(p[0] - start)) for c in sorted(countries)]
     regions: list[str] = []
     nearby_codes = [n[2] for n in nearby if min(abs(n[0] - end), abs(n[1] - start)) < 250]
-    for region in by_person + nearby_codes + list(document_regions):
+    for region in by_person + nearby_codes + document_regions:
         if region and region not in regions:
             regions.append(region)
     return regions
@@ -293,7 +291,8 @@ def phone_regions(text: str, start: int, end: int, document_regions: Iterable[st
 
 def find_phones(text: str, document_regions: Iterable[str],
                 persons: Iterable[tuple[int, set[str]]] = ()) -> Iterator[Mention]:
-    regions_cache: list[str] | None = None
+    document_regions, persons = list(document_regions), list(persons)
+    named: list[tuple[int, int, str]] | None = None  # countries the text names, found once if needed
     for m in _PHONE.finditer(text):
         raw = m.group().strip(" .-")
         digits = re.sub(r"\D", "", raw)
@@ -305,9 +304,11 @@ def find_phones(text: str, document_regions: Iterable[str],
             continue
         if cued and not international and _nearest_cue(text, m.start()) != "phone":
             continue
-        if regions_cache is None or not international:
-            regions_cache = phone_regions(text, m.start(), m.end(), document_regions, persons)
-        number = _parse_phone(raw, [] if international else regions_cache)
+        regions: list[str] = []
+        if not international:
+            named = countries_named(fold_aligned(text).lower()) if named is None else named
+            regions = phone_regions(named, m.start(), m.end(), document_regions, persons)
+        number = _parse_phone(raw, regions)
         if number is None:
             continue
         e164, region = number
@@ -359,13 +360,6 @@ def find_dates(text: str) -> Iterator[Mention]:
         yield from emit(m, m.group(3), MONTHS[fold_aligned(m.group(1)).lower()], m.group(2))
 
 
-# Checksummed and distinctive types first: a later, weaker finder never takes their characters.
-ORDERED_FINDERS: list[Callable[[str], Iterable[Mention]]] = [
-    find_emails, find_mrz, find_ibans, find_wallets, find_vins, find_imeis, find_national_ids, find_ips,
-    find_dates, find_plates, find_documents_by_cue,
-]
-
-
 def find_identifiers(text: str, regions: Iterable[str] = (),
                      persons: Iterable[tuple[int, set[str]]] = ()) -> list[Mention]:
     """Every identifier in ``text``, without overlaps.
@@ -374,14 +368,15 @@ def find_identifiers(text: str, regions: Iterable[str] = (),
     ``persons`` the (offset, nationalities) of persons named in it, whose countries come first
     when a phone number is written in national form.
     """
+    # Checksummed and distinctive types first: a later, weaker finder never takes their characters.
+    found: list[Iterable[Mention]] = [
+        find_emails(text), find_mrz(text), find_ibans(text), find_wallets(text), find_vins(text), find_imeis(text),
+        find_national_ids(text), find_ips(text), find_dates(text), find_phones(text, regions, persons),
+        find_plates(text), find_documents_by_cue(text),
+    ]
     kept: list[Mention] = []
-    persons = list(persons)
-
-    def phones(t: str) -> Iterable[Mention]:
-        return find_phones(t, regions, persons)
-
-    for finder in [*ORDERED_FINDERS[:-2], phones, *ORDERED_FINDERS[-2:]]:
-        for mention in finder(text):
+    for mentions in found:  # generators: each runs only when its turn comes
+        for mention in mentions:
             if not any(mention.overlaps(k) for k in kept):
                 kept.append(mention)
     return sorted(kept, key=lambda m: m.start)

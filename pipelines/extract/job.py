@@ -23,7 +23,7 @@ from pipelines.extract.mentions import MENTION_FIELDS, Mention
 from pipelines.extract.names import Gazetteer, find_names
 from pipelines.land.landing import spark_schema
 from pipelines.publish import canonical_names
-from pipelines.spark import shared_value
+from pipelines.spark import record_batches, shared, shared_value
 
 MENTION_SCHEMA = pa.schema([pa.field("mention_id", pa.string()), *MENTION_FIELDS,
                             pa.field("owner_country", pa.string()), pa.field("restricted_to", pa.list_(pa.string())),
@@ -59,36 +59,31 @@ def _field(source: str, body: str, start: int) -> str:
     return "body"
 
 
-def _extract_fn(broadcast: Any):
-    schema = MENTION_SCHEMA
+def _mentions(extractor: Extractor, batches: Iterator[pa.RecordBatch]) -> Iterator[dict[str, Any]]:
+    group, group_persons = None, set()
+    for batch in batches:
+        for doc in batch.to_pylist():
+            if doc["_group"] != group:
+                group, group_persons = doc["_group"], set()
+            regions = [r for r in [doc["owner_country"], *(doc["restricted_to"] or []), doc["country"]] if r]
+            access = {k: doc[k] for k in ACCESS}
+            for name, text in (("title", doc["title"]), ("body", doc["body"])):
+                if not text:
+                    continue
+                found, nationalities = extractor.extract(text, regions, group_persons)
+                if doc["parent_doc_id"] is None:
+                    group_persons |= nationalities
+                for m in found:
+                    field = name if name == "title" else _field(doc["source"], text, m.start)
+                    yield {"mention_id": f"{doc['doc_id']}|{field}|{m.start}|{m.type}", "doc_id": doc["doc_id"],
+                           "field": field, "type": m.type, "text": m.text, "canonical": m.canonical,
+                           "country": m.country, "start": m.start, "end": m.end, "extractor": m.extractor,
+                           "confidence": m.confidence, **access}
 
+
+def _extract_fn(gazetteer: Any):
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        extractor = Extractor(broadcast.value if hasattr(broadcast, "value") else broadcast)
-        group, group_persons = None, set()
-        out: list[dict[str, Any]] = []
-        for batch in batches:
-            for doc in batch.to_pylist():
-                if doc["_group"] != group:
-                    group, group_persons = doc["_group"], set()
-                regions = [r for r in [doc["owner_country"], *(doc["restricted_to"] or []), doc["country"]] if r]
-                access = {k: doc[k] for k in ACCESS}
-                for name, text in (("title", doc["title"]), ("body", doc["body"])):
-                    if not text:
-                        continue
-                    found, nationalities = extractor.extract(text, regions, group_persons)
-                    if doc["parent_doc_id"] is None:
-                        group_persons |= nationalities
-                    for m in found:
-                        field = name if name == "title" else _field(doc["source"], text, m.start)
-                        out.append({"mention_id": f"{doc['doc_id']}|{field}|{m.start}|{m.type}", "doc_id": doc["doc_id"],
-                                    "field": field, "type": m.type, "text": m.text, "canonical": m.canonical,
-                                    "country": m.country, "start": m.start, "end": m.end, "extractor": m.extractor,
-                                    "confidence": m.confidence, **access})
-                if len(out) >= _BATCH:
-                    yield pa.RecordBatch.from_pylist(out, schema=schema)
-                    out = []
-        if out:
-            yield pa.RecordBatch.from_pylist(out, schema=schema)
+        return record_batches(_mentions(Extractor(shared(gazetteer)), batches), MENTION_SCHEMA, _BATCH)
 
     return run
 

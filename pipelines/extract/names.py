@@ -173,7 +173,6 @@ def find_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
             start, end = first.start, last.end - (1 if last.text.endswith(".") and not last.initial else 0)
             if not any(m.start <= start < m.end for m in mentions):
                 known = sum(gazetteer.is_name_token(t.key) for t in tokens[i:run])
-                cue = bool(PERSON_CUES.search(text[max(0, first.start - 30):first.start]))
                 mentions.append(Mention(start, end, "person", text[start:end], canonical_name(text[start:end]),
                                         "gazetteer" if known >= 2 else "cue:person", 0.95 if known >= 2 else 0.8))
                 taken.update(range(i, run))
@@ -181,7 +180,7 @@ def find_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
             continue
         i += 1
     mentions += _places(tokens, taken, gazetteer, text)
-    mentions += _aliases_unquoted(text, tokens, mentions)
+    mentions += _aliases_unquoted(text, mentions)
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -266,7 +265,7 @@ def _after_place_cue(text: str, start: int) -> bool:
     return bool(_PLACE_CUES.search(text[max(0, start - 8):start]))
 
 
-def _aliases_unquoted(text: str, tokens: list[_Token], mentions: list[Mention]) -> list[Mention]:
+def _aliases_unquoted(text: str, mentions: list[Mention]) -> list[Mention]:
     """``alias EL CHINO``: the upper-case words right after an alias cue."""
     found = []
     for m in re.finditer(r"\b(alias|vulgo|a\.k\.a\.|aka|dit)\s+((?:[A-ZÁÉÍÓÚÑÃÕÇ]{2,}\s?){1,3})", text):

@@ -19,7 +19,7 @@ from pyspark.sql.types import StructType
 
 from pipelines.land.drift import DriftLog
 from pipelines.land.readers import RawFile, read_units, unreadable_file
-from pipelines.spark import default_parallelism
+from pipelines.spark import default_parallelism, record_batches
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, SPECS, bronze_schema
 
 FILES_SCHEMA = pa.schema(
@@ -86,8 +86,7 @@ def _reader_fn(source: str, landed_at: dt.datetime,
                landed: frozenset[Fingerprint]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     schema = outcome_schema(source)
 
-    def read_files(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        pending: list[dict[str, Any]] = []
+    def outcomes(batches: Iterator[pa.RecordBatch]) -> Iterator[dict[str, Any]]:
         for batch in batches:
             for row in batch.to_pylist():
                 data, error = None, None
@@ -99,14 +98,10 @@ def _reader_fn(source: str, landed_at: dt.datetime,
                     error, sha = exc, ""
                 if (row["src_file"], sha) in landed:
                     continue  # this very file has landed before: landing it again lands nothing
-                raw_file = RawFile(row["src_file"], sha, landed_at)
-                for outcome in _file_outcomes(source, raw_file, row["size"], data, error):
-                    pending.append(outcome)
-                    if len(pending) >= _BATCH_ROWS:
-                        yield pa.RecordBatch.from_pylist(pending, schema=schema)
-                        pending = []
-        if pending:
-            yield pa.RecordBatch.from_pylist(pending, schema=schema)
+                yield from _file_outcomes(source, RawFile(row["src_file"], sha, landed_at), row["size"], data, error)
+
+    def read_files(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        return record_batches(outcomes(batches), schema, _BATCH_ROWS)
 
     return read_files
 
