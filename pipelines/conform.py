@@ -44,6 +44,11 @@ def latest_version(bronze: DataFrame, id_field: str) -> DataFrame:
     return bronze.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
 
 
+def _header_then(header: Column, text: Column) -> Column:
+    """A header block and the text its author wrote, a blank line apart (extraction tells them apart)."""
+    return F.concat_ws("\n\n", F.when(header != "", header), text)
+
+
 def _line(label: str, value: Column) -> Column:
     """``label: value``, or null (dropped by ``concat_ws``) when the value is empty."""
     return F.when(value.isNotNull() & (F.length(value) > 0), F.concat(F.lit(f"{label}: "), value))
@@ -124,8 +129,8 @@ def report_documents(reports: DataFrame) -> DataFrame:
     return _document(
         reports, "report", F.col("report_id"),
         title=F.coalesce(F.col("title"), F.col("offence"), F.col("report_id")),
-        body=F.concat_ws("\n", _line("Offence", F.col("offence")), _line("Agency", F.col("agency")),
-                         _line("Place", F.col("place")), F.col("narrative")),
+        body=_header_then(F.concat_ws("\n", _line("Offence", F.col("offence")), _line("Agency", F.col("agency")),
+                                      _line("Place", F.col("place"))), F.col("narrative")),
         country=F.col("country"), event_date=F.to_date("reported_at"), language=F.col("language"),
     )
 
@@ -136,7 +141,7 @@ def message_documents(messages: DataFrame) -> DataFrame:
                          _line("Cc", _joined(F.col("cc_addresses"), ", ")), _line("Subject", F.col("subject")))
     message = _document(
         messages, "message", F.col("message_id"),
-        title=F.coalesce(F.col("subject"), F.col("message_id")), body=F.concat_ws("\n\n", header, F.col("body")),
+        title=F.coalesce(F.col("subject"), F.col("message_id")), body=_header_then(header, F.col("body")),
         country=F.col("owner_country"), event_date=F.to_date("sent_at"), case_ref=F.col("case_ref"),
     )
     exploded = messages.select("*", F.explode("attachments").alias("att"))

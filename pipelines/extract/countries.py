@@ -37,12 +37,14 @@ ADJECTIVES: dict[str, tuple[str, ...]] = {
     "UY": ("uruguayo", "uruguaya", "uruguaio", "uruguaia", "uruguayan", "uruguayen", "uruguayenne"),
     "VE": ("venezolano", "venezolana", "venezuelano", "venezuelana", "venezuelan", "venezuelien", "venezuelienne"),
 }
+# The countries whose numbers a phone written in national form is also tried in, beyond its context.
+REGION_COUNTRIES: tuple[str, ...] = tuple(ADJECTIVES)
 
 
 @lru_cache(maxsize=1)
-def country_words() -> dict[str, str]:
-    """Folded lower-case country name or adjective → ISO alpha-2."""
-    words: dict[str, str] = {}
+def country_names() -> dict[str, str]:
+    """Folded lower-case country name in es/pt/en/fr → ISO alpha-2."""
+    names_found: dict[str, str] = {}
     translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
                     for lang in LANGUAGES if lang != "en"]
     for country in pycountry.countries:
@@ -51,7 +53,14 @@ def country_words() -> dict[str, str]:
         for name in names:
             key = fold_accents(name).lower()
             if len(key) > 3 and "," not in key:
-                words.setdefault(key, country.alpha_2)
+                names_found.setdefault(key, country.alpha_2)
+    return names_found
+
+
+@lru_cache(maxsize=1)
+def country_words() -> dict[str, str]:
+    """Folded lower-case country name or nationality adjective → ISO alpha-2."""
+    words = dict(country_names())
     for code, adjectives in ADJECTIVES.items():
         for adjective in adjectives:
             words[adjective] = code

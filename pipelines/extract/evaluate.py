@@ -4,7 +4,8 @@ A planted mention and a found one match when they are in the same document with 
 and the same key: the canonical value for identifiers (``+5491155551234`` however it was
 written), the folded name for persons and places (``JOSE O PEREZ``). Counts are multisets, so a
 value named twice must be found twice. Free text and structured fields are scored apart.
-Message headers (From/To/Subject lines, which the generator does not plant) are left out, and
+Message headers (From/To/Subject lines, and the subject again as the document's title, which the
+generator does not plant) are left out, and
 free text is scored on the free-text documents (reports, messages, attachments): the rendered
 text of a structured record holds its fields, scored as structured. The truth of a structured
 record lists the fields of its main person only, so structured precision is not measured.
@@ -28,6 +29,7 @@ NAME_TYPES = {"person", "location"}
 SOURCE_KIND = {"notices": "notice", "diffusions": "diffusion", "reports": "report", "sltd": "sltd", "smv": "smv",
                "nominals": "nominal", "messages": "message"}
 TEXT_FIELDS = {"narrative", "body"}
+UNPLANTED_FIELDS = {"header", "title"}
 FREE_TEXT_KINDS = ("report:", "message:", "attachment:")
 
 
@@ -83,7 +85,7 @@ def evaluate(home: Path, types: Iterable[str] | None = None) -> dict[tuple[str, 
         columns=["doc_id", "field", "type", "text", "canonical", "extractor"]).to_pylist()
     for m in mentions:
         mode = "structured" if m["extractor"] == "structured" else "text"
-        if m["type"] not in scored[mode] or m["field"] == "header":
+        if m["type"] not in scored[mode] or m["field"] in UNPLANTED_FIELDS:
             continue
         if mode == "text" and not m["doc_id"].startswith(FREE_TEXT_KINDS):
             continue

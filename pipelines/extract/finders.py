@@ -22,7 +22,7 @@ from stdnum.es import dni as es_dni
 from stdnum.es import nie as es_nie
 from stdnum.mx import curp as mx_curp
 
-from pipelines.extract.countries import countries_named
+from pipelines.extract.countries import REGION_COUNTRIES, countries_named
 from pipelines.extract.mentions import Mention, fold_aligned
 from pipelines.identifiers import (canonical_btc_address, canonical_email, canonical_iban, canonical_imei,
                                    canonical_vin, compact)
@@ -30,7 +30,7 @@ from pipelines.identifiers import (canonical_btc_address, canonical_email, canon
 CUE_WINDOW = 40  # characters before a value in which its cue word counts
 
 PHONE_CUES = re.compile(r"\b(tel|tél|telf|fono|telefono|teléfono|telefone|téléphone|telephone|telefônico|celular|cel|cell|móvil|movil|mobile|"
-                        r"phone|número|numero|number|ligne|line|linha|whatsapp|portable|contacto|contato)\b\.?",
+                        r"phone|número|numero|number|ligne|línea|linea|line|linha|whatsapp|portable|contacto|contato)\b\.?",
                         re.IGNORECASE)
 DOCUMENT_CUES = re.compile(r"\b(pasaporte|passaporte|passport|passeport|documento|document|doc|dni|cpf|rut|run|"
                            r"cuit|cuil|curp|rg|c\.?i|cédula|cedula|id|identidad|identity|identité|n°|no\.|nº)\b",
@@ -320,25 +320,51 @@ _MOBILE = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIX
 
 
 def _parse_phone(raw: str, regions: list[str]) -> tuple[str, str | None] | None:
-    """E.164 and region of ``raw``: the first region where it is a valid mobile, else where it is valid.
+    """E.164 and region of ``raw``, weighing every region it could be read in.
 
-    Officers note the phones persons carry; a string of digits valid as a landline in one
-    country and as a mobile in another is most likely the mobile.
+    A number written in international form is read as written. A national one is read in
+    ``regions`` (the context's, most likely first) and in the countries the region's police
+    meet most (:data:`REGION_COUNTRIES`); among the readings where it is valid, the best is:
+    one whose national grouping is exactly as written ("(11) 98667-7978" is Brazilian,
+    "9 9019 5628" Chilean, "990 195 628" Peruvian), then one in the context, then a mobile
+    (officers note the phones persons carry), then the context's order. A number valid
+    outside the context only, in more than one country, with no grouping to tell, is not read.
     """
     text = "+" + raw[2:] if raw.startswith("00") else raw
-    fallback = None
-    for region in ([None] if text.startswith("+") else regions):
+    if text.startswith("+"):
+        try:
+            number = phonenumbers.parse(text, None)
+        except phonenumbers.NumberParseException:
+            return None
+        if not phonenumbers.is_valid_number(number):
+            return None
+        return (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+                phonenumbers.region_code_for_number(number))
+    written = " ".join(text.split())
+    readings: dict[str, tuple[tuple[bool, bool, bool, int], str | None]] = {}
+    candidates = list(dict.fromkeys(list(regions) + list(REGION_COUNTRIES)))
+    for rank, region in enumerate(candidates):
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
-            found = (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
-                     phonenumbers.region_code_for_number(number))
-            if phonenumbers.number_type(number) in _MOBILE:
-                return found
-            fallback = fallback or found
-    return fallback
+        if not phonenumbers.is_valid_number(number):
+            continue
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        grouped = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) == written
+        in_context = rank < len(regions)
+        if grouped and in_context:
+            return e164, phonenumbers.region_code_for_number(number)  # no reading can be better
+        key = (not grouped, not in_context, phonenumbers.number_type(number) not in _MOBILE, rank)
+        if e164 not in readings or key < readings[e164][0]:
+            readings[e164] = (key, phonenumbers.region_code_for_number(number))
+    if not readings:
+        return None
+    best = min(readings, key=lambda e164: readings[e164][0])
+    grouped, in_context = not readings[best][0][0], not readings[best][0][1]
+    if not grouped and not in_context and len(readings) > 1:
+        return None
+    return best, readings[best][1]
 
 
 def find_dates(text: str) -> Iterator[Mention]:

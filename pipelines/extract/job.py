@@ -52,8 +52,9 @@ class Extractor:
 
 
 def _field(source: str, body: str, start: int) -> str:
-    """A message's header block (From/To/Subject) is told apart from what its sender wrote."""
-    if source == "message":
+    """The header block a message or report opens with (From/To/Subject; Offence/Agency/Place:
+    lines rendered from its fields) is told apart from what its author wrote."""
+    if source in ("message", "report"):
         split = body.find("\n\n")
         return "header" if 0 <= start < split else "body"
     return "body"

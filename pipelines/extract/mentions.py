@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pyarrow as pa
 
@@ -42,12 +41,18 @@ MENTION_FIELDS = [
 ]
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    return base if len(base) == 1 else char
+class _FoldTable(dict):
+    """``str.translate`` table: a character → itself without its accent, when that is one character."""
+
+    def __missing__(self, code: int) -> int:
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))
+        self[code] = ord(base) if len(base) == 1 else code
+        return self[code]
+
+
+_FOLD = _FoldTable({code: code for code in range(128)})
 
 
 def fold_aligned(text: str) -> str:
     """Accents dropped character by character, so offsets in the result are offsets in ``text``."""
-    return "".join(_fold_char(c) if ord(c) > 127 else c for c in text)
+    return text.translate(_FOLD)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Iterable
+from functools import cached_property, lru_cache
+from typing import Iterable, NamedTuple
 
-from pipelines.extract.countries import country_words
+from pipelines.extract.countries import country_names
 from pipelines.extract.mentions import Mention, fold_aligned
 from pipelines.identifiers import canonical_name
 
@@ -33,8 +33,8 @@ ALIAS_CUES = re.compile(r"(alias|vulgo|dit|dite|a\.k\.a\.|aka|apodado|apelido|co
                         re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*\.?")
 _QUOTED = re.compile(r"['\"“”‘’«»]\s*([^'\"“”‘’«»\n]{2,30}?)\s*['\"“”‘’«»]")
-# Capitalised words that open sentences or name institutions, never persons.
-STOPWORDS = frozenset("""
+# Capitalised words that open sentences or name institutions, never persons (compared folded).
+STOPWORDS = frozenset(fold_aligned(word) for word in """
 SE EL LA LOS LAS UN UNA DE DEL EN CON POR PARA QUIEN QUE Y O A AL SU SUS ES FUE SON ESTE ESTA
 O OS AS UM UMA DO DA DOS DAS NO NA NOS NAS EM COM POR PARA QUE E FOI
 THE A AN OF IN ON AT TO FROM WITH BY FOR AND OR IS WAS
@@ -79,6 +79,14 @@ class Gazetteer:
             gazetteer.places = dict(place_names())
         return gazetteer
 
+    @cached_property
+    def place_lengths(self) -> dict[str, tuple[int, ...]]:
+        """First word of a place → the lengths (in words) of the places it opens, longest first."""
+        lengths: dict[str, set[int]] = {}
+        for key in self.places:
+            lengths.setdefault(key[0], set()).add(len(key))
+        return {word: tuple(sorted(found, reverse=True)) for word, found in lengths.items()}
+
     def is_name_token(self, token: str) -> bool:
         return token in self.given or token in self.family
 
@@ -111,43 +119,47 @@ def place_names() -> tuple[tuple[tuple[str, ...], str], ...]:
                     tokens = tuple(_tokens(name))
                     if tokens and len(" ".join(tokens)) > 3:
                         places.setdefault(tokens, "city")
-    for name in country_words():
+    for name in country_names():
         if " " in name or len(name) > 4:
             places[tuple(name.upper().split())] = "country"
     return tuple(places.items())
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     text: str
     key: str  # folded upper-case, without a trailing full stop
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
-    def initial(self) -> bool:
-        return len(self.key) == 1 and self.text.endswith(".") and self.text[0].isupper()
-
-    @property
-    def ends_sentence(self) -> bool:
-        return self.text.endswith(".") and not self.initial
+    capitalised: bool
+    initial: bool  # "C." in "Juan C. Pérez"
+    ends_sentence: bool
 
 
 def _scan(text: str) -> list[_Token]:
+    """The words of ``text``; letters glued to digits (plate BLA567, passport AB12345) are codes, not words."""
     folded = fold_aligned(text).upper()
-    return [_Token(m.start(), m.end(), m.group(), folded[m.start():m.end()].rstrip(".").strip("'’"))
-            for m in _TOKEN.finditer(text)]
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
+        if (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit()):
+            continue
+        word = m.group()
+        key = folded[start:end].rstrip(".").strip("'’")
+        capitalised = word[0].isupper()
+        initial = len(key) == 1 and capitalised and word.endswith(".")
+        tokens.append(_Token(start, end, word, key, capitalised, initial, word.endswith(".") and not initial))
+    return tokens
+
+
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_LOWER = re.compile(r"[a-zß-öø-ÿ]")
 
 
 def _upper_context(text: str, start: int, end: int) -> bool:
     """True in an upper-case sentence, where capitals say nothing about names."""
     window = text[max(0, start - 40):min(len(text), end + 40)]
-    letters = [c for c in window if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.85
+    upper, lower = len(_UPPER.findall(window)), len(_LOWER.findall(window))
+    return upper + lower > 0 and upper / (upper + lower) > 0.85
 
 
 def find_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
@@ -179,15 +191,19 @@ def find_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
             i = run
             continue
         i += 1
-    mentions += _places(tokens, taken, gazetteer, text)
     mentions += _aliases_unquoted(text, mentions)
+    mentions += [p for p in _places(tokens, taken, gazetteer, text)  # "alias EL CHINO" names no place
+                 if not any(m.start < p.end and p.start < m.end for m in mentions)]
     return sorted(mentions, key=lambda m: m.start)
 
 
 def _name_run(tokens: list[_Token], i: int, text: str, gazetteer: Gazetteer) -> int:
     """The end index of a person name starting at token ``i``, or 0."""
+    if not tokens[i].capitalised:
+        return 0
     upper = _upper_context(text, tokens[i].start, tokens[i].end)
-    j, names, known = i, 0, 0
+    j, names, known, mixed = i, 0, 0, False
+    word: _Token | None = None  # the last word taken, particles and initials aside
     while j < len(tokens):
         token = tokens[j]
         if j > i:
@@ -207,28 +223,55 @@ def _name_run(tokens: list[_Token], i: int, text: str, gazetteer: Gazetteer) -> 
             break
         if not token.capitalised:
             break
-        if upper or tokens[j].text.isupper():
-            # In capitals only known name words open a name; an unknown word (a misspelt
-            # surname: OLIBEIRA) may follow known ones.
+        if upper:
+            # In an upper-case sentence only known name words open a name; an unknown word (a
+            # misspelt surname: OLIBEIRA) may follow known ones.
             if not is_known and not (known and token.key not in STOPWORDS and (token.key,) not in gazetteer.places):
                 break
-        elif not (is_known or token.capitalised):
+        elif token.text.isupper() and len(token.key) < 2:
             break
+        if word and token.text.isupper() != word.text.isupper() and not gazetteer.is_name_token(word.key):
+            break  # "NOMBRE DE Elena": an unknown word in other case than the next opens no name
+        mixed = mixed or not token.text.isupper()
         if (token.key,) in gazetteer.places and not is_known:
             break
         known += is_known
         names += 1
+        word = token
         j += 1
     if names < 2 or known == 0:
-        if names >= 2 and PERSON_CUES.search(text[max(0, tokens[i].start - 30):tokens[i].start]) and not upper:
+        # Unknown words still make a name in a mixed-case sentence when written as officers write
+        # names (all in capitals: "contactos con JAMES WILLIAMS") or after a cue ("se observó a").
+        if names >= 2 and not upper and (
+                (not mixed and _capitals_in_lower_case(text, tokens[i].start, tokens[j - 1].end))
+                or PERSON_CUES.search(text[max(0, tokens[i].start - 30):tokens[i].start])) \
+                and not ALIAS_CUES.search(text[max(0, tokens[i].start - 12):tokens[i].start]):
             return j
         return 0
     return j
 
 
+_SENTENCE_END = re.compile(r"[.!?;:\n]\s")
+
+
+def _capitals_in_lower_case(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, in capitals, stands in a sentence written in lower case.
+
+    That is how officers write names ("contactos con JAMES WILLIAMS"); capitals in a sentence
+    in capitals ("APREENDIDO CELULAR", "SE INCAUTÓ DOCUMENTACIÓN") say nothing.
+    """
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    sentence = text[before[-1] if before else 0:start] + text[end:after.start() if after else len(text)]
+    upper, lower = len(_UPPER.findall(sentence)), len(_LOWER.findall(sentence))
+    return upper + lower > 0 and lower / (upper + lower) > 0.5
+
+
 def _place_at(tokens: list[_Token], i: int, gazetteer: Gazetteer) -> int:
     """How many tokens from ``i`` name a known place (longest first), or 0."""
-    for length in (4, 3, 2, 1):
+    if not tokens[i].capitalised:
+        return 0
+    for length in gazetteer.place_lengths.get(tokens[i].key, ()):
         key = tuple(t.key for t in tokens[i:i + length])
         if len(key) == length and key in gazetteer.places:
             return length
@@ -242,9 +285,11 @@ def _places(tokens: list[_Token], taken: set[int], gazetteer: Gazetteer, text: s
         if i in taken or not tokens[i].capitalised:
             i += 1
             continue
-        for length in (4, 3, 2, 1):
+        for length in gazetteer.place_lengths.get(tokens[i].key, ()):
             key = tuple(t.key for t in tokens[i:i + length])
             if len(key) == length and key in gazetteer.places and not taken & set(range(i, i + length)):
+                if all(k in STOPWORDS for k in key):
+                    break  # "A LA", "EL", "DE"
                 if length == 1 and (key[0] in STOPWORDS or len(key[0]) < 3 or (
                         gazetteer.is_name_token(key[0]) and not _after_place_cue(text, tokens[i].start))):
                     break

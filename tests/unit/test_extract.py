@@ -46,3 +46,34 @@ def test_names_in_capitals_with_particles_initials_and_a_misspelt_surname():
     assert names == {("person", "RODRIGO SANTOS OLIBEIRA"), ("alias", "EL PROFE"), ("person", "JUAN C PEREZ GOMEZ"),
                      ("person", "ANA SILVA DOS SANTOS"), ("person", "RODRIGO SANTOS")}
     assert gazetteer.nationalities_of("Juan C. Pérez Gómez") == {"AR"}
+
+
+def test_the_grouping_as_written_tells_the_country_of_a_national_number():
+    assert ("phone", "+12624238528") in found("Del análisis de la línea (262) 423-8528 surge que…", ["CL"])
+    assert ("phone", "+56990195628") in found("Utiliza el celular 9 9019 5628.", ["PE"])
+    assert ("phone", "+51990195628") in found("Utiliza el celular 990 195 628.", ["CL"])
+
+
+def test_a_national_number_valid_in_several_countries_outside_the_context_is_not_guessed():
+    # Nine digits from 9: a Chilean and a Peruvian mobile alike; nothing in a Spanish report tells which.
+    assert not any(kind == "phone" for kind, _ in found("Teléfono 990195628 incautado.", ["ES"]))
+    assert ("phone", "+56990195628") in found("Teléfono 990195628 incautado.", ["ES", "CL"])
+
+
+def test_unknown_names_in_capitals_in_a_lower_case_sentence_but_not_shouted_phrases():
+    gazetteer = Gazetteer.from_records([("LAURA", "VARGAS", [], ["CO"])])
+    def persons(text):
+        return {m.canonical for m in find_names(text, gazetteer) if m.type == "person"}
+    assert persons("Peritaje del celular: registra contactos con JAMES WILLIAMS y HSIAO-MING WONG.") == {
+        "JAMES WILLIAMS", "HSIAO MING WONG"}
+    assert persons("SE INCAUTÓ DOCUMENTACIÓN A NOMBRE DE Laura Vargas, Y TRANSFERENCIAS A LA CTA.") == {"LAURA VARGAS"}
+    assert persons("FOI APREENDIDO CELULAR NA RESIDÊNCIA.") == set()
+    assert persons("La fuente informa que Laura Vargas, alias BIG MIKE, se comunica.") == {"LAURA VARGAS"}
+
+
+def test_places_are_not_nationalities_codes_or_aliases():
+    gazetteer = Gazetteer.from_records([])
+    def places(text):
+        return {m.canonical for m in find_names(text, gazetteer) if m.type == "location"}
+    assert places("Subject X, a Mexican national, was stopped at Houston driving plate BLA567.") == {"HOUSTON"}
+    assert places("detención de PEDRO (alias 'EL CHINO') en Cartagena, y transferencias a la cuenta.") == {"CARTAGENA"}
