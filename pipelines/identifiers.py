@@ -28,6 +28,8 @@ def compact(value: str) -> str:
 
 def fold_accents(text: str) -> str:
     """``PÉREZ GÓMEZ`` → ``PEREZ GOMEZ`` (display keeps the original; matching uses this)."""
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from typing import Iterable, NamedTuple
 
 from pipelines.extract.countries import country_names
@@ -136,7 +137,10 @@ class _Token(NamedTuple):
 
 
 def _scan(text: str) -> list[_Token]:
-    """The words of ``text``; letters glued to digits (plate BLA567, passport AB12345) are codes, not words."""
+    """The capitalised words of ``text`` and its particles ("de", "dos").
+
+    Letters glued to digits (plate BLA567, passport AB12345) are codes, not words.
+    """
     folded = fold_aligned(text).upper()
     tokens = []
     for m in _TOKEN.finditer(text):
@@ -146,25 +150,33 @@ def _scan(text: str) -> list[_Token]:
         word = m.group()
         key = folded[start:end].rstrip(".").strip("'’")
         capitalised = word[0].isupper()
+        if not capitalised and key not in PARTICLES:
+            continue  # names and places open with a capital; only particles join them in lower case
         initial = len(key) == 1 and capitalised and word.endswith(".")
         tokens.append(_Token(start, end, word, key, capitalised, initial, word.endswith(".") and not initial))
     return tokens
 
 
-_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
-_LOWER = re.compile(r"[a-zß-öø-ÿ]")
+class _Case:
+    """Upper- and lower-case letters counted once per text, so any stretch's share is a subtraction."""
 
+    def __init__(self, text: str) -> None:
+        self.upper = [0, *accumulate(map(str.isupper, text))]
+        self.lower = [0, *accumulate(map(str.islower, text))]
 
-def _upper_context(text: str, start: int, end: int) -> bool:
-    """True in an upper-case sentence, where capitals say nothing about names."""
-    window = text[max(0, start - 40):min(len(text), end + 40)]
-    upper, lower = len(_UPPER.findall(window)), len(_LOWER.findall(window))
-    return upper + lower > 0 and upper / (upper + lower) > 0.85
+    def counts(self, start: int, end: int) -> tuple[int, int]:
+        start, end = max(0, start), min(len(self.upper) - 1, end)
+        return self.upper[end] - self.upper[start], self.lower[end] - self.lower[start]
+
+    def upper_context(self, start: int, end: int) -> bool:
+        """True in an upper-case sentence, where capitals say nothing about names."""
+        upper, lower = self.counts(start - 40, end + 40)
+        return upper + lower > 0 and upper / (upper + lower) > 0.85
 
 
 def find_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Persons, aliases and places in ``text``."""
-    tokens = _scan(text)
+    tokens, case = _scan(text), _Case(text)
     mentions: list[Mention] = []
     taken: set[int] = set()
     for m in _QUOTED.finditer(text):  # a quoted name after an alias cue
@@ -174,12 +186,13 @@ def find_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
     i = 0
     while i < len(tokens):
         place = _place_at(tokens, i, gazetteer)
-        followed_by_particle = i + place < len(tokens) and tokens[i + place].text in ("de", "da", "do", "of")
+        followed_by_particle = i + place < len(tokens) and tokens[i + place].text in ("de", "da", "do") \
+            and not text[tokens[i + place - 1].end:tokens[i + place].start].strip()
         if place and _after_place_cue(text, tokens[i].start) and \
                 (place > 1 or not gazetteer.is_name_token(tokens[i].key) or followed_by_particle):
             i += place  # "en Buenos Aires de MÓNICA …": the place, then the name
             continue
-        run = _name_run(tokens, i, text, gazetteer)
+        run = _name_run(tokens, i, text, case, gazetteer)
         if run:
             first, last = tokens[i], tokens[run - 1]
             start, end = first.start, last.end - (1 if last.text.endswith(".") and not last.initial else 0)
@@ -197,11 +210,11 @@ def find_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
     return sorted(mentions, key=lambda m: m.start)
 
 
-def _name_run(tokens: list[_Token], i: int, text: str, gazetteer: Gazetteer) -> int:
+def _name_run(tokens: list[_Token], i: int, text: str, case: _Case, gazetteer: Gazetteer) -> int:
     """The end index of a person name starting at token ``i``, or 0."""
     if not tokens[i].capitalised:
         return 0
-    upper = _upper_context(text, tokens[i].start, tokens[i].end)
+    upper = case.upper_context(tokens[i].start, tokens[i].end)
     j, names, known, mixed = i, 0, 0, False
     word: _Token | None = None  # the last word taken, particles and initials aside
     while j < len(tokens):
@@ -212,7 +225,8 @@ def _name_run(tokens: list[_Token], i: int, text: str, gazetteer: Gazetteer) -> 
                 break  # punctuation, a line break or a full stop ends a name
         is_known = gazetteer.is_name_token(token.key)
         if token.key in PARTICLES and names and j + 1 < len(tokens):
-            if gazetteer.is_name_token(tokens[j + 1].key) or (tokens[j + 1].capitalised and not upper):
+            adjacent = not text[token.end:tokens[j + 1].start].strip()
+            if adjacent and (gazetteer.is_name_token(tokens[j + 1].key) or (tokens[j + 1].capitalised and not upper)):
                 j += 1
                 continue
             break
@@ -243,7 +257,7 @@ def _name_run(tokens: list[_Token], i: int, text: str, gazetteer: Gazetteer) -> 
         # Unknown words still make a name in a mixed-case sentence when written as officers write
         # names (all in capitals: "contactos con JAMES WILLIAMS") or after a cue ("se observó a").
         if names >= 2 and not upper and (
-                (not mixed and _capitals_in_lower_case(text, tokens[i].start, tokens[j - 1].end))
+                (not mixed and _capitals_in_lower_case(text, case, tokens[i].start, tokens[j - 1].end))
                 or PERSON_CUES.search(text[max(0, tokens[i].start - 30):tokens[i].start])) \
                 and not ALIAS_CUES.search(text[max(0, tokens[i].start - 12):tokens[i].start]):
             return j
@@ -254,7 +268,7 @@ def _name_run(tokens: list[_Token], i: int, text: str, gazetteer: Gazetteer) -> 
 _SENTENCE_END = re.compile(r"[.!?;:\n]\s")
 
 
-def _capitals_in_lower_case(text: str, start: int, end: int) -> bool:
+def _capitals_in_lower_case(text: str, case: _Case, start: int, end: int) -> bool:
     """Whether ``text[start:end]``, in capitals, stands in a sentence written in lower case.
 
     That is how officers write names ("contactos con JAMES WILLIAMS"); capitals in a sentence
@@ -262,8 +276,9 @@ def _capitals_in_lower_case(text: str, start: int, end: int) -> bool:
     """
     before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
     after = _SENTENCE_END.search(text, end)
-    sentence = text[before[-1] if before else 0:start] + text[end:after.start() if after else len(text)]
-    upper, lower = len(_UPPER.findall(sentence)), len(_LOWER.findall(sentence))
+    upper_before, lower_before = case.counts(before[-1] if before else 0, start)
+    upper_after, lower_after = case.counts(end, after.start() if after else len(text))
+    upper, lower = upper_before + upper_after, lower_before + lower_after
     return upper + lower > 0 and lower / (upper + lower) > 0.5
 
 
