@@ -32,7 +32,10 @@ PERSON_CUES = re.compile(
     re.IGNORECASE)
 ALIAS_CUES = re.compile(r"(alias|vulgo|dit|dite|a\.k\.a\.|aka|apodado|apelido|conhecido como|conocido como)\s*$",
                         re.IGNORECASE)
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*\.?")
+_LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ"
+# The words names and places are made of: capitalised ones, and particles in lower case.
+_TOKEN = re.compile(rf"(?<![{_LETTERS}'’-])(?:[A-ZÀ-ÖØ-Þ][{_LETTERS}'’-]*\.?|"
+                    rf"(?:{'|'.join(sorted((p.lower() for p in PARTICLES), key=len, reverse=True))})(?![{_LETTERS}'’-]))")
 _QUOTED = re.compile(r"['\"“”‘’«»]\s*([^'\"“”‘’«»\n]{2,30}?)\s*['\"“”‘’«»]")
 # Capitalised words that open sentences or name institutions, never persons (compared folded).
 STOPWORDS = frozenset(fold_aligned(word) for word in """
@@ -150,8 +153,6 @@ def _scan(text: str) -> list[_Token]:
         word = m.group()
         key = folded[start:end].rstrip(".").strip("'’")
         capitalised = word[0].isupper()
-        if not capitalised and key not in PARTICLES:
-            continue  # names and places open with a capital; only particles join them in lower case
         initial = len(key) == 1 and capitalised and word.endswith(".")
         tokens.append(_Token(start, end, word, key, capitalised, initial, word.endswith(".") and not initial))
     return tokens
