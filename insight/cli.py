@@ -112,13 +112,16 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     scores = evaluate(paths.home)
     by_language = sorted(scores.items())
     overall = [((mode, kind, "all"), s) for (mode, kind), s in sorted(totals(scores).items())]
-    rows = [{"mode": mode, "type": kind, "language": lang, "precision": f"{s.precision:.3f}",
-             "recall": f"{s.recall:.3f}", "f1": f"{s.f1:.3f}", "tp": s.tp, "fp": s.fp, "fn": s.fn}
+    # The truth of a structured record lists its main person's fields only: there, precision is unknown.
+    rows = [{"mode": mode, "type": kind, "language": lang, "recall": f"{s.recall:.3f}", "tp": s.tp, "fn": s.fn,
+             **({"precision": None, "f1": None, "fp": None} if mode == "structured" else
+                {"precision": f"{s.precision:.3f}", "f1": f"{s.f1:.3f}", "fp": s.fp})}
             for (mode, kind, lang), s in by_language + overall]
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    _print_table(rows, ["mode", "type", "language", "precision", "recall", "f1", "tp", "fp", "fn"])
+    _print_table([{k: "n/a" if v is None else v for k, v in row.items()} for row in rows],
+                 ["mode", "type", "language", "precision", "recall", "f1", "tp", "fp", "fn"])
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

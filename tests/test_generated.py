@@ -53,3 +53,21 @@ def test_a_planted_passport_is_found_in_every_source_that_holds_it(generated, ca
     assert main(["search", summary.demo_query, "--user", "gs_analyst", "--json"]) == 0
     sources = {h["source"] for h in json.loads(capsys.readouterr().out)["hits"]}
     assert {"notice", "sltd", "nominal"} <= sources
+
+
+IDENTIFIER_TYPES = {"phone", "email", "account", "identity_document", "plate", "vehicle", "imei", "crypto_wallet"}
+
+
+def test_extraction_meets_its_targets_against_the_truth(generated, capsys, monkeypatch):
+    home, _ = generated
+    monkeypatch.setenv("INSIGHT_HOME", str(home))
+    assert main(["evaluate", "--json"]) == 0
+    rows = [r for r in json.loads(capsys.readouterr().out) if r["mode"] == "text"]
+    identifiers = {r["type"]: r for r in rows if r["language"] == "all" and r["type"] in IDENTIFIER_TYPES}
+    assert set(identifiers) == IDENTIFIER_TYPES
+    for kind, r in identifiers.items():
+        assert float(r["precision"]) >= 0.99 and float(r["recall"]) >= 0.97, r
+    persons = {r["language"]: r for r in rows if r["type"] == "person"}
+    assert {"es", "pt", "en", "fr"} <= set(persons)
+    for language, r in persons.items():
+        assert float(r["precision"]) >= 0.90 and float(r["recall"]) >= 0.90, r
