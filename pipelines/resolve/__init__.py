@@ -1,0 +1,1 @@
+"""Entity resolution: records and mentions that name the same real person, phone, document or vehicle."""
