@@ -1,4 +1,4 @@
-"""The ``insight`` command: generate, materialize, evaluate, demo, search, sql.
+"""The ``insight`` command: generate, materialize, evaluate, demo, search, sql, export.
 
 Errors a user can fix print one line on stderr and exit 2; a broken system exits 1 with one
 line too (``INSIGHT_DEBUG=1`` shows the traceback).
@@ -84,6 +84,28 @@ def cmd_sql(args: argparse.Namespace) -> None:
     print(f"({len(rows)} rows)")
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    from pipelines.resolve.ftm import ftm_entities
+
+    engine = _engine(args.user)
+    try:
+        entities = engine.sql("SELECT entity_id, entity_type, name, names, properties FROM entities").to_pylist()
+        links = engine.sql("SELECT src_entity_id, dst_entity_id, relation, doc_ids FROM entity_links").to_pylist()
+    finally:
+        engine.close()
+    out = open(args.out, "w", encoding="utf-8") if args.out != "-" else sys.stdout
+    count = 0
+    try:
+        for entity in ftm_entities(entities, links):
+            out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+            count += 1
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if args.out != "-":
+        print(f"wrote {count} FollowTheMoney entities visible to {args.user} to {args.out}")
+
+
 def cmd_generate(args: argparse.Namespace) -> None:
     from generator.dropzone import generate
 
@@ -103,6 +125,7 @@ def cmd_materialize(args: argparse.Namespace) -> None:
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
     from pipelines.extract.evaluate import evaluate, totals
+    from pipelines.resolve.evaluate import evaluate as evaluate_resolution
 
     paths = _paths()
     if not (paths.home / "truth" / "mentions").is_dir():
@@ -117,11 +140,24 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
              **({"precision": None, "f1": None, "fp": None} if mode == "structured" else
                 {"precision": f"{s.precision:.3f}", "f1": f"{s.f1:.3f}", "fp": s.fp})}
             for (mode, kind, lang), s in by_language + overall]
+    resolution = []
+    if (paths.lake / "gold" / "mentions").is_dir():
+        for q in evaluate_resolution(paths.home):
+            for measure, s in (("pairwise", q.pairwise), ("clusters", q.clusters)):
+                resolution.append({"population": q.population, "measure": measure, "items": q.items,
+                                   "precision": f"{s.precision:.4f}", "recall": f"{s.recall:.4f}",
+                                   "f1": f"{s.f1:.4f}", "tp": s.tp, "fp": s.fp, "fn": s.fn,
+                                   "namesakes_merged": q.namesakes_merged, "unmatched": q.unmatched})
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps({"extraction": rows, "resolution": resolution}, indent=2))
         return
+    print("extraction")
     _print_table([{k: "n/a" if v is None else v for k, v in row.items()} for row in rows],
                  ["mode", "type", "language", "precision", "recall", "f1", "tp", "fp", "fn"])
+    if resolution:
+        print("\nperson resolution (namesakes_merged: pairs of planted same-name persons put in one entity)")
+        _print_table(resolution, ["population", "measure", "items", "precision", "recall", "f1", "tp", "fp", "fn",
+                                  "namesakes_merged", "unmatched"])
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -164,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     sql_p.add_argument("--json", action="store_true")
     sql_p.set_defaults(func=cmd_sql)
 
+    export_p = sub.add_parser("export", help="the entity graph a user may see, as FollowTheMoney entities "
+                                             "(JSON lines) for Aleph and OpenSanctions tools")
+    export_p.add_argument("--user", required=True)
+    export_p.add_argument("--out", default="-", help="a file to write, or - for standard output (default)")
+    export_p.set_defaults(func=cmd_export)
+
     gen_p = sub.add_parser("generate", help="write a realistic drop zone of about N records")
     gen_p.add_argument("--size", type=int, default=1000)
     gen_p.add_argument("--seed", type=int, default=7)
@@ -174,8 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     mat_p = sub.add_parser("materialize", help="land what is new in raw/ and rebuild every table depending on it")
     mat_p.set_defaults(func=cmd_materialize)
 
-    eval_p = sub.add_parser("evaluate", help="extraction precision/recall per type and language against the "
-                                             "generator's truth (a home made by insight generate, materialized)")
+    eval_p = sub.add_parser("evaluate", help="extraction precision/recall per type and language, and person "
+                                             "resolution pairwise/cluster scores, against the generator's truth "
+                                             "(a home made by insight generate, materialized)")
     eval_p.add_argument("--json", action="store_true")
     eval_p.set_defaults(func=cmd_evaluate)
 

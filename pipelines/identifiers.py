@@ -38,6 +38,22 @@ def canonical_name(raw: str) -> str:
     return " ".join(re.sub(r"[-.'’]", " ", fold_accents(raw)).upper().split())
 
 
+# Spellings that sound alike in Spanish and Portuguese, as officers mishear and mistype them:
+# PERES/PEREZ, SILBA/SILVA, MENDOSA/MENDOZA, HERNANDES/HERNANDEZ, ORTIS/ORTIZ, YUSUF/YOUSSEF.
+_SOUNDS = [(re.compile(p), r) for p, r in (
+    (r"^H", ""), (r"(?<=[^CS])H", ""), (r"PH", "F"), (r"QU", "K"), (r"C(?=[EI])", "S"), (r"C", "K"), (r"Z", "S"),
+    (r"V", "B"), (r"W", "B"), (r"G(?=[EI])", "J"), (r"LL", "Y"), (r"Y(?=[^AEIOU]|$)", "I"), (r"X$", "S"),
+    (r"OU", "U"), (r"TH", "T"), (r"(.)\1+", r"\1"))]
+
+
+def name_sound(word: str) -> str:
+    """A name word's sound key: words that differ by these spellings share it (``PERES`` = ``PEREZ``)."""
+    key = word.upper()
+    for pattern, replacement in _SOUNDS:
+        key = pattern.sub(replacement, key)
+    return key
+
+
 def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str | None:
     """E.164 of a phone number; national forms are tried in each candidate region, in order.
 

@@ -28,6 +28,7 @@ from pipelines.extract.job import MENTION_SCHEMA
 from pipelines.land.fields import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
 from pipelines.publish import GOLD_DOCUMENT_COLUMNS
+from pipelines.resolve.entities import CLUSTER_COLUMNS, ENTITY_COLUMNS, GOLD_MENTION_COLUMNS, LINK_COLUMNS
 
 if TYPE_CHECKING:
     from great_expectations.data_context import AbstractDataContext
@@ -47,7 +48,11 @@ def table_columns(table: str) -> list[str]:
         "silver/documents": DOCUMENT_COLUMNS,
         "silver/records": RECORD_COLUMNS,
         "silver/mentions": MENTION_SCHEMA.names,
+        "silver/person_clusters": CLUSTER_COLUMNS,
         "gold/documents": GOLD_DOCUMENT_COLUMNS,
+        "gold/mentions": GOLD_MENTION_COLUMNS,
+        "gold/entities": ENTITY_COLUMNS,
+        "gold/entity_links": LINK_COLUMNS,
     }[table]
 
 

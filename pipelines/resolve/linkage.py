@@ -13,7 +13,8 @@ from typing import Any, Sequence
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator
 
-logging.getLogger("splink").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
+logging.getLogger("splink").setLevel(logging.ERROR)  # untrained-level notices are expected on sparse levels
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,20 @@ def train(model: Model, frames: pd.DataFrame | Sequence[pd.DataFrame], seed: int
     settings = SettingsCreator(link_type=model.link_type, comparisons=list(model.comparisons),
                                blocking_rules_to_generate_predictions=list(model.blocking),
                                retain_intermediate_calculation_columns=False, **model.settings)
-    linker = Linker(registered if len(registered) > 1 else registered[0], settings, log_level=logging.WARNING)
+    linker = Linker(registered if len(registered) > 1 else registered[0], settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         list(model.deterministic), recall=model.recall_of_deterministic)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     for rule in model.training:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except ValueError as error:  # EM drove a level's m or u to 0: the other sessions estimate it
+            if "below the minimum allowed value" not in str(error):
+                raise
+            log.warning("training session %s left out: %s", rule, error)
+    untrained = [c["output_column_name"] for c in linker.misc.save_model_to_json()["comparisons"]
+                 if all(level.get("m_probability") is None for level in c["comparison_levels"]
+                        if not level.get("is_null_level"))]
+    if untrained:
+        raise ValueError(f"the model could not be trained on these records: no m estimated for {untrained}")
     return linker

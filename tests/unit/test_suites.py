@@ -11,7 +11,8 @@ SUITES = suite_tables()
 def test_every_table_has_a_suite():
     sources = ["notices", "diffusions", "messages", "reports", "sltd", "smv", "nominals"]
     expected = {f"bronze/{s}" for s in sources} | {"bronze/quarantine", "bronze/landed_files", "silver/documents",
-                                                   "silver/records", "gold/documents"}
+                                                   "silver/records", "silver/person_clusters", "gold/documents", "gold/mentions",
+                                                   "gold/entities", "gold/entity_links"}
     assert expected <= set(SUITES)
 
 

@@ -1,0 +1,267 @@
+"""Mentions and records → ``gold.mentions``, ``gold.entities`` and ``gold.entity_links``.
+
+- Identifiers (phone, e-mail, identity document, VIN, plate, IBAN, IMEI, wallet, IP) are one
+  entity per canonical value: ``phone:+5491155551234``.
+- Person records are clustered by :mod:`pipelines.resolve.persons`; a cluster is one entity,
+  ``person:<hash of its smallest record id>``.
+- A person named in free text joins the person entity whose names contain every word of it,
+  looked up by a pair of its words (order-free: "PEREZ GOMEZ JUAN" meets "JUAN PEREZ GOMEZ");
+  among several namesakes, the one sharing an identifier the document also names; with none to
+  tell them apart, or no record at all, the name stays an entity of its own document.
+- Places are one entity per folded name.
+
+Every derived row carries the access fields of its evidence: an entity or a link has one row per
+access group of the documents it comes from, so a user who may not see a document never learns of
+it through an entity's names, properties or links (the views filter these rows like documents).
+"""
+from __future__ import annotations
+
+import pandas as pd
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import ArrayType, StringType
+from pyspark.sql.window import Window
+
+from pipelines.conform import ACCESS
+from pipelines.identifiers import canonical_name, name_sound
+from pipelines.resolve.persons import PARTICLES, THRESHOLD, cluster_persons, person_features
+
+IDENTIFIER_TYPES = ("phone", "email", "identity_document", "vehicle", "plate", "account", "imei", "crypto_wallet",
+                    "ip_address")
+STRONG_IDENTIFIERS = ("identity_document", "phone", "email")  # what person records hold, compared by the model
+# Relation of a person to an identifier named with it, by the identifier's type.
+RELATION_OF = {"identity_document": "holds_document", "phone": "uses_phone", "vehicle": "drives_vehicle",
+               "plate": "drives_vehicle", "account": "pays_account", "crypto_wallet": "pays_account"}
+GOLD_MENTION_COLUMNS = ["mention_id", "doc_id", "entity_id", "entity_type", "field", "text", "value", "country",
+                        "start", "end", "extractor", "confidence", *ACCESS]
+ENTITY_COLUMNS = ["row_id", "entity_id", "entity_type", "name", "names", "properties", "sources", "first_seen", "last_seen",
+                  "mentions", "documents", *ACCESS]
+LINK_COLUMNS = ["row_id", "src_entity_id", "dst_entity_id", "relation", "doc_ids", "weight", *ACCESS]
+
+
+CLUSTER_COLUMNS = ["record_id", "entity_id"]
+RECORD_FACTS = ["record_id", "date_of_birth", "sex", "nationalities"]
+
+
+def _access() -> list[Column]:
+    """The access fields, ``restricted_to`` sorted and never null, so equal groups group together."""
+    restricted = F.array_sort(F.coalesce(F.col("restricted_to"), F.array().cast("array<string>")))
+    return [F.col("owner_country"), restricted.alias("restricted_to"), F.col("classification")]
+
+
+def _row_id(*columns: Column | str) -> Column:
+    """A row's key: its identity and the access group of its evidence, hashed."""
+    parts = [F.col(c) if isinstance(c, str) else c for c in columns]
+    access = [F.col("owner_country"), F.array_join(F.array_sort("restricted_to"), ","), F.col("classification")]
+    return F.sha1(F.concat_ws("|", *parts, *access))
+
+
+def person_inputs(records: DataFrame) -> DataFrame:
+    """Person records with the canonical identifiers they hold (``type:value``), as the model reads them."""
+    held = (records.where(F.col("record_type").isin(*STRONG_IDENTIFIERS) & F.col("related_record_id").isNotNull()
+                          & F.col("canonical").isNotNull())
+            .groupBy(F.col("related_record_id").alias("record_id"))
+            .agg(F.array_sort(F.collect_set(F.concat_ws(":", "record_type", "canonical"))).alias("identifiers")))
+    return (records.where(F.col("record_type") == "person")
+            .select("record_id", "given_names", "family_name", "full_name", "date_of_birth", "sex", "nationalities")
+            .join(held, "record_id", "left"))
+
+
+def person_entity_id(cluster: Column) -> Column:
+    return F.concat(F.lit("person:"), F.substring(F.sha1(cluster), 1, 16))
+
+
+def person_clusters(records: DataFrame, threshold: float = THRESHOLD) -> DataFrame:
+    """(record_id, entity_id) of every person record: the Splink model runs on the driver (DuckDB).
+
+    Only the compared columns reach the driver, streamed; at a scale one machine cannot hold,
+    Splink's Spark backend takes the same model.
+    """
+    rows = (row.asDict() for row in person_inputs(records).toLocalIterator())
+    found = cluster_persons(person_features(rows), threshold)
+    spark = records.sparkSession
+    frame = pd.DataFrame({"record_id": list(found), "cluster": list(found.values())}, dtype="string")
+    schema = "record_id string, cluster string"
+    clusters = spark.createDataFrame(frame, schema) if len(frame) else spark.createDataFrame([], schema)
+    return clusters.select("record_id", person_entity_id(F.col("cluster")).alias("entity_id"))
+
+
+@F.pandas_udf(ArrayType(StringType()))
+def _name_words(names: pd.Series) -> pd.Series:
+    """The sound keys of the words of a name that tell persons apart (no particles, no initials)."""
+    return names.map(lambda name: sorted({name_sound(w) for w in canonical_name(name or "").split()
+                                          if len(w) > 1 and w not in PARTICLES}))
+
+
+def _record_name() -> Column:
+    parts = F.concat_ws(" ", "given_names", "family_name")
+    return F.when(parts != "", parts).otherwise(F.col("full_name"))
+
+
+def _pair_keys(words: Column) -> Column:
+    """Every unordered pair of words, as ``A|B`` with A ≤ B."""
+    return F.flatten(F.transform(words, lambda a: F.transform(
+        F.filter(words, lambda b: a < b), lambda b: F.concat_ws("|", a, b))))
+
+
+def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: DataFrame) -> DataFrame:
+    """(mention_id, entity_id) for persons named in free text, resolved as the module says."""
+    people = (records.where(F.col("record_type") == "person")
+              .select("record_id", _name_words(_record_name())
+                      .alias("words"))
+              .join(clusters, "record_id"))
+    entity_words = people.groupBy("entity_id").agg(F.array_distinct(F.flatten(F.collect_list("words"))).alias("known"))
+    entity_keys = people.select("entity_id", F.explode(_pair_keys(F.array_sort("words"))).alias("key")).distinct()
+    named = (mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")
+                            & (F.col("field") != "header"))
+             .select("mention_id", "doc_id", _name_words("canonical").alias("words")))
+    words = F.array_sort("words")
+    keyed = named.where(F.size("words") >= 2).select(
+        "mention_id", "doc_id", "words", F.concat_ws("|", F.element_at(words, 1), F.element_at(words, -1)).alias("key"))
+    candidates = (keyed.join(entity_keys, "key").join(entity_words, "entity_id")
+                  .where(F.size(F.array_except("words", "known")) == 0)
+                  .select("mention_id", "doc_id", "entity_id"))
+    # Namesakes: the candidate whose identifiers the same document names wins.
+    doc_identifiers = (mentions.where(F.col("type").isin(*STRONG_IDENTIFIERS) & (F.col("extractor") != "structured"))
+                       .select("doc_id", F.concat_ws(":", "type", "canonical").alias("identifier")).distinct())
+    entity_identifiers = (records.where(F.col("record_type").isin(*STRONG_IDENTIFIERS)
+                                        & F.col("related_record_id").isNotNull())
+                          .select(F.col("related_record_id").alias("record_id"),
+                                  F.concat_ws(":", "record_type", "canonical").alias("identifier"))
+                          .join(clusters, "record_id").select("entity_id", "identifier").distinct())
+    shared = (candidates.join(doc_identifiers, "doc_id").join(entity_identifiers, ["entity_id", "identifier"])
+              .groupBy("mention_id", "entity_id").agg(F.count("*").alias("shared")))
+    scored = (candidates.join(shared, ["mention_id", "entity_id"], "left").fillna(0, ["shared"])
+              .withColumn("candidates", F.count("*").over(Window.partitionBy("mention_id")))
+              .withColumn("rank", F.row_number().over(Window.partitionBy("mention_id")
+                                                      .orderBy(F.desc("shared"), "entity_id")))
+              .withColumn("runner_up", F.lead("shared").over(Window.partitionBy("mention_id")
+                                                             .orderBy(F.desc("shared"), "entity_id"))))
+    return scored.where((F.col("rank") == 1) & ((F.col("candidates") == 1) | (F.col("shared") > F.coalesce(
+        F.col("runner_up"), F.lit(0))))).select("mention_id", "entity_id")
+
+
+def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFrame) -> DataFrame:
+    """``gold.mentions``: every mention with the entity it names (none for dates and aliases)."""
+    structured_person = mentions.where((F.col("type") == "person") & (F.col("extractor") == "structured")).join(
+        clusters.withColumnRenamed("record_id", "mention_id"), "mention_id", "left")
+    text_person = mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")).join(
+        text_person_entities(mentions, clusters, records), "mention_id", "left").withColumn(
+        "entity_id", F.coalesce("entity_id", F.concat(F.lit("person:"), F.substring(
+            F.sha1(F.concat_ws("|", "doc_id", "canonical")), 1, 16))))
+    others = mentions.where(F.col("type") != "person").withColumn("entity_id", F.when(
+        F.col("type").isin(*IDENTIFIER_TYPES) & F.col("canonical").isNotNull(),
+        F.concat_ws(":", "type", "canonical")).when(
+        (F.col("type") == "location") & F.col("canonical").isNotNull(), F.concat(F.lit("location:"), "canonical")))
+    return (structured_person.unionByName(text_person).unionByName(others)
+            .select("mention_id", "doc_id", "entity_id", F.col("type").alias("entity_type"), "field", "text",
+                    F.col("canonical").alias("value"), "country", "start", "end", "extractor", "confidence",
+                    *_access()))
+
+
+def _full_names(seen: Column) -> Column:
+    """Every form written, less those that only repeat part of a longer one ("PEREZ GOMEZ")."""
+    kept = F.filter(seen, lambda a: ~F.exists(seen, lambda b: (F.size(b["words"]) > F.size(a["words"]))
+                                              & (F.size(F.array_except(a["words"], b["words"])) == 0)))
+    return F.array_sort(F.array_distinct(F.transform(kept, lambda x: x["text"])))
+
+
+def entities(gold_mentions: DataFrame, documents: DataFrame, records: DataFrame, clusters: DataFrame) -> DataFrame:
+    """``gold.entities``: one row per entity and access group of its evidence.
+
+    ``name`` is the most frequent canonical value (persons: the fullest name seen most often),
+    ``names`` every form written, ``properties`` what records say of it (persons: dates of birth,
+    sex, nationalities; identifiers: their country), ``sources`` the kinds of document it is in.
+    """
+    seen = gold_mentions.where(F.col("entity_id").isNotNull()).join(
+        documents.select("doc_id", "source", "event_date"), "doc_id")
+    group = ["entity_id", *ACCESS]
+    best_name = (seen.groupBy(*group, "value").agg(F.count("*").alias("n"))
+                 .withColumn("rank", F.row_number().over(Window.partitionBy(*group).orderBy(
+                     F.desc("n"), F.desc(F.length("value")), "value")))
+                 .where(F.col("rank") == 1).select(*group, F.col("value").alias("name")))
+    person_facts = (records.where(F.col("record_type") == "person").select(*RECORD_FACTS, *_access())
+                    .join(clusters, "record_id")
+                    .groupBy("entity_id", *ACCESS).agg(
+                        F.array_join(F.array_sort(F.collect_set("date_of_birth")), ", ").alias("date_of_birth"),
+                        F.array_join(F.array_sort(F.collect_set("sex")), ", ").alias("sex"),
+                        F.array_join(F.array_sort(F.array_distinct(F.flatten(F.collect_list(
+                            F.coalesce("nationalities", F.array().cast("array<string>")))))), ", ")
+                        .alias("nationalities")))
+    summary = seen.groupBy(*group).agg(
+        F.first("entity_type").alias("entity_type"),
+        _full_names(F.collect_set(F.struct("text", F.split(F.coalesce("value", "text"), " ").alias("words"))))
+        .alias("names"),
+        F.array_sort(F.collect_set("source")).alias("sources"),
+        F.array_join(F.array_sort(F.collect_set("country")), ", ").alias("country"),
+        F.min("event_date").alias("first_seen"), F.max("event_date").alias("last_seen"),
+        F.count("*").alias("mentions"), F.countDistinct("doc_id").alias("documents"))
+    properties = F.map_filter(F.create_map(
+        F.lit("date_of_birth"), F.col("date_of_birth"), F.lit("sex"), F.col("sex"),
+        F.lit("nationalities"), F.col("nationalities"), F.lit("country"), F.col("country")),
+        lambda _, v: v.isNotNull() & (v != ""))
+    return (summary.join(best_name, group).join(person_facts, group, "left")
+            .select(_row_id("entity_id").alias("row_id"),
+                    "entity_id", "entity_type", "name", "names", properties.alias("properties"), "sources",
+                    "first_seen", "last_seen", "mentions", "documents", *ACCESS))
+
+
+def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFrame) -> DataFrame:
+    """``gold.entity_links``: edges with their evidence documents, one row per access group.
+
+    From records: a person holds the documents, phones and e-mails listed with it; a plate is
+    the same vehicle as its VIN. From a document's text: each identifier belongs to the person
+    named nearest before it (after it when none is before), persons named together are
+    associated, and every other pair of entities in the document is co-mentioned. What an
+    attachment naming no one lists belongs to the person its message names, when it names one.
+    """
+    by_record = gold_mentions.where(F.col("extractor") == "structured").select(
+        F.col("mention_id").alias("record_id"), "entity_id", "entity_type")
+    related = (records.where(F.col("related_record_id").isNotNull())
+               .select("record_id", "related_record_id", "doc_id", *_access())
+               .join(by_record, "record_id")
+               .join(by_record.select(F.col("record_id").alias("related_record_id"),
+                                      F.col("entity_id").alias("owner_id"), F.col("entity_type").alias("owner_type")),
+                     "related_record_id"))
+    relation = F.coalesce(F.create_map(*[F.lit(x) for kv in RELATION_OF.items() for x in kv])[F.col("entity_type")],
+                          F.lit("associated_with"))
+    structured = related.select(
+        F.col("owner_id").alias("src"), F.col("entity_id").alias("dst"),
+        F.when(F.col("owner_type").isin("vehicle", "plate") & F.col("entity_type").isin("vehicle", "plate"),
+               F.lit("same_as")).otherwise(relation).alias("relation"),
+        "doc_id", *ACCESS)
+    in_text = gold_mentions.where((F.col("extractor") != "structured") & (F.col("field") != "header")
+                                  & F.col("entity_id").isNotNull())
+    persons = in_text.where(F.col("entity_type") == "person").select(
+        "doc_id", "field", F.col("entity_id").alias("person"), F.col("start").alias("person_start"))
+    things = in_text.where(F.col("entity_type").isin(*IDENTIFIER_TYPES))
+    distance = F.when(F.col("person_start") <= F.col("start"), F.col("start") - F.col("person_start")).otherwise(
+        F.lit(1 << 30) + F.col("person_start") - F.col("start"))  # before it first, then after it
+    owner = (things.join(persons, ["doc_id", "field"])
+             .withColumn("rank", F.row_number().over(Window.partitionBy("mention_id").orderBy(distance, "person")))
+             .where(F.col("rank") == 1)
+             .select(F.col("person").alias("src"), F.col("entity_id").alias("dst"), relation.alias("relation"),
+                     "doc_id", *ACCESS))
+    # An attachment that names no one (a seizure report) lists what belongs to the one person its
+    # message names: the link stands on both documents.
+    sole_person = (persons.groupBy(F.col("doc_id").alias("parent_doc_id"))
+                   .agg(F.countDistinct("person").alias("n"), F.first("person").alias("src")).where(F.col("n") == 1))
+    attached = (things.join(persons.select("doc_id").distinct(), "doc_id", "left_anti")
+                .join(documents.where(F.col("parent_doc_id").isNotNull()).select("doc_id", "parent_doc_id"), "doc_id")
+                .join(sole_person, "parent_doc_id")
+                .select("src", F.col("entity_id").alias("dst"), relation.alias("relation"),
+                        F.array("doc_id", "parent_doc_id").alias("evidence"), *ACCESS)
+                .select("src", "dst", "relation", F.explode("evidence").alias("doc_id"), *ACCESS))
+    pairs = (in_text.select("doc_id", "entity_id", "entity_type", *ACCESS).distinct().alias("a")
+             .join(in_text.select("doc_id", "entity_id", "entity_type").distinct().alias("b"), "doc_id")
+             .where(F.col("a.entity_id") < F.col("b.entity_id"))
+             .select(F.col("a.entity_id").alias("src"), F.col("b.entity_id").alias("dst"),
+                     F.when((F.col("a.entity_type") == "person") & (F.col("b.entity_type") == "person"),
+                            F.lit("associated_with")).otherwise(F.lit("co_mentioned")).alias("relation"),
+                     "doc_id", *[F.col(f"a.{c}").alias(c) for c in ACCESS]))
+    edges = structured.unionByName(owner).unionByName(attached).unionByName(pairs).where(F.col("src") != F.col("dst"))
+    return (edges.groupBy("src", "dst", "relation", *ACCESS)
+            .agg(F.array_sort(F.collect_set("doc_id")).alias("doc_ids"))
+            .select(_row_id("src", "dst", "relation").alias("row_id"),
+                    F.col("src").alias("src_entity_id"), F.col("dst").alias("dst_entity_id"), "relation", "doc_ids",
+                    F.size("doc_ids").cast("double").alias("weight"), *ACCESS))
