@@ -123,6 +123,15 @@ def _names(rng: random.Random, country: str, sex: str) -> tuple[list[str], list[
     return given, family, False, []
 
 
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+        if not number:
+            return digits
+
+
 @lru_cache(maxsize=1 << 16)  # bounded: a hot set of persons is reused across sources
 def person(seed: int, index: int) -> Person:
     """The person number ``index`` of world ``seed``: the same every time it is asked for."""
@@ -136,8 +145,9 @@ def person(seed: int, index: int) -> Person:
     born = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 48))
     phones = [ids.phone(rng, country)] + ([ids.phone(rng, rng.choice(COUNTRIES))] if rng.random() < 0.3 else [])
     folded = fold(f"{given[0]}.{family[0]}").lower().replace(" ", "")
-    email = f"{folded}{born.year % 100:02d}@{rng.choice(['gmail.com', 'hotmail.com', 'yahoo.com', 'proton.me'])}" \
-        if rng.random() < 0.5 else None
+    # An address belongs to one person: namesakes born the same year must not share one.
+    email = f"{folded}{born.year % 100:02d}.{_base36(index)}@" \
+        f"{rng.choice(['gmail.com', 'hotmail.com', 'yahoo.com', 'proton.me'])}" if rng.random() < 0.5 else None
     vehicle = None
     if rng.random() < 0.35:
         plate_country = country if rng.random() < 0.7 else rng.choice(COUNTRIES)

@@ -62,7 +62,7 @@ def test_extraction_meets_its_targets_against_the_truth(generated, capsys, monke
     home, _ = generated
     monkeypatch.setenv("INSIGHT_HOME", str(home))
     assert main(["evaluate", "--json"]) == 0
-    rows = [r for r in json.loads(capsys.readouterr().out) if r["mode"] == "text"]
+    rows = [r for r in json.loads(capsys.readouterr().out)["extraction"] if r["mode"] == "text"]
     identifiers = {r["type"]: r for r in rows if r["language"] == "all" and r["type"] in IDENTIFIER_TYPES}
     assert set(identifiers) == IDENTIFIER_TYPES
     for kind, r in identifiers.items():
@@ -71,3 +71,16 @@ def test_extraction_meets_its_targets_against_the_truth(generated, capsys, monke
     assert {"es", "pt", "en", "fr"} <= set(persons)
     for language, r in persons.items():
         assert float(r["precision"]) >= 0.90 and float(r["recall"]) >= 0.90, r
+
+
+def test_person_records_resolve_and_no_namesake_is_merged(generated, capsys, monkeypatch):
+    home, _ = generated
+    monkeypatch.setenv("INSIGHT_HOME", str(home))
+    assert main(["evaluate", "--json"]) == 0
+    scores = {(r["population"], r["measure"]): r for r in json.loads(capsys.readouterr().out)["resolution"]}
+    records = scores[("records", "pairwise")]
+    assert records["items"] > 100 and records["unmatched"] == 0
+    assert float(records["f1"]) >= 0.95 and float(scores[("records", "clusters")]["f1"]) >= 0.95, records
+    assert records["namesakes_merged"] == 0, records
+    mentions = scores[("mentions", "pairwise")]  # persons named in free text too: merged into the wrong person rarely
+    assert float(mentions["precision"]) >= 0.95, mentions

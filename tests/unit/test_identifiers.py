@@ -42,3 +42,13 @@ def test_imei_and_bitcoin_addresses_are_checked():
     assert canonical_imei("352099001761482") is None
     assert canonical_btc_address("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2") == "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
     assert canonical_btc_address("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3") is None
+
+
+def test_names_that_sound_alike_share_a_key_and_others_do_not():
+    from pipelines.identifiers import name_sound
+
+    for written, heard in [("PERES", "PEREZ"), ("SILBA", "SILVA"), ("MENDOSA", "MENDOZA"), ("HERNANDES", "HERNANDEZ"),
+                           ("BARGAS", "VARGAS"), ("GUILERME", "GUILHERME"), ("MOHAMED", "MOHAMMED")]:
+        assert name_sound(written) == name_sound(heard), (written, heard)
+    assert name_sound("PEREZ") != name_sound("PAREDES")
+    assert name_sound("SOUSA") != name_sound("SOSA")
