@@ -22,6 +22,7 @@ from deltalake import DeltaTable
 
 from generator.dropzone import iter_truth
 from pipelines.identifiers import canonical_name
+from pipelines.resolve.scores import Rates
 
 LANGUAGE_OF_COUNTRY = {"AR": "es", "CL": "es", "CO": "es", "PE": "es", "MX": "es", "ES": "es", "BR": "pt",
                        "FR": "fr", "US": "en"}
@@ -34,23 +35,10 @@ FREE_TEXT_KINDS = ("report:", "message:", "attachment:")
 
 
 @dataclass
-class Score:
+class Score(Rates):
     tp: int = 0
     fp: int = 0
     fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _key(kind: str, text: str | None, canonical: str | None) -> str | None:

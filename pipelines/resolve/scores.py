@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Hashable, Mapping
 
 
-@dataclass(frozen=True)
-class Quality:
+class Rates:
+    """Precision, recall and F1 of anything that counts ``tp``, ``fp`` and ``fn``."""
+
     tp: int
     fp: int
     fn: int
@@ -24,6 +25,13 @@ class Quality:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class Quality(Rates):
+    tp: int
+    fp: int
+    fn: int
 
 
 def _pairs_within(cluster_of: Mapping[Hashable, Hashable]) -> int:
