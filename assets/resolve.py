@@ -6,7 +6,8 @@ from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
 from pipelines.resolve.entities import (CLUSTER_COLUMNS, ENTITY_COLUMNS, GOLD_MENTION_COLUMNS, LINK_COLUMNS,
-                                        entities, entity_links, mention_entities, person_clusters)
+                                        entities, entity_links, mention_entities, person_clusters,
+                                        resolution_engine)
 
 _COMMON = dict(group_name="resolve", kinds={"spark", "delta"}, owners=OWNERS, freshness_policy=FRESHNESS,
                retry_policy=RETRY)
@@ -19,7 +20,8 @@ def silver_person_clusters(lake: LakeResource, spark: SparkResource) -> dg.Mater
     lakehouse = lake.lakehouse(spark)
     records = lakehouse.read(lake.paths.table("silver", "records"))
     uri = lake.paths.table("silver", "person_clusters")
-    result = lakehouse.merge(person_clusters(records).select(*CLUSTER_COLUMNS), uri, ["record_id"],
+    result = lakehouse.merge(person_clusters(records, engine=resolution_engine()).select(*CLUSTER_COLUMNS), uri,
+                             ["record_id"],
                              delete_missing=True)
     return dg.MaterializeResult(metadata=table_metadata(uri, result, CLUSTER_COLUMNS))
 

@@ -1,6 +1,6 @@
 """Person clustering at scale: time, peak memory and pairwise quality of the Splink stage.
 
-    python bench/resolution.py --records 100000 [--seed 5]
+    python bench/resolution.py --records 100000 [--seed 5] [--engine duckdb|spark]
 
 Builds ``--records`` person records from the generator's persons (about 2.3 records per person,
 namesake decoys included), written as sources write them: a second surname or given name
@@ -18,7 +18,7 @@ import time
 from typing import Any, Iterator
 
 from generator.people import person
-from pipelines.resolve.persons import cluster_persons, person_features
+from pipelines.resolve.persons import FEATURE_SCHEMA, cluster_persons, cluster_persons_spark, person_features
 from pipelines.resolve.scores import pairwise
 
 
@@ -52,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     args = parser.parse_args()
     started = time.perf_counter()
     truth: dict[str, int] = {}
@@ -63,12 +64,20 @@ def main() -> None:
 
     features = person_features(stream())
     built = time.perf_counter()
-    found = cluster_persons(features)
+    if args.engine == "spark":
+        from pipelines.spark import get_spark
+
+        spark = get_spark()
+        built = time.perf_counter()  # the session's start is not the model's time
+        frame = spark.createDataFrame(features, FEATURE_SCHEMA)
+        found = {r.record_id: r.cluster for r in cluster_persons_spark(frame).toLocalIterator()}
+    else:
+        found = cluster_persons(features)
     done = time.perf_counter()
     q = pairwise(found, truth)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.records:,} person records of {len(set(truth.values())):,} persons: features {built - started:.1f} s, "
-          f"Splink train+predict+cluster {done - built:.1f} s, peak RSS {peak:,.0f} MB")
+          f"Splink ({args.engine}) train+predict+cluster {done - built:.1f} s, peak RSS {peak:,.0f} MB (driver)")
     print(f"pairwise precision {q.precision:.4f} recall {q.recall:.4f} F1 {q.f1:.4f} "
           f"(tp {q.tp:,} fp {q.fp:,} fn {q.fn:,}); {len(set(found.values())):,} clusters")
 

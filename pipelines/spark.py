@@ -43,6 +43,12 @@ class SparkSettings:
         )
 
 
+def _splink_jar() -> str:
+    from splink.backends.spark import similarity_jar_location
+
+    return similarity_jar_location()
+
+
 def get_spark(settings: SparkSettings | None = None) -> SparkSession:
     """Returns the active session or starts one; the same call serves CLI, Dagster and tests."""
     settings = settings or SparkSettings.from_env()
@@ -63,6 +69,8 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{_LOG_CONFIG}")
+            # Splink's string similarities (Jaro-Winkler, …) for its Spark backend, from its own wheel
+            .config("spark.jars", _splink_jar())
         )
     builder = (
         builder.config("spark.sql.session.timeZone", "UTC")
@@ -71,6 +79,8 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
     )
     for key, value in settings.extra_conf.items():
+        if key == "spark.jars" and not settings.remote:
+            value = f"{value},{_splink_jar()}"  # the user's jars and Splink's
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     if not settings.remote:

@@ -16,6 +16,8 @@ it through an entity's names, properties or links (the views filter these rows l
 """
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -24,7 +26,8 @@ from pyspark.sql.window import Window
 
 from pipelines.conform import ACCESS
 from pipelines.identifiers import canonical_name, name_sound
-from pipelines.resolve.persons import PARTICLES, THRESHOLD, cluster_persons, person_features
+from pipelines.resolve.persons import (FEATURE_SCHEMA, PARTICLES, THRESHOLD, cluster_persons, cluster_persons_spark,
+                                      person_features)
 
 IDENTIFIER_TYPES = ("phone", "email", "identity_document", "vehicle", "plate", "account", "imei", "crypto_wallet",
                     "ip_address")
@@ -71,18 +74,35 @@ def person_entity_id(cluster: Column) -> Column:
     return F.concat(F.lit("person:"), F.substring(F.sha1(cluster), 1, 16))
 
 
-def person_clusters(records: DataFrame, threshold: float = THRESHOLD) -> DataFrame:
-    """(record_id, entity_id) of every person record: the Splink model runs on the driver (DuckDB).
+ENGINES = ("duckdb", "spark")
 
-    Only the compared columns reach the driver, streamed; at a scale one machine cannot hold,
-    Splink's Spark backend takes the same model.
+
+def resolution_engine() -> str:
+    """``INSIGHT_RESOLUTION_ENGINE``: ``duckdb`` (default: faster on one machine) or ``spark``."""
+    engine = os.environ.get("INSIGHT_RESOLUTION_ENGINE", "duckdb").lower()
+    if engine not in ENGINES:
+        raise ValueError(f"INSIGHT_RESOLUTION_ENGINE={engine!r}: use one of {', '.join(ENGINES)}")
+    return engine
+
+
+def person_clusters(records: DataFrame, threshold: float = THRESHOLD, engine: str = "duckdb") -> DataFrame:
+    """(record_id, entity_id) of every person record, by the Splink model on either engine.
+
+    ``duckdb``: only the compared columns reach the driver, streamed, and Splink runs there.
+    ``spark``: the features are computed by the executors and Splink's Spark backend runs the
+    same model; nothing is collected.
     """
-    rows = (row.asDict() for row in person_inputs(records).toLocalIterator())
-    found = cluster_persons(person_features(rows), threshold)
     spark = records.sparkSession
-    frame = pd.DataFrame({"record_id": list(found), "cluster": list(found.values())}, dtype="string")
-    schema = "record_id string, cluster string"
-    clusters = spark.createDataFrame(frame, schema) if len(frame) else spark.createDataFrame([], schema)
+    inputs = person_inputs(records)
+    if engine == "spark":
+        features = inputs.mapInPandas(
+            lambda batches: (person_features(b.to_dict("records")) for b in batches), FEATURE_SCHEMA)
+        clusters = cluster_persons_spark(features.persist(), threshold)
+    else:
+        found = cluster_persons(person_features(row.asDict() for row in inputs.toLocalIterator()), threshold)
+        frame = pd.DataFrame({"record_id": list(found), "cluster": list(found.values())}, dtype="string")
+        schema = "record_id string, cluster string"
+        clusters = spark.createDataFrame(frame, schema) if len(frame) else spark.createDataFrame([], schema)
     return clusters.select("record_id", person_entity_id(F.col("cluster")).alias("entity_id"))
 
 
@@ -104,6 +124,33 @@ def _pair_keys(words: Column) -> Column:
         F.filter(words, lambda b: a < b), lambda b: F.concat_ws("|", a, b))))
 
 
+def _clue(kind: Column, value: Column) -> Column:
+    return F.concat_ws(":", kind, F.when(kind == "alias", _folded(value)).otherwise(value))
+
+
+@F.pandas_udf(StringType())
+def _folded(names: pd.Series) -> pd.Series:
+    return names.map(lambda name: canonical_name(name) if name else None)
+
+
+def person_clues(records: DataFrame) -> DataFrame:
+    """(record_id, clue) of person records: the identifiers held (a plate through its vehicle) and the aliases."""
+    held = records.where(F.col("record_type").isin(*IDENTIFIER_TYPES) & F.col("canonical").isNotNull()).select(
+        "record_id", "record_type", "canonical", "related_record_id")
+    owner = records.where(F.col("record_type") == "person").select(F.col("record_id").alias("owner"))
+    direct = held.join(owner, held.related_record_id == owner.owner).select("owner", "record_type", "canonical")
+    vehicles = held.where(F.col("record_type") == "vehicle").select(
+        F.col("record_id").alias("vehicle"), F.col("related_record_id").alias("owner"))
+    through = (held.where(F.col("record_type") == "plate").join(vehicles, held.related_record_id == vehicles.vehicle)
+               .select("owner", "record_type", "canonical"))
+    identifiers = direct.unionByName(through).select(
+        F.col("owner").alias("record_id"), _clue(F.col("record_type"), F.col("canonical")).alias("clue"))
+    aliases = records.where(F.col("record_type") == "person").select(
+        "record_id", F.explode("aliases").alias("alias")).select(
+        "record_id", _clue(F.lit("alias"), F.col("alias")).alias("clue"))
+    return identifiers.unionByName(aliases).where(F.col("clue").isNotNull())
+
+
 def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: DataFrame) -> DataFrame:
     """(mention_id, entity_id) for persons named in free text, resolved as the module says."""
     people = (records.where(F.col("record_type") == "person")
@@ -122,14 +169,12 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
                   .where(F.size(F.array_except("words", "known")) == 0)
                   .select("mention_id", "doc_id", "entity_id"))
     # Namesakes: the candidate whose identifiers the same document names wins.
-    doc_identifiers = (mentions.where(F.col("type").isin(*STRONG_IDENTIFIERS) & (F.col("extractor") != "structured"))
-                       .select("doc_id", F.concat_ws(":", "type", "canonical").alias("identifier")).distinct())
-    entity_identifiers = (records.where(F.col("record_type").isin(*STRONG_IDENTIFIERS)
-                                        & F.col("related_record_id").isNotNull())
-                          .select(F.col("related_record_id").alias("record_id"),
-                                  F.concat_ws(":", "record_type", "canonical").alias("identifier"))
-                          .join(clusters, "record_id").select("entity_id", "identifier").distinct())
-    shared = (candidates.join(doc_identifiers, "doc_id").join(entity_identifiers, ["entity_id", "identifier"])
+    # Namesakes: the candidate whose identifiers or aliases the same document names wins.
+    doc_clues = (mentions.where((F.col("type").isin(*IDENTIFIER_TYPES, "alias")) & (F.col("extractor") != "structured")
+                                & F.col("canonical").isNotNull())
+                 .select("doc_id", _clue(F.col("type"), F.col("canonical")).alias("clue")).distinct())
+    entity_clues = person_clues(records).join(clusters, "record_id").select("entity_id", "clue").distinct()
+    shared = (candidates.join(doc_clues, "doc_id").join(entity_clues, ["entity_id", "clue"])
               .groupBy("mention_id", "entity_id").agg(F.count("*").alias("shared")))
     scored = (candidates.join(shared, ["mention_id", "entity_id"], "left").fillna(0, ["shared"])
               .withColumn("candidates", F.count("*").over(Window.partitionBy("mention_id")))
@@ -137,8 +182,8 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
                                                       .orderBy(F.desc("shared"), "entity_id")))
               .withColumn("runner_up", F.lead("shared").over(Window.partitionBy("mention_id")
                                                              .orderBy(F.desc("shared"), "entity_id"))))
-    return scored.where((F.col("rank") == 1) & ((F.col("candidates") == 1) | (F.col("shared") > F.coalesce(
-        F.col("runner_up"), F.lit(0))))).select("mention_id", "entity_id")
+    decided = (F.col("candidates") == 1) | (F.col("shared") > F.coalesce(F.col("runner_up"), F.lit(0)))
+    return scored.where((F.col("rank") == 1) & decided).select("mention_id", "entity_id")
 
 
 def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFrame) -> DataFrame:

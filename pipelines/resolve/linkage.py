@@ -1,4 +1,4 @@
-"""A Splink model trained and applied on one machine (DuckDB backend): pairs, then clusters.
+"""A Splink model trained and applied: pairs, then clusters, on DuckDB (one machine) or Spark.
 
 The model (comparisons, blocking) is data: each caller says which columns mean what. Training
 is unsupervised, as Splink recommends: λ from deterministic rules, u by random sampling, m by
@@ -7,6 +7,7 @@ expectation maximisation under two blockings that leave each other's columns fre
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -30,10 +31,27 @@ class Model:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-def train(model: Model, frames: pd.DataFrame | Sequence[pd.DataFrame], seed: int = 1) -> Linker:
+Frame = Any  # a pandas DataFrame (DuckDB backend) or a Spark DataFrame (Spark backend)
+
+
+def backend_api(frames: Sequence[Frame]) -> Any:
+    """Splink's Spark backend for Spark DataFrames (the jar of its string similarities is put on
+    Spark's classpath by :mod:`pipelines.spark`), DuckDB for pandas: one model, either engine."""
+    if isinstance(frames[0], pd.DataFrame):
+        return DuckDBAPI()
+    from splink import SparkAPI
+
+    spark = frames[0].sparkSession
+    context = spark.sparkContext
+    if context.getCheckpointDir() is None:  # Splink's clustering checkpoints; on a cluster set spark.checkpoint.dir
+        context.setCheckpointDir(tempfile.mkdtemp(prefix="insight-splink-"))
+    return SparkAPI(spark_session=spark, break_lineage_method="parquet")
+
+
+def train(model: Model, frames: Frame | Sequence[Frame], seed: int = 1) -> Linker:
     """A linker over ``frames`` (one for dedupe, several for linking) with its parameters estimated."""
-    api = DuckDBAPI()
-    tables = [frames] if isinstance(frames, pd.DataFrame) else list(frames)
+    tables = list(frames) if isinstance(frames, (list, tuple)) else [frames]
+    api = backend_api(tables)
     registered = [api.register(t, dataset_display_name=f"dataset_{i}") for i, t in enumerate(tables)]
     settings = SettingsCreator(link_type=model.link_type, comparisons=list(model.comparisons),
                                blocking_rules_to_generate_predictions=list(model.blocking),

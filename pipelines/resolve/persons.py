@@ -2,11 +2,14 @@
 
 What is compared, and why:
 
-- names folded to upper-case ASCII, first given name and first surname (particles aside), with
-  swapped order and Jaro-Winkler levels (typos, transliterations: YOUSSEF/YUSUF) — the full names
-  token-sorted for blocking, so "GONZALEZ DIAZ CARLOS" meets "CARLOS GONZALEZ DIAZ";
+- the name once: folded to upper-case ASCII, particles aside, token-sorted (so "GONZALEZ DIAZ
+  CARLOS" meets "CARLOS GONZALEZ DIAZ"), exact, Jaro-Winkler (typos, transliterations), or every
+  word of one in the other (a dropped second surname). Comparing given name and surname apart as
+  well counted the same evidence twice: chance namesakes (JOHN WILSON, born the same year) merged;
+- first given name and first surname serve blocking only;
 - the date of birth when complete (typos, a day and month swapped come out as near dates), the
-  year of birth when only that is known;
+  year of birth when only that is known; two different complete dates, or different years, are
+  strong evidence against, fixed rather than learned (see ``_DOB``);
 - sex and nationality;
 - the strong identifiers each record holds (passports, national ids, phones, e-mails): one in
   common is strong evidence, none in common is no evidence against (people change phones).
@@ -31,6 +34,10 @@ PARTICLES = frozenset({"DE", "DA", "DO", "DOS", "DAS", "DEL", "LA", "LAS", "LOS"
                        "EL", "BEN", "BIN", "IBN", "Y", "E"})
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})")
+FEATURE_COLUMNS = ["unique_id", "given", "family", "name_sorted", "name_tokens", "dob", "birth_year", "sex",
+                   "nationality", "identifiers"]
+FEATURE_SCHEMA = ("unique_id string, given string, family string, name_sorted string, name_tokens array<string>, "
+                  "dob string, birth_year string, sex string, nationality string, identifiers array<string>")
 THRESHOLD = 0.95  # match probability at which two person records are the same person
 
 # The same date, a typo in it, day and month swapped; two different complete dates are evidence
@@ -41,9 +48,13 @@ _DOB = cl.CustomComparison(output_column_name="birth", comparison_levels=[
     cll.LevenshteinLevel("dob", 1),
     cll.CustomLevel("substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
                     "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)", "day and month swapped", "duckdb"),
-    cll.CustomLevel("dob_l IS NOT NULL AND dob_r IS NOT NULL", "two different dates", "duckdb"),
+    # Fixed, not learned: pairs with two different complete dates rarely occur in any training
+    # session's matches (a typo or a swap is caught above), and a level never observed would
+    # weigh nothing — yet it is the evidence that keeps namesakes apart.
+    cll.CustomLevel("dob_l IS NOT NULL AND dob_r IS NOT NULL", "two different dates", "duckdb").configure(
+        m_probability=0.001, fix_m_probability=True),
     cll.ExactMatchLevel("birth_year"),
-    cll.ElseLevel(),
+    cll.ElseLevel().configure(m_probability=0.001, fix_m_probability=True),  # different years: as above
 ])
 # Every word of the shorter name in the longer one: a dropped second surname or given name.
 _FULL_NAME = cl.CustomComparison(output_column_name="full_name", comparison_levels=[
@@ -56,7 +67,6 @@ _FULL_NAME = cl.CustomComparison(output_column_name="full_name", comparison_leve
 
 PERSON_MODEL = Model(
     comparisons=[
-        cl.ForenameSurnameComparison("given", "family", forename_surname_concat_col_name="name_concat"),
         _FULL_NAME,
         _DOB,
         cl.ExactMatch("sex"),
@@ -80,6 +90,11 @@ def _name_tokens(value: str | None) -> list[str]:
     return [t for t in canonical_name(value or "").split() if t not in PARTICLES and len(t) > 1]
 
 
+def _listed(value: Any) -> list:
+    """A list from a list, a NumPy array (pandas batches of Arrow lists) or None."""
+    return [] if value is None else list(value)
+
+
 def person_features(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
     """One row per person record, in the columns :data:`PERSON_MODEL` compares.
 
@@ -100,27 +115,45 @@ def person_features(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
             "unique_id": r["record_id"],
             "given": given[0] if given else None,
             "family": family[0] if family else None,
-            "name_concat": " ".join(given[:1] + family[:1]) or None,
             "name_sorted": " ".join(sorted(given + family)) or None,
             "name_tokens": sorted(set(given + family)),
             "dob": dob if _FULL_DATE.match(dob) else None,
             "birth_year": year.group(1) if year else None,
             "sex": sex if sex in ("M", "F") else None,
-            "nationality": (r.get("nationalities") or [None])[0],
-            "identifiers": sorted(set(r.get("identifiers") or [])),
+            "nationality": next(iter(_listed(r.get("nationalities"))), None),
+            "identifiers": sorted(set(_listed(r.get("identifiers")))),
         })
-    return pd.DataFrame(rows, columns=["unique_id", "given", "family", "name_concat", "name_sorted", "name_tokens", "dob",
-                                       "birth_year", "sex", "nationality", "identifiers"])
+    return pd.DataFrame(rows, columns=FEATURE_COLUMNS)
+
+
+def _clusters(features: Any, threshold: float, seed: int) -> Any:
+    """Splink's clusters (``unique_id``, ``cluster_id``) of the features, on the features' engine."""
+    linker = train(PERSON_MODEL, features, seed=seed)
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    return linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold)
+
+
+def cluster_persons_spark(features: Any, threshold: float = THRESHOLD, seed: int = 1) -> Any:
+    """The same as :func:`cluster_persons` on Splink's Spark backend: a Spark DataFrame of
+    features in, (``record_id``, ``cluster``) out, nothing collected to the driver."""
+    from pyspark.sql import functions as F
+
+    if features.limit(2).count() < 2:  # nothing to compare
+        return features.select(F.col("unique_id").alias("record_id"), F.col("unique_id").alias("cluster"))
+    found = _clusters(features, threshold, seed).as_spark_dataframe()
+    smallest = found.groupBy("cluster_id").agg(F.min("unique_id").alias("cluster"))
+    return (features.select(F.col("unique_id").alias("record_id"))
+            .join(found.select(F.col("unique_id").alias("record_id"), "cluster_id"), "record_id", "left")
+            .join(smallest, "cluster_id", "left")
+            .select("record_id", F.coalesce("cluster", "record_id").alias("cluster")))
 
 
 def cluster_persons(features: pd.DataFrame, threshold: float = THRESHOLD, seed: int = 1) -> dict[str, str]:
     """record id → cluster id (the smallest record id of its cluster), every record included."""
     if len(features) < 2:
         return {uid: uid for uid in features["unique_id"]}
-    linker = train(PERSON_MODEL, features, seed=seed)
-    predictions = linker.inference.predict(threshold_match_probability=threshold)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold).as_pandas_dataframe()
+    clusters = _clusters(features, threshold, seed).as_pandas_dataframe()
     members: dict[str, list[str]] = {}
     for uid, cluster in zip(clusters["unique_id"], clusters["cluster_id"]):
         members.setdefault(str(cluster), []).append(str(uid))
