@@ -7,10 +7,12 @@ expectation maximisation under two blockings that leave each other's columns fre
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator
 
@@ -38,7 +40,10 @@ def backend_api(frames: Sequence[Frame]) -> Any:
     """Splink's Spark backend for Spark DataFrames (the jar of its string similarities is put on
     Spark's classpath by :mod:`pipelines.spark`), DuckDB for pandas: one model, either engine."""
     if isinstance(frames[0], pd.DataFrame):
-        return DuckDBAPI()
+        # Bounded: past the limit DuckDB spills to a temporary directory, not to the working one.
+        connection = duckdb.connect(config={"memory_limit": os.environ.get("INSIGHT_RESOLUTION_MEMORY", "4GB"),
+                                            "temp_directory": tempfile.mkdtemp(prefix="insight-duckdb-")})
+        return DuckDBAPI(connection)
     from splink import SparkAPI
 
     spark = frames[0].sparkSession
