@@ -3,7 +3,8 @@
 What is compared, and why:
 
 - the name once: folded to upper-case ASCII, particles aside, token-sorted (so "GONZALEZ DIAZ
-  CARLOS" meets "CARLOS GONZALEZ DIAZ"), exact, Jaro-Winkler (typos, transliterations), or every
+  CARLOS" meets "CARLOS GONZALEZ DIAZ"), exact, Jaro-Winkler (typos, transliterations), every
+  word sounding alike (PERES GOMES = PEREZ GOMEZ, SILBA = SILVA), or every
   word of one in the other (a dropped second surname). Comparing given name and surname apart as
   well counted the same evidence twice: chance namesakes (JOHN WILSON, born the same year) merged;
 - first given name and first surname serve blocking only;
@@ -27,18 +28,18 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import block_on
 
-from pipelines.identifiers import canonical_name
+from pipelines.identifiers import canonical_name, name_sound
 from pipelines.resolve.linkage import Model, train
 
 PARTICLES = frozenset({"DE", "DA", "DO", "DOS", "DAS", "DEL", "LA", "LAS", "LOS", "VAN", "VON", "DI", "LE", "AL",
                        "EL", "BEN", "BIN", "IBN", "Y", "E"})
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})")
-FEATURE_COLUMNS = ["unique_id", "given", "family", "initial", "name_sorted", "name_tokens", "dob", "birth_year", "sex",
-                   "nationality", "identifiers", "id_key"]
+FEATURE_COLUMNS = ["unique_id", "given", "family", "initial", "name_sorted", "name_tokens", "name_sound", "dob",
+                   "birth_year", "sex", "nationality", "identifiers", "id_key"]
 FEATURE_SCHEMA = ("unique_id string, given string, family string, initial string, name_sorted string, "
-                  "name_tokens array<string>, dob string, birth_year string, sex string, nationality string, "
-                  "identifiers array<string>, id_key string")
+                  "name_tokens array<string>, name_sound string, dob string, birth_year string, sex string, "
+                  "nationality string, identifiers array<string>, id_key string")
 THRESHOLD = 0.95  # match probability at which two person records are the same person
 
 # The same date, a typo in it, day and month swapped; two different complete dates are evidence
@@ -62,6 +63,7 @@ _FULL_NAME = cl.CustomComparison(output_column_name="full_name", comparison_leve
     cll.NullLevel("name_sorted"),
     cll.ExactMatchLevel("name_sorted"),
     cll.JaroWinklerLevel("name_sorted", 0.95),
+    cll.ExactMatchLevel("name_sound").configure(label_for_charts="every word sounds alike"),  # PERES GOMES
     cll.ArraySubsetLevel("name_tokens"),
     cll.ElseLevel(),
 ])
@@ -123,6 +125,7 @@ def person_features(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
             "family": family[0] if family else None,
             "name_sorted": " ".join(sorted(given + family)) or None,
             "name_tokens": sorted(set(given + family)),
+            "name_sound": " ".join(sorted(name_sound(w) for w in given + family)) or None,
             "dob": dob if _FULL_DATE.match(dob) else None,
             "birth_year": year.group(1) if year else None,
             "sex": sex if sex in ("M", "F") else None,

@@ -1,6 +1,6 @@
 """Generator throughput: records/s writing a drop zone with 1 and 2 worker processes.
 
-    python bench/generator.py [--size 100000] [--seed 3]
+    python bench/generation.py [--size 100000] [--seed 3]
 
 Each run writes a fresh drop zone (raw/ and truth/) under a temporary directory and prints
 records, files, seconds, records/s and the parent's peak memory. Figures, not asserts.
