@@ -1,4 +1,4 @@
-"""The ``insight`` command: generate, materialize, evaluate, demo, search, sql, export.
+"""The ``insight`` command: generate, materialize, evaluate, demo, search, entity, sql, export.
 
 Errors a user can fix print one line on stderr and exit 2; a broken system exits 1 with one
 line too (``INSIGHT_DEBUG=1`` shows the traceback).
@@ -64,6 +64,28 @@ def cmd_search(args: argparse.Namespace) -> None:
     if answer["hits"]:
         _print_table(answer["hits"], ["score", "source", "source_id", "owner_country", "title", "snippet"],
                      {"title": 50, "snippet": 70, "source_id": 36})
+
+
+def cmd_entity(args: argparse.Namespace) -> None:
+    from insight.entity import entity
+
+    engine = _engine(args.user)
+    try:
+        answer = entity(engine, args.entity_id)
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False, indent=2, default=str))
+        return
+    e = answer["entity"]
+    print(f"{e['entity_id']}  {e['entity_type']}  {e['name']}  ({e['mentions']} mentions, seen {e['first_seen']} "
+          f"to {e['last_seen']}, in {', '.join(e['sources'])})")
+    print(f"names: {'; '.join(e['names'])}\n")
+    print(f"{len(answer['documents'])} documents")
+    _print_table(answer["documents"], ["event_date", "source", "source_id", "owner_country", "title"],
+                 {"title": 60, "source_id": 36})
+    print(f"\n{len(answer['links'])} linked entities (two hops at most)")
+    _print_table(answer["links"], ["hops", "relation", "entity_type", "value", "doc_ids"], {"doc_ids": 60})
 
 
 def cmd_sql(args: argparse.Namespace) -> None:
@@ -193,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     search_p.add_argument("--limit", type=int, default=10)
     search_p.add_argument("--json", action="store_true")
     search_p.set_defaults(func=cmd_search)
+
+    entity_p = sub.add_parser("entity", help="one entity, every document naming it, its links up to two hops")
+    entity_p.add_argument("entity_id")
+    entity_p.add_argument("--user", required=True)
+    entity_p.add_argument("--json", action="store_true")
+    entity_p.set_defaults(func=cmd_entity)
 
     sql_p = sub.add_parser("sql", help="SQL (Trino dialect) over the curated views, as a user sees them")
     sql_p.add_argument("statement")

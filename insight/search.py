@@ -11,6 +11,7 @@ from pipelines.identifiers import compact, fold_accents
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_CHARS = 160
+LINKED_PER_HIT = 20
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,28 @@ def snippet(body: str, query: ParsedQuery, width: int = SNIPPET_CHARS) -> str:
     return ("…" if start > 0 else "") + passage + ("…" if end < len(text) else "")
 
 
+def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> None:
+    """Fills each hit's entities (what the document names) and linked (up to two typed links away,
+    the hit's own entities left out), from the views: only what the user may see."""
+    if not hits:
+        return
+    named = engine.run("search/entities", {"doc_ids": [h.id for h in hits]}).to_pylist()
+    for hit in hits:
+        hit.entities = [{k: r[k] for k in ("entity_id", "entity_type", "value")} for r in named if r["doc_id"] == hit.id]
+    seeds = sorted({e["entity_id"] for hit in hits for e in hit.entities if e["entity_type"] != "location"})
+    if not seeds:
+        return
+    reached = engine.run("search/linked", {"entity_ids": seeds, "limit": LINKED_PER_HIT * len(hits) * 4}).to_pylist()
+    for hit in hits:
+        own = {e["entity_id"] for e in hit.entities}
+        best: dict[str, dict[str, Any]] = {}
+        for r in reached:
+            if r["seed"] in own and r["entity_id"] not in own:
+                if r["entity_id"] not in best or r["hops"] < best[r["entity_id"]]["hops"]:
+                    best[r["entity_id"]] = {k: r[k] for k in ("entity_id", "entity_type", "value", "relation", "hops")}
+        hit.linked = sorted(best.values(), key=lambda x: (x["hops"], x["value"] or ""))[:LINKED_PER_HIT]
+
+
 def search(engine: EmbeddedEngine, text: str, limit: int = 10) -> dict[str, Any]:
     """The contract's JSON answer for one query, as the engine's user may see it."""
     started = time.perf_counter()
@@ -82,6 +105,7 @@ def search(engine: EmbeddedEngine, text: str, limit: int = 10) -> dict[str, Any]
         )
         for r in rows
     ]
+    with_graph(engine, hits)
     return {
         "query": text,
         "user": engine.user.id,

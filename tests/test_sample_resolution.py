@@ -84,3 +84,36 @@ def test_the_graph_exports_as_followthemoney_for_what_the_user_sees(sample_home,
     assert [a.first("iban") for a in owned] == ["ES9121000418450200051332"]
     code, _, _ = run(capsys, monkeypatch, sample_home, "export", "--user", "analyst_cl", "--out", str(out))
     assert "ES9121000418450200051332" not in out.read_text()
+
+
+def test_entity_shows_its_documents_and_two_hops_of_links_as_the_user_may_see_them(sample_home, capsys, monkeypatch):
+    juan = person_of(capsys, monkeypatch, sample_home, "gs_analyst")
+    answers = {}
+    for user in ("gs_analyst", "analyst_cl"):
+        code, out, err = run(capsys, monkeypatch, sample_home, "entity", juan, "--user", user, "--json")
+        assert code == 0, err
+        answers[user] = json.loads(out)
+    seen = {d["doc_id"] for d in answers["gs_analyst"]["documents"]}
+    assert seen == EVERY_SOURCE_BUT_THE_BRAZILIAN_REPORT
+    links = {(link["value"], link["hops"]) for link in answers["gs_analyst"]["links"]}
+    assert {("AAB123456", 1), ("ES9121000418450200051332", 1), ("MARIA FERNANDA OLIVEIRA COSTA", 1),
+            ("12345678909", 2)} <= links  # her CPF, two hops away
+    cl = answers["analyst_cl"]
+    visible = {r["doc_id"] for r in sql(capsys, monkeypatch, sample_home, "SELECT doc_id FROM documents", "analyst_cl")}
+    assert {d["doc_id"] for d in cl["documents"]} == seen & visible
+    assert {d for link in cl["links"] for d in link["doc_ids"]} <= visible
+    assert "ES9121000418450200051332" not in {link["value"] for link in cl["links"]}
+    code, _, err = run(capsys, monkeypatch, sample_home, "entity", "person:nobody", "--user", "analyst_cl")
+    assert code == 2 and err.count("\n") == 1 and "no entity 'person:nobody'" in err
+
+
+def test_a_search_hit_carries_its_entities_and_what_they_link_to(sample_home, capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, sample_home, "search", "011 15 5555-1234", "--user", "gs_analyst", "--json")
+    assert code == 0
+    message = next(h for h in json.loads(out)["hits"] if h["source"] == "message")
+    assert {"entity_id": "phone:+5491155551234", "entity_type": "phone", "value": "+5491155551234"} in message["entities"]
+    linked = {(x["entity_type"], x["value"], x["hops"]) for x in message["linked"]}
+    # the message names him: his Chilean phone and Maria are one link away, her CPF two
+    assert {("phone", "+56987654321", 1), ("person", "MARIA FERNANDA OLIVEIRA COSTA", 1),
+            ("identity_document", "12345678909", 2)} <= linked
+    assert all(set(x) == {"entity_id", "entity_type", "value", "relation", "hops"} for x in message["linked"])

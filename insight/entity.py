@@ -1,0 +1,30 @@
+"""``insight entity``: one entity, every document that names it, its links up to two hops."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from insight.engine import EmbeddedEngine
+
+LINKS_SHOWN = 200
+
+
+class UnknownEntity(ValueError):
+    """No entity of that id is visible to the user (absent, or all its evidence hidden)."""
+
+
+def entity(engine: EmbeddedEngine, entity_id: str) -> dict[str, Any]:
+    """The entity as the engine's user may see it; :class:`UnknownEntity` when there is none to see."""
+    started = time.perf_counter()
+    found = engine.run("entity/entity", {"entity_id": entity_id}).to_pylist()
+    if not found:
+        raise UnknownEntity(f"no entity {entity_id!r} visible to {engine.user.id}")
+    documents = engine.run("entity/documents", {"entity_id": entity_id}).to_pylist()
+    links = engine.run("search/linked", {"entity_ids": [entity_id], "limit": LINKS_SHOWN}).to_pylist()
+    return {
+        "entity": found[0],
+        "user": engine.user.id,
+        "took_ms": round((time.perf_counter() - started) * 1000, 1),
+        "documents": documents,
+        "links": [{k: v for k, v in link.items() if k != "seed"} for link in links],
+    }
