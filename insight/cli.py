@@ -203,6 +203,11 @@ def cmd_demo(args: argparse.Namespace) -> None:
         engine.close()
     print(f"{len(answer['hits'])} hits in {answer['took_ms']} ms")
     _print_table(answer["hits"], ["score", "source", "source_id", "owner_country", "title"], {"title": 60})
+    persons = [e["entity_id"] for hit in answer["hits"] for e in hit["entities"] if e["entity_type"] == "person"]
+    if persons:  # the person behind the hits, resolved across sources
+        person = max(set(persons), key=persons.count)
+        print(f"\n$ insight entity {person} --user {args.user}")
+        cmd_entity(argparse.Namespace(entity_id=person, user=args.user, json=False))
 
 
 def build_parser() -> argparse.ArgumentParser:
