@@ -10,7 +10,7 @@ import json
 import os
 import sys
 import time
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from pipelines.config import LakePaths
 
@@ -106,22 +106,31 @@ def cmd_sql(args: argparse.Namespace) -> None:
     print(f"({len(rows)} rows)")
 
 
+_EXPORT_ENTITIES = ("SELECT entity_id, max(entity_type) AS entity_type, max(name) AS name, "
+                    "array_distinct(flatten(array_agg(names))) AS names, array_agg(properties) AS properties "
+                    "FROM entities GROUP BY entity_id")
+_EXPORT_LINKS = ("SELECT src_entity_id, dst_entity_id, relation, array_distinct(flatten(array_agg(doc_ids))) AS doc_ids "
+                 "FROM entity_links GROUP BY src_entity_id, dst_entity_id, relation")
+
+
+def _rows(table: Any) -> Iterator[dict[str, Any]]:
+    for batch in table.to_batches(max_chunksize=10_000):
+        yield from batch.to_pylist()
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     from pipelines.resolve.ftm import ftm_entities
 
     engine = _engine(args.user)
-    try:
-        entities = engine.sql("SELECT entity_id, entity_type, name, names, properties FROM entities").to_pylist()
-        links = engine.sql("SELECT src_entity_id, dst_entity_id, relation, doc_ids FROM entity_links").to_pylist()
-    finally:
-        engine.close()
     out = open(args.out, "w", encoding="utf-8") if args.out != "-" else sys.stdout
     count = 0
     try:
-        for entity in ftm_entities(entities, links):
+        types = dict(zip(*engine.sql("SELECT DISTINCT entity_id, entity_type FROM entities").to_pydict().values()))
+        for entity in ftm_entities(types, _rows(engine.sql(_EXPORT_ENTITIES)), _rows(engine.sql(_EXPORT_LINKS))):
             out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
             count += 1
     finally:
+        engine.close()
         if out is not sys.stdout:
             out.close()
     if args.out != "-":

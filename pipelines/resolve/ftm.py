@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
@@ -28,27 +28,33 @@ def ftm_id(entity_id: str) -> str:
     return "insight-" + hashlib.sha1(entity_id.encode()).hexdigest()[:24]
 
 
-def _merge(rows: Iterable[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        grouped[row[key]].append(row)
-    return grouped
+def _properties(value: Any) -> dict[str, str]:
+    """One dict from a map, a list of maps (one per access group) or DuckDB's (key, value) pairs."""
+    if not value:
+        return {}
+    if isinstance(value, dict):
+        return value
+    if all(isinstance(v, tuple) for v in value):
+        return dict(value)
+    merged: dict[str, str] = {}
+    for part in value:
+        for key, text in _properties(part).items():
+            merged[key] = ", ".join(sorted({*merged.get(key, "").split(", "), *text.split(", ")} - {""}))
+    return merged
 
 
-def _node(entity_id: str, rows: list[dict[str, Any]]) -> EntityProxy | None:
-    kind = rows[0]["entity_type"]
+def _node(row: dict[str, Any]) -> EntityProxy | None:
+    kind = row["entity_type"]
     schema = SCHEMA_OF.get(kind)
     if schema is None:
         return None
     proxy = model.make_entity(schema)
-    proxy.id = ftm_id(entity_id)
-    name = rows[0]["name"]
-    properties: dict[str, str] = {}
-    for row in rows:
-        properties.update(dict(row.get("properties") or {}))
+    proxy.id = ftm_id(row["entity_id"])
+    name = row["name"]
+    properties = _properties(row.get("properties"))
     if kind == "person":
         proxy.add("name", name)
-        proxy.add("alias", [n for row in rows for n in row.get("names") or [] if n != name])
+        proxy.add("alias", [n for n in row.get("names") or [] if n != name])
         proxy.add("birthDate", [d.strip() for d in (properties.get("date_of_birth") or "").split(",")])
         proxy.add("gender", {"M": "male", "F": "female"}.get(properties.get("sex", ""), None))
         proxy.add("nationality", [c.strip().lower() for c in (properties.get("nationalities") or "").split(",")])
@@ -73,38 +79,35 @@ def _node(entity_id: str, rows: list[dict[str, Any]]) -> EntityProxy | None:
     return proxy
 
 
-def ftm_entities(entities: Iterable[dict[str, Any]], links: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """FollowTheMoney entity dicts (``id``, ``schema``, ``properties``) for visible entities and links.
+def ftm_entities(types: Mapping[str, str], entities: Iterable[dict[str, Any]],
+                 links: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """FollowTheMoney entity dicts (``id``, ``schema``, ``properties``), streamed: links first, then
+    the entities with what the links said of them (phones, e-mails, holders), so that memory holds
+    only those additions and ``types`` (entity id → type), never the graph.
 
-    ``entities`` and ``links`` are rows of the ``entities`` and ``entity_links`` views: only what
-    the user may see, possibly several rows per entity or link (one per access group).
+    ``entities`` has one row per entity (``names`` every name, ``properties`` a map or one map per
+    access group) and ``links`` one row per (source, target, relation) with every evidence
+    document: both read from the views, so only what the user may see.
     """
-    nodes: dict[str, EntityProxy] = {}
-    types: dict[str, str] = {}
-    for entity_id, rows in _merge(entities, "entity_id").items():
-        types[entity_id] = rows[0]["entity_type"]
-        node = _node(entity_id, rows)
-        if node is not None:
-            nodes[entity_id] = node
-    edges: list[EntityProxy] = []
-    for (src, dst, relation), rows in _merge(
-            ({**r, "key": (r["src_entity_id"], r["dst_entity_id"], r["relation"])} for r in links), "key").items():
-        evidence = sorted({d for row in rows for d in row["doc_ids"] or []})
+    extra: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for link in links:
+        src, dst, relation = link["src_entity_id"], link["dst_entity_id"], link["relation"]
         person, other = (src, dst) if types.get(src) == "person" else (dst, src)
-        if types.get(person) == "person" and types.get(other) in ("phone", "email") and person in nodes:
-            nodes[person].add(types[other], _value(other))  # a phone or e-mail the person uses
+        if types.get(person) == "person" and types.get(other) in ("phone", "email"):
+            extra[person].append((types[other], _value(other)))  # a phone or e-mail the person uses
             continue
-        if src not in nodes or dst not in nodes:
+        if types.get(src) not in SCHEMA_OF or types.get(dst) not in SCHEMA_OF:
+            continue
+        holder = HOLDER.get(SCHEMA_OF[types[other]])
+        if types[person] == "person" and holder and relation != "co_mentioned":
+            extra[other].append((holder, ftm_id(person)))
             continue
         if relation == "associated_with" and types[src] == types[dst] == "person":
             edge = model.make_entity("Associate")
             edge.add("person", ftm_id(src))
             edge.add("associate", ftm_id(dst))
             edge.add("relationship", "associated")
-        elif types.get(person) == "person" and nodes[other].schema.name in HOLDER and relation != "co_mentioned":
-            nodes[other].add(HOLDER[nodes[other].schema.name], ftm_id(person))
-            continue
-        elif types.get(person) == "person" and relation == "pays_account":
+        elif types[person] == "person" and relation == "pays_account":
             edge = model.make_entity("Ownership")
             edge.add("owner", ftm_id(person))
             edge.add("asset", ftm_id(other))
@@ -115,10 +118,14 @@ def ftm_entities(entities: Iterable[dict[str, Any]], links: Iterable[dict[str, A
             edge.add("object", ftm_id(dst))
             edge.add("role", relation.replace("_", " "))
         edge.id = ftm_id(f"{src}|{relation}|{dst}")
-        edge.add("recordId", evidence)
-        edges.append(edge)
-    for proxy in [*nodes.values(), *edges]:
-        yield proxy.to_dict()
+        edge.add("recordId", sorted(set(link["doc_ids"] or [])))
+        yield edge.to_dict()
+    for row in entities:
+        node = _node(row)
+        if node is not None:
+            for prop, value in extra.pop(row["entity_id"], ()):
+                node.add(prop, value)
+            yield node.to_dict()
 
 
 def _value(entity_id: str) -> str:

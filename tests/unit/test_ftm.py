@@ -3,11 +3,10 @@ from followthemoney import model
 
 from pipelines.resolve.ftm import ftm_entities, ftm_id
 
-ENTITIES = [
-    {"entity_id": "person:1", "entity_type": "person", "name": "JUAN PEREZ", "names": ["JUAN PEREZ", "Juan Peres"],
-     "properties": {"date_of_birth": "1979-03-14", "sex": "M", "nationalities": "AR"}},
-    {"entity_id": "person:1", "entity_type": "person", "name": "JUAN PEREZ", "names": ["JUAN PÉREZ"],
-     "properties": []},  # a second access group of the same person, map as DuckDB returns it
+ENTITIES = [  # one row per entity, properties one map per access group (DuckDB gives maps as pairs)
+    {"entity_id": "person:1", "entity_type": "person", "name": "JUAN PEREZ",
+     "names": ["JUAN PEREZ", "Juan Peres", "JUAN PÉREZ"],
+     "properties": [[("date_of_birth", "1979-03-14"), ("sex", "M")], [("nationalities", "AR")]]},
     {"entity_id": "person:2", "entity_type": "person", "name": "MARIA COSTA", "names": ["MARIA COSTA"],
      "properties": {}},
     {"entity_id": "identity_document:AAB123456", "entity_type": "identity_document", "name": "AAB123456",
@@ -16,19 +15,19 @@ ENTITIES = [
      "properties": {}},
     {"entity_id": "plate:BRA2E19", "entity_type": "plate", "name": "BRA2E19", "names": [], "properties": {}},
 ]
-LINKS = [
+LINKS = [  # one row per link, every evidence document
     {"src_entity_id": "person:1", "dst_entity_id": "identity_document:AAB123456", "relation": "holds_document",
      "doc_ids": ["notice:1"]},
     {"src_entity_id": "person:1", "dst_entity_id": "phone:+5491155551234", "relation": "uses_phone",
      "doc_ids": ["notice:1"]},
-    {"src_entity_id": "person:1", "dst_entity_id": "person:2", "relation": "associated_with", "doc_ids": ["d:2"]},
-    {"src_entity_id": "person:1", "dst_entity_id": "person:2", "relation": "associated_with", "doc_ids": ["d:3"]},
+    {"src_entity_id": "person:1", "dst_entity_id": "person:2", "relation": "associated_with", "doc_ids": ["d:3", "d:2"]},
     {"src_entity_id": "person:2", "dst_entity_id": "plate:BRA2E19", "relation": "co_mentioned", "doc_ids": ["d:4"]},
 ]
 
 
 def test_persons_documents_and_links_become_valid_followthemoney_entities():
-    proxies = {p.id: p for p in (model.get_proxy(d) for d in ftm_entities(ENTITIES, LINKS))}
+    types = {e["entity_id"]: e["entity_type"] for e in ENTITIES}
+    proxies = {p.id: p for p in (model.get_proxy(d) for d in ftm_entities(types, iter(ENTITIES), iter(LINKS)))}
     juan = proxies[ftm_id("person:1")]
     assert juan.schema.name == "Person"
     assert juan.get("name") == ["JUAN PEREZ"] and set(juan.get("alias")) == {"Juan Peres", "JUAN PÉREZ"}
