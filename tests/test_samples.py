@@ -98,3 +98,27 @@ def test_search_before_any_materialize_says_what_to_do(tmp_path, capsys, monkeyp
     (tmp_path / "config" / "users.yaml").write_text("users:\n  - {id: a, country: AR, clearance: official}\n")
     code, _, err = run(capsys, monkeypatch, tmp_path, "search", "x", "--user", "a")
     assert code == 2 and "run `insight materialize` first" in err
+
+
+def test_a_broken_table_fails_the_step_with_its_cause_in_one_line(sample_home, tmp_path):
+    import shutil
+
+    import dagster as dg
+    import pyarrow as pa
+    from deltalake import write_deltalake
+
+    from insight.materialize import MaterializeFailed, materialize_all
+
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)
+    paths = LakePaths.from_env(home)
+    uri = paths.table("gold", "entities")
+    table = DeltaTable(uri).to_pyarrow_table()
+    column = table.schema.get_field_index("mentions")
+    table = table.set_column(column, "mentions", pa.array([str(v) for v in table.column("mentions").to_pylist()]))
+    write_deltalake(uri, table, mode="overwrite", schema_mode="overwrite")  # someone retyped a column
+    with pytest.raises(MaterializeFailed) as failed:
+        list(materialize_all(paths, [dg.AssetKey(["gold", "entities"])]))
+    message = str(failed.value)
+    assert "\n" not in message and "max_retries" not in message
+    assert "column 'mentions' is" in message and "gold__entities" in message
