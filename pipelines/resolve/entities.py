@@ -25,8 +25,9 @@ from pyspark.sql.types import ArrayType, StringType
 from pyspark.sql.window import Window
 
 from pipelines.conform import ACCESS
-from pipelines.identifiers import canonical_name, name_sound
-from pipelines.resolve.persons import (FEATURE_SCHEMA, PARTICLES, THRESHOLD, cluster_persons, cluster_persons_spark,
+from pipelines.identifiers import name_sound
+from pipelines.publish import canonical_names
+from pipelines.resolve.persons import (FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark, name_words,
                                       person_features)
 
 IDENTIFIER_TYPES = ("phone", "email", "identity_document", "vehicle", "plate", "account", "imei", "crypto_wallet",
@@ -109,8 +110,7 @@ def person_clusters(records: DataFrame, threshold: float = THRESHOLD, engine: st
 @F.pandas_udf(ArrayType(StringType()))
 def _name_words(names: pd.Series) -> pd.Series:
     """The sound keys of the words of a name that tell persons apart (no particles, no initials)."""
-    return names.map(lambda name: sorted({name_sound(w) for w in canonical_name(name or "").split()
-                                          if len(w) > 1 and w not in PARTICLES}))
+    return names.map(lambda name: sorted({name_sound(w) for w in name_words(name)}))
 
 
 def _record_name() -> Column:
@@ -125,12 +125,7 @@ def _pair_keys(words: Column) -> Column:
 
 
 def _clue(kind: Column, value: Column) -> Column:
-    return F.concat_ws(":", kind, F.when(kind == "alias", _folded(value)).otherwise(value))
-
-
-@F.pandas_udf(StringType())
-def _folded(names: pd.Series) -> pd.Series:
-    return names.map(lambda name: canonical_name(name) if name else None)
+    return F.concat_ws(":", kind, F.when(kind == "alias", canonical_names(value)).otherwise(value))
 
 
 def person_clues(records: DataFrame) -> DataFrame:
@@ -168,7 +163,6 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
     candidates = (keyed.join(entity_keys, "key").join(entity_words, "entity_id")
                   .where(F.size(F.array_except("words", "known")) == 0)
                   .select("mention_id", "doc_id", "entity_id"))
-    # Namesakes: the candidate whose identifiers the same document names wins.
     # Namesakes: the candidate whose identifiers or aliases the same document names wins.
     doc_clues = (mentions.where((F.col("type").isin(*IDENTIFIER_TYPES, "alias")) & (F.col("extractor") != "structured")
                                 & F.col("canonical").isNotNull())
@@ -192,8 +186,7 @@ def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFram
         clusters.withColumnRenamed("record_id", "mention_id"), "mention_id", "left")
     text_person = mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")).join(
         text_person_entities(mentions, clusters, records), "mention_id", "left").withColumn(
-        "entity_id", F.coalesce("entity_id", F.concat(F.lit("person:"), F.substring(
-            F.sha1(F.concat_ws("|", "doc_id", "canonical")), 1, 16))))
+        "entity_id", F.coalesce("entity_id", person_entity_id(F.concat_ws("|", "doc_id", "canonical"))))
     others = mentions.where(F.col("type") != "person").withColumn("entity_id", F.when(
         F.col("type").isin(*IDENTIFIER_TYPES) & F.col("canonical").isNotNull(),
         F.concat_ws(":", "type", "canonical")).when(

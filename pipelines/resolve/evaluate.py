@@ -21,7 +21,7 @@ import pyarrow.dataset as ds
 from deltalake import DeltaTable
 
 from generator.dropzone import iter_truth
-from pipelines.extract.evaluate import truth_doc_id
+from pipelines.extract.evaluate import UNPLANTED_FIELDS, truth_doc_id
 from pipelines.identifiers import canonical_name
 from pipelines.resolve.scores import Quality, clusters, pairwise
 
@@ -90,7 +90,7 @@ def evaluate(home: Path) -> list[ResolutionQuality]:
         wanted[(doc_id, structured, name)].append(person)
     found_by_key: dict[tuple[str, bool, str], list[tuple[str, str]]] = defaultdict(list)
     for m in _gold_mentions(home):
-        if m["field"] in ("header", "title") or m["entity_id"] is None:
+        if m["field"] in UNPLANTED_FIELDS or m["entity_id"] is None:
             continue  # headers and titles repeat the body and are not planted
         structured = m["extractor"] == "structured"
         name = m["value"] if structured else m["text"]  # a record's name: its fields put together

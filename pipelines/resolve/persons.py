@@ -92,7 +92,8 @@ PERSON_MODEL = Model(
 )
 
 
-def _name_tokens(value: str | None) -> list[str]:
+def name_words(value: str | None) -> list[str]:
+    """The words of a name that tell persons apart: folded, no particles, no initials."""
     return [t for t in canonical_name(value or "").split() if t not in PARTICLES and len(t) > 1]
 
 
@@ -110,9 +111,9 @@ def person_features(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
     """
     rows = []
     for r in records:
-        given, family = _name_tokens(r.get("given_names")), _name_tokens(r.get("family_name"))
+        given, family = name_words(r.get("given_names")), name_words(r.get("family_name"))
         if not given and not family:  # a full name only: the last word is taken as the surname
-            words = _name_tokens(r.get("full_name"))
+            words = name_words(r.get("full_name"))
             given, family = words[:-1], words[-1:]
         dob = (r.get("date_of_birth") or "").strip()
         year = _YEAR.match(dob)
