@@ -27,7 +27,7 @@ def run_refresh(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] | Non
         return defs.resolve_job_def("insight_refresh").execute_in_process(
             instance=instance,
             asset_selection=list(asset_selection) if asset_selection else None,
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
             raise_on_error=False,
         )
     finally:

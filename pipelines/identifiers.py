@@ -19,6 +19,7 @@ from stdnum import imei as std_imei
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
 _VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 _EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}")
+MIN_NATIONAL_DIGITS = 6
 
 
 def compact(value: str) -> str:
@@ -58,7 +59,9 @@ def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str | None:
     """E.164 of a phone number; national forms are tried in each candidate region, in order.
 
     A number written with ``+`` needs no region. Otherwise the first region (the document's
-    most likely country) in which the number is valid wins.
+    most likely country) in which the number is valid wins. Numbers of fewer than
+    ``MIN_NATIONAL_DIGITS`` national digits are refused: phonenumbers accepts some (``+98 9668``),
+    but in police text such a run is the tail of a document number (``J 00989668``), not a phone.
     """
     text = raw.strip()
     if not text:
@@ -70,7 +73,7 @@ def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str | None:
             number = phonenumbers.parse(text.replace("00", "+", 1) if text.startswith("00") else text, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
+        if phonenumbers.is_valid_number(number) and len(str(number.national_number)) >= MIN_NATIONAL_DIGITS:
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return None
 

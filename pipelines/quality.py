@@ -25,6 +25,7 @@ from pyspark.sql import DataFrame
 from pipelines.conform import DOCUMENT_COLUMNS, RECORD_COLUMNS
 from pipelines.config import SOURCES
 from pipelines.extract.job import MENTION_SCHEMA
+from pipelines.index.build import EDGE_COLUMNS, IDENTIFIER_COLUMNS, NAME_COLUMNS, STATS_COLUMNS, TERM_COLUMNS
 from pipelines.land.fields import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
 from pipelines.publish import GOLD_DOCUMENT_COLUMNS
@@ -53,6 +54,11 @@ def table_columns(table: str) -> list[str]:
         "gold/mentions": GOLD_MENTION_COLUMNS,
         "gold/entities": ENTITY_COLUMNS,
         "gold/entity_links": LINK_COLUMNS,
+        "gold/search_terms": TERM_COLUMNS,
+        "gold/search_stats": STATS_COLUMNS,
+        "gold/search_names": NAME_COLUMNS,
+        "gold/search_identifiers": IDENTIFIER_COLUMNS,
+        "gold/search_edges": EDGE_COLUMNS,
     }[table]
 
 
@@ -185,7 +191,11 @@ def _exception(info: Mapping[str, Any]) -> str | None:
     reports = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, Mapping)]
     for report in reports:
         if report.get("raised_exception"):
-            return str(report.get("exception_message") or "the expectation raised").strip().splitlines()[0]
+            lines = str(report.get("exception_message") or "the expectation raised").strip().splitlines()
+            # Spark's errors reach Python as "An error occurred while calling o104.collectToPython."
+            # followed by the Java exception: that line says why.
+            cause = next((line.lstrip(": ") for line in lines if "Exception:" in line or "Error:" in line), None)
+            return cause or lines[0]
     return None
 
 

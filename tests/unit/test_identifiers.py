@@ -52,3 +52,8 @@ def test_names_that_sound_alike_share_a_key_and_others_do_not():
         assert name_sound(written) == name_sound(heard), (written, heard)
     assert name_sound("PEREZ") != name_sound("PAREDES")
     assert name_sound("SOUSA") != name_sound("SOSA")
+
+
+def test_a_short_run_after_00_is_no_phone():
+    # phonenumbers holds "+98 9668" valid; in a nominal it was the tail of passport "J 00989668"
+    assert canonical_phone("00989668") is None
