@@ -1,10 +1,16 @@
-"""Resolution assets: person records clustered, every mention given its entity, entities and their links."""
+"""Resolution assets: person records clustered, every mention given its entity, entities and their links.
+
+The gold tables are rebuilt whole and laid out on the key a search looks them up by (mentions by
+document, entities by id, links by their source), see ``pipelines/layout.py``.
+"""
 
 import dagster as dg
 
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
+from pipelines.lakehouse import table_row_count
+from pipelines.layout import clustered, files_for
 from pipelines.resolve.entities import (CLUSTER_COLUMNS, ENTITY_COLUMNS, GOLD_MENTION_COLUMNS, LINK_COLUMNS,
                                         entities, entity_links, mention_entities, person_clusters,
                                         resolution_engine)
@@ -36,8 +42,9 @@ def gold_mentions(lake: LakeResource, spark: SparkResource) -> dg.MaterializeRes
     records = lakehouse.read(lake.paths.table("silver", "records"))
     clusters = lakehouse.read(lake.paths.table("silver", "person_clusters"))
     uri = lake.paths.table("gold", "mentions")
-    result = lakehouse.merge(mention_entities(mentions, records, clusters).select(*GOLD_MENTION_COLUMNS), uri,
-                             ["mention_id"], delete_missing=True)
+    frame = mention_entities(mentions, records, clusters).select(*GOLD_MENTION_COLUMNS)
+    source_rows = table_row_count(lake.paths.table("silver", "mentions"))
+    result = lakehouse.overwrite(clustered(frame, "doc_id", files_for(source_rows), "mention_id"), uri)
     metadata = table_metadata(uri, result, ["doc_id", "entity_id", "text"])
     metadata["mentions_by_type"] = dg.MetadataValue.md(count_markdown(uri, "entity_type"))
     return dg.MaterializeResult(metadata=metadata)
@@ -53,7 +60,8 @@ def gold_entities(lake: LakeResource, spark: SparkResource) -> dg.MaterializeRes
     frame = entities(read("gold", "mentions"), read("silver", "documents"), read("silver", "records"),
                      read("silver", "person_clusters"))
     uri = lake.paths.table("gold", "entities")
-    result = lakehouse.merge(frame.select(*ENTITY_COLUMNS), uri, ["row_id"], delete_missing=True)
+    rows = table_row_count(lake.paths.table("gold", "mentions")) // 2
+    result = lakehouse.overwrite(clustered(frame.select(*ENTITY_COLUMNS), "entity_id", files_for(rows)), uri)
     metadata = table_metadata(uri, result, ["entity_id", "name", "owner_country"])
     metadata["entities_by_type"] = dg.MetadataValue.md(count_markdown(uri, "entity_type"))
     return dg.MaterializeResult(metadata=metadata)
@@ -69,7 +77,8 @@ def gold_entity_links(lake: LakeResource, spark: SparkResource) -> dg.Materializ
                          lakehouse.read(lake.paths.table("silver", "records")),
                          lakehouse.read(lake.paths.table("silver", "documents")))
     uri = lake.paths.table("gold", "entity_links")
-    result = lakehouse.merge(frame.select(*LINK_COLUMNS), uri, ["row_id"], delete_missing=True)
+    rows = table_row_count(lake.paths.table("gold", "mentions"))
+    result = lakehouse.overwrite(clustered(frame.select(*LINK_COLUMNS), "src_entity_id", files_for(rows)), uri)
     metadata = table_metadata(uri, result, ["src_entity_id", "relation", "dst_entity_id"])
     metadata["links_by_relation"] = dg.MetadataValue.md(count_markdown(uri, "relation"))
     return dg.MaterializeResult(metadata=metadata)

@@ -7,14 +7,11 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
 from pipelines.conform import DOCUMENT_COLUMNS
-from pipelines.identifiers import canonical_name, compact, fold_accents
+from pipelines.identifiers import canonical_name
+from pipelines.layout import clustered
 
-GOLD_DOCUMENT_COLUMNS = [*DOCUMENT_COLUMNS, "search_text", "search_compact"]
-
-
-@F.pandas_udf(StringType())
-def _folded(text: pd.Series) -> pd.Series:
-    return text.map(lambda t: None if t is None else fold_accents(t).lower())
+GOLD_DOCUMENT_COLUMNS = DOCUMENT_COLUMNS
+DOCUMENTS_PER_FILE = 100_000  # a document weighs some 20 index postings: smaller files than theirs
 
 
 @F.pandas_udf(StringType())
@@ -23,18 +20,10 @@ def canonical_names(text: pd.Series) -> pd.Series:
     return text.map(lambda t: None if t is None else canonical_name(t))
 
 
-@F.pandas_udf(StringType())
-def _compacted(text: pd.Series) -> pd.Series:
-    return text.map(lambda t: None if t is None else compact(t).lower())
+def publish_documents(documents: DataFrame, files: int) -> DataFrame:
+    """``gold.documents``: the silver documents, each file one range of ``doc_id`` in order.
 
-
-def publish_documents(documents: DataFrame) -> DataFrame:
-    """``gold.documents``: silver documents plus the folded and compact text keyword search reads.
-
-    ``search_text`` is lower-case without accents (``PÉREZ`` finds ``Perez``); ``search_compact``
-    keeps letters and digits only, so ``AAB123456`` finds ``AAB-123456`` and ``AAB 123 456``.
+    A search fetches its hits by ``doc_id``; with the files cut by range, their statistics let
+    the reader open only the files (and row groups) that hold them.
     """
-    text = F.concat_ws("\n", F.col("title"), F.col("body"))
-    return documents.select(*DOCUMENT_COLUMNS).withColumns(
-        {"search_text": _folded(text), "search_compact": _compacted(text)}
-    )
+    return clustered(documents.select(*GOLD_DOCUMENT_COLUMNS), "doc_id", files)

@@ -2,6 +2,6 @@
 CREATE OR REPLACE VIEW documents AS
 SELECT
   doc_id, source, source_id, parent_doc_id, subtype, title, body, language, country, event_date,
-  case_ref, owner_country, restricted_to, classification, search_text, search_compact
+  case_ref, owner_country, restricted_to, classification
 FROM gold.documents
 WHERE :visible
