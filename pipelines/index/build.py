@@ -1,0 +1,129 @@
+"""Spark transformations gold → search index tables (pure: DataFrames in, DataFrames out).
+
+Every index row carries the access fields of the row it was derived from (a document, an entity
+row, a mention), so the secured views filter the index exactly as they filter the lake.
+
+Each table is range-partitioned and sorted on its look-up key, so each Delta file covers one
+slice of keys and its min/max statistics (and the Parquet row groups' inside it) let a reader
+skip every file that cannot hold a key.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
+
+from pipelines.conform import ACCESS
+from pipelines.index.keys import identifier_key, name_keys, terms
+from pipelines.layout import clustered
+from pipelines.resolve.entities import IDENTIFIER_TYPES
+
+TERM_COLUMNS = ["term", "doc_id", "tf", "doc_len", *ACCESS]
+STATS_COLUMNS = ["owner_country", "restricted_to", "classification", "docs", "total_len"]
+NAME_COLUMNS = ["skeleton", "sound", "word", "entity_id", "entity_type", "name", "name_words", "doc_ids", *ACCESS]
+EDGE_COLUMNS = ["entity_id", "other_id", "relation", "doc_ids", *ACCESS]
+IDENTIFIER_COLUMNS = ["key", "entity_id", "entity_type", "value", "doc_id", *ACCESS]
+NAMED_TYPES = ("person", "organization")
+DOCUMENTS_PER_NAME = 200  # a name's documents the index holds; `insight entity` lists them all
+TERMS_PER_DOCUMENT = 60  # distinct terms of a generated document, about: sizes the postings' files
+
+_TERM_COUNTS = StructType([
+    StructField("doc_len", IntegerType()),
+    StructField("terms", ArrayType(StructType([StructField("term", StringType()), StructField("tf", IntegerType())]))),
+])
+_NAME_KEYS = ArrayType(StructType([StructField(f, StringType()) for f in ("word", "sound", "skeleton")]))
+
+
+@F.pandas_udf(_TERM_COUNTS)
+def _term_counts(text: pd.Series) -> pd.DataFrame:
+    counted = text.map(terms)
+    return pd.DataFrame({
+        "doc_len": counted.map(lambda c: sum(c.values())),
+        "terms": counted.map(lambda c: [{"term": t, "tf": n} for t, n in c.items()]),
+    })
+
+
+@F.pandas_udf(_NAME_KEYS)
+def _name_keys(names: pd.Series) -> pd.Series:
+    return names.map(lambda n: [k._asdict() for k in name_keys(n)])
+
+
+@F.pandas_udf(StringType())
+def _identifier_keys(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: None if v is None else identifier_key(v))
+
+
+def _document_text(documents: DataFrame) -> DataFrame:
+    return documents.select("doc_id", *ACCESS, _term_counts(F.concat_ws("\n", "title", "body")).alias("counted"))
+
+
+def search_terms(documents: DataFrame, files: int) -> DataFrame:
+    """``gold.search_terms``: term → documents, with the term's count in each and the document's length."""
+    postings = (_document_text(documents)
+                .select("doc_id", *ACCESS, F.col("counted.doc_len").alias("doc_len"),
+                        F.explode("counted.terms").alias("posting"))
+                .select(F.col("posting.term").alias("term"), "doc_id", F.col("posting.tf").alias("tf"), "doc_len",
+                        *ACCESS))
+    return clustered(postings, "term", files, "doc_id").select(*TERM_COLUMNS)
+
+
+def search_stats(documents: DataFrame) -> DataFrame:
+    """``gold.search_stats``: documents and their total length per access group.
+
+    A user's corpus size and mean length (what BM25 weighs terms by) are the sums over the
+    groups they may see, so ranking never counts a hidden document.
+    """
+    return (_document_text(documents)
+            .groupBy(*ACCESS).agg(F.count("*").cast("long").alias("docs"),
+                                  F.sum("counted.doc_len").cast("long").alias("total_len"))
+            .select(*STATS_COLUMNS))
+
+
+def _access_group() -> list:
+    """The access fields with ``restricted_to`` sorted and never null, so equal groups join."""
+    restricted = F.array_sort(F.coalesce(F.col("restricted_to"), F.array().cast("array<string>")))
+    return [F.col("owner_country"), restricted.alias("restricted_to"), F.col("classification")]
+
+
+def search_names(entities: DataFrame, mentions: DataFrame, files: int) -> DataFrame:
+    """``gold.search_names``: the name keys of every name of every person or organization row, with
+    the documents of that row's access group that name the entity (one look-up finds both)."""
+    documents = (mentions.where(F.col("entity_id").isNotNull())
+                 .select("entity_id", "doc_id", *_access_group())
+                 .groupBy("entity_id", *ACCESS)
+                 .agg(F.slice(F.array_sort(F.collect_set("doc_id")), 1, DOCUMENTS_PER_NAME).alias("doc_ids")))
+    named = (entities.where(F.col("entity_type").isin(*NAMED_TYPES))
+             .select("entity_id", "entity_type", *_access_group(),
+                     F.explode(F.array_distinct(F.array_union(F.array("name"), "names"))).alias("name"))
+             .where(F.col("name").isNotNull())
+             .join(documents, ["entity_id", *ACCESS])
+             .withColumn("keys", _name_keys("name"))
+             .withColumn("name_words", F.size("keys"))
+             .select("entity_id", "entity_type", "name", "name_words", "doc_ids", *ACCESS, F.explode("keys").alias("k"))
+             .select(F.col("k.skeleton").alias("skeleton"), F.col("k.sound").alias("sound"),
+                     F.col("k.word").alias("word"), "entity_id", "entity_type", "name", "name_words", "doc_ids",
+                     *ACCESS))
+    return clustered(named, "skeleton", files, "sound", "entity_id").select(*NAME_COLUMNS)
+
+
+def search_edges(links: DataFrame, files: int) -> DataFrame:
+    """``gold.search_edges``: every typed link (co-mentions aside) from both of its ends, by entity.
+
+    A search's two hops are two look-ups of this table, each reading only the files of its ids.
+    """
+    typed = links.where(F.col("relation") != "co_mentioned")
+    both = typed.select(F.col("src_entity_id").alias("entity_id"), F.col("dst_entity_id").alias("other_id"),
+                        "relation", "doc_ids", *ACCESS).unionByName(
+        typed.select(F.col("dst_entity_id").alias("entity_id"), F.col("src_entity_id").alias("other_id"),
+                     "relation", "doc_ids", *ACCESS))
+    return clustered(both, "entity_id", files, "other_id").select(*EDGE_COLUMNS)
+
+
+def search_identifiers(mentions: DataFrame, files: int) -> DataFrame:
+    """``gold.search_identifiers``: identifier key → its entity and the documents that name it."""
+    found = (mentions.where(F.col("entity_type").isin(*IDENTIFIER_TYPES) & F.col("entity_id").isNotNull()
+                            & F.col("value").isNotNull())
+             .select(_identifier_keys("value").alias("key"), "entity_id", "entity_type", "value", "doc_id", *ACCESS)
+             .dropDuplicates(["key", "entity_id", "doc_id", *ACCESS]))
+    return clustered(found, "key", files, "entity_id", "doc_id").select(*IDENTIFIER_COLUMNS)
