@@ -6,6 +6,7 @@ line too (``INSIGHT_DEBUG=1`` shows the traceback).
 from __future__ import annotations
 
 import argparse
+import decimal
 import json
 import os
 import sys
@@ -34,6 +35,13 @@ def _engine(user_id: str):
     return EmbeddedEngine(paths, find_user(paths.users_file, user_id))
 
 
+def _json_value(value: Any) -> Any:
+    """JSON for what SQL returns beyond JSON's types: exact numbers stay numbers, the rest text."""
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _clip(text: Any, width: int) -> str:
     value = " ".join(str("" if text is None else text).split())
     return value if len(value) <= width else value[: width - 1] + "…"
@@ -58,7 +66,7 @@ def cmd_search(args: argparse.Namespace) -> None:
     finally:
         engine.close()
     if args.json:
-        print(json.dumps(answer, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(answer, ensure_ascii=False, indent=2, default=_json_value))
         return
     print(f"{len(answer['hits'])} hits for {answer['query']!r} as {answer['user']} in {answer['took_ms']} ms")
     if answer["hits"]:
@@ -75,7 +83,7 @@ def cmd_entity(args: argparse.Namespace) -> None:
     finally:
         engine.close()
     if args.json:
-        print(json.dumps(answer, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(answer, ensure_ascii=False, indent=2, default=_json_value))
         return
     e = answer["entity"]
     print(f"{e['entity_id']}  {e['entity_type']}  {e['name']}  ({e['mentions']} mentions, seen {e['first_seen']} "
@@ -100,7 +108,7 @@ def cmd_sql(args: argparse.Namespace) -> None:
         engine.close()
     rows = table.to_pylist()
     if args.json:
-        print(json.dumps({"columns": table.column_names, "rows": rows}, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps({"columns": table.column_names, "rows": rows}, ensure_ascii=False, indent=2, default=_json_value))
         return
     _print_table(rows, table.column_names)
     print(f"({len(rows)} rows)")

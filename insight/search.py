@@ -1,4 +1,11 @@
-"""``insight search``: one ranked keyword search over every visible document."""
+"""``insight search``: one ranked search over every visible source, read from the search index.
+
+A query is looked up three ways at once, each in its index table (never a scan of the lake):
+its terms (BM25 over ``search_terms``), its words as a name (``search_names``: spelling,
+transliteration, sound, missing or swapped surnames) and its identifier forms
+(``search_identifiers``). A document's score adds what each way found in it; the entities found by
+name or identifier are hits of their own, above their documents.
+"""
 from __future__ import annotations
 
 import re
@@ -7,27 +14,43 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from insight.engine import EmbeddedEngine
-from pipelines.identifiers import compact, fold_accents
+from insight.graph import names_of, reach
+from pipelines.identifiers import fold_accents
+from pipelines.index.keys import MAX_NAME_WORDS, NameKey, identifier_keys, name_keys, terms
+from pipelines.land.fields import COUNTRIES
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_CHARS = 160
 LINKED_PER_HIT = 20
+TEXT_CANDIDATES = 200   # documents ranked by BM25 before the other evidence is added
+NAME_ENTITIES = 20      # entities matched by name whose documents become candidates
+ENTITY_HITS = 3         # entities shown as hits of their own
+DOCUMENTS_PER_ENTITY = 200
+# What each kind of evidence adds to a document's score: an identifier is near-certain, a name
+# strong, the text's BM25 (normalised to at most 1) orders the rest.
+IDENTIFIER_WEIGHT, NAME_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
+_ALPHA = re.compile(r"^[^\W\d_]+$")
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
     text: str
     terms: list[str]
-    compact: str  # '' unless the query looks like an identifier
+    names: list[NameKey]       # one key per distinct skeleton; none when the query is not a name
+    identifiers: list[str]     # identifier keys; none when the query holds no digit or @
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """Folded words, and the compact form when the query holds a digit (an identifier)."""
-    folded = fold_accents(text).lower()
-    terms = list(dict.fromkeys(_WORD.findall(folded)))
-    packed = compact(text).lower()
-    identifier = packed if any(c.isdigit() for c in packed) and len(packed) >= 5 else ""
-    return ParsedQuery(text, terms, identifier)
+    words = text.split()
+    named = [w for w in words if _ALPHA.match(w.strip(".,;:'\"()"))]
+    keys = name_keys(" ".join(named)) if named and len(words) <= MAX_NAME_WORDS else []
+    by_skeleton = {k.skeleton: k for k in reversed(keys)}  # the first word of a skeleton wins
+    looks_like_id = any(c.isdigit() for c in text) or "@" in text
+    return ParsedQuery(
+        text=text,
+        terms=sorted(terms(text)),
+        names=list(reversed(by_skeleton.values())),
+        identifiers=identifier_keys(text, sorted(COUNTRIES)) if looks_like_id else [],
+    )
 
 
 @dataclass
@@ -45,15 +68,15 @@ class Hit:
 
 
 def _match_span(folded: str, query: ParsedQuery) -> tuple[int, int] | None:
-    if query.compact:
-        loose = r"[^0-9a-z]*".join(re.escape(c) for c in query.compact)
+    for key in query.identifiers:
+        loose = r"[^0-9a-z]*".join(re.escape(c) for c in key.lower())
         found = re.search(loose, folded)
         if found:
             return found.span()
-    for term in query.terms:
-        position = folded.find(term)
-        if position >= 0:
-            return position, position + len(term)
+    for term in [*(k.word.lower() for k in query.names), *query.terms]:
+        found = re.search(rf"\b{re.escape(term)}\b", folded)
+        if found:
+            return found.span()
     return None
 
 
@@ -68,18 +91,81 @@ def snippet(body: str, query: ParsedQuery, width: int = SNIPPET_CHARS) -> str:
     return ("…" if start > 0 else "") + passage + ("…" if end < len(text) else "")
 
 
+@dataclass
+class _Evidence:
+    text: float = 0.0
+    name: float = 0.0
+    identifier: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return IDENTIFIER_WEIGHT * self.identifier + NAME_WEIGHT * self.name + TEXT_WEIGHT * self.text
+
+
+def _text_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict[str, _Evidence]) -> None:
+    if not query.terms:
+        return
+    rows = engine.run("search/terms", {"terms": query.terms, "limit": TEXT_CANDIDATES}).to_pylist()
+    best = max((r["bm25"] for r in rows), default=0.0) or 1.0
+    for r in rows:
+        found.setdefault(r["doc_id"], _Evidence()).text = (r["matched"] / len(query.terms)) * (r["bm25"] / best)
+
+
+def _name_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict[str, _Evidence]) -> list[tuple[str, float]]:
+    if not query.names:
+        return []
+    rows = engine.run("search/names", {
+        "skeletons": [k.skeleton for k in query.names], "sounds": [k.sound for k in query.names],
+        "words": [k.word for k in query.names], "limit": NAME_ENTITIES}).to_pylist()
+    matched = []
+    for r in rows:
+        strength = (r["level"] / (3 * len(query.names))) * (0.8 + 0.2 * r["coverage"])
+        matched.append((r["entity_id"], strength))
+        for doc_id in r["doc_ids"]:
+            evidence = found.setdefault(doc_id, _Evidence())
+            evidence.name = max(evidence.name, strength)
+    return matched
+
+
+def _identifier_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict[str, _Evidence]) -> list[str]:
+    if not query.identifiers:
+        return []
+    rows = engine.run("search/identifiers", {"keys": query.identifiers, "limit": DOCUMENTS_PER_ENTITY}).to_pylist()
+    for r in rows:
+        for doc_id in r["doc_ids"]:
+            found.setdefault(doc_id, _Evidence()).identifier = 1.0
+    return [r["entity_id"] for r in rows]
+
+
+def _entity_hits(engine: EmbeddedEngine, scored: list[tuple[str, float]]) -> list[Hit]:
+    names = names_of(engine, [entity_id for entity_id, _ in scored])
+    hits = []
+    for entity_id, score in scored:
+        e = names.get(entity_id)
+        if e is None:
+            continue
+        summary = f"{e['entity_type']} named in {e['documents']} document(s) of {', '.join(e['sources'])}"
+        hits.append(Hit(kind="entity", id=entity_id, source="entities", source_id=entity_id, title=e["name"] or "",
+                        snippet=summary, score=round(score, 4), owner_country=e["owner_country"] or "",
+                        entities=[{"entity_id": entity_id, "entity_type": e["entity_type"], "value": e["name"]}]))
+    return hits
+
+
 def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> None:
-    """Fills each hit's entities (what the document names) and linked (up to two typed links away,
-    the hit's own entities left out), from the views: only what the user may see."""
+    """Fills each document hit's entities (what it names) and every hit's linked (up to two typed
+    links away, its own entities left out), from the index views: only what the user may see."""
     if not hits:
         return
-    named = engine.run("search/entities", {"doc_ids": [h.id for h in hits]}).to_pylist()
-    for hit in hits:
-        hit.entities = [{k: r[k] for k in ("entity_id", "entity_type", "value")} for r in named if r["doc_id"] == hit.id]
-    seeds = sorted({e["entity_id"] for hit in hits for e in hit.entities if e["entity_type"] != "location"})
-    if not seeds:
-        return
-    reached = engine.run("search/linked", {"entity_ids": seeds, "limit": LINKED_PER_HIT * len(hits) * 4}).to_pylist()
+    documents = [h for h in hits if h.kind == "document"]
+    named = engine.run("search/entities", {"doc_ids": [h.id for h in documents]}).to_pylist() if documents else []
+    names = names_of(engine, {r["entity_id"] for r in named})
+    for hit in documents:
+        hit.entities = sorted(
+            ({"entity_id": r["entity_id"], "entity_type": names[r["entity_id"]]["entity_type"],
+              "value": names[r["entity_id"]]["name"]} for r in named if r["doc_id"] == hit.id and r["entity_id"] in names),
+            key=lambda e: (e["entity_type"], e["value"] or ""))
+    seeds = {e["entity_id"] for hit in hits for e in hit.entities if e["entity_type"] != "location"}
+    reached = reach(engine, seeds)
     for hit in hits:
         own = {e["entity_id"] for e in hit.entities}
         best: dict[str, dict[str, Any]] = {}
@@ -94,17 +180,30 @@ def search(engine: EmbeddedEngine, text: str, limit: int = 10) -> dict[str, Any]
     """The contract's JSON answer for one query, as the engine's user may see it."""
     started = time.perf_counter()
     query = parse_query(text)
-    if not query.terms and not query.compact:
+    if not query.terms and not query.names and not query.identifiers:
         raise ValueError("empty query: give words, a name or an identifier")
-    rows = engine.run("search/documents", {"terms": query.terms, "compact": query.compact, "limit": limit}).to_pylist()
-    hits = [
-        Hit(
-            kind="document", id=r["doc_id"], source=r["source"], source_id=r["source_id"], title=r["title"] or "",
-            snippet=snippet(r["body"] or "", query), score=float(10 * r["exact_id"] + r["matched"]),
-            owner_country=r["owner_country"],
-        )
-        for r in rows
+    found: dict[str, _Evidence] = {}
+    _text_evidence(engine, query, found)
+    by_name = _name_evidence(engine, query, found)
+    by_identifier = _identifier_evidence(engine, query, found)
+    ranked = sorted(found.items(), key=lambda item: (-item[1].score, item[0]))[:3 * limit]
+    rows = {r["doc_id"]: r for r in engine.run("search/documents", {"doc_ids": [d for d, _ in ranked]}).to_pylist()}
+    documents = [
+        Hit(kind="document", id=doc_id, source=rows[doc_id]["source"], source_id=rows[doc_id]["source_id"],
+            title=rows[doc_id]["title"] or "", snippet=snippet(rows[doc_id]["body"] or "", query),
+            score=round(evidence.score, 4), owner_country=rows[doc_id]["owner_country"])
+        for doc_id, evidence in sorted(ranked, key=lambda item: (-item[1].score,
+                                                                  -(rows[item[0]]["event_date"].toordinal()
+                                                                    if item[0] in rows and rows[item[0]]["event_date"]
+                                                                    else 0), item[0]))
+        if doc_id in rows
     ]
+    top_document = documents[0].score if documents else 0.0
+    # An entity found by identifier or name ranks just above its best document.
+    entity_scores = [(e, IDENTIFIER_WEIGHT + top_document) for e in by_identifier[:ENTITY_HITS]]
+    entity_scores += [(e, NAME_WEIGHT * s + top_document) for e, s in by_name[:ENTITY_HITS]
+                      if e not in dict(entity_scores)]
+    hits = sorted(_entity_hits(engine, entity_scores[:ENTITY_HITS]) + documents, key=lambda h: -h.score)[:limit]
     with_graph(engine, hits)
     return {
         "query": text,

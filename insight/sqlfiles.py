@@ -43,13 +43,22 @@ def literal(value: Any) -> exp.Expression:
 
 
 def bind(sql: str, params: Mapping[str, Any]) -> exp.Expression:
-    """Parses Trino SQL and replaces each ``:name`` placeholder by its value."""
+    """Parses Trino SQL and replaces each ``:name`` placeholder by its value.
+
+    ``x IN (:name)`` with a list becomes ``x IN (v1, v2, …)`` (``IN (NULL)`` for none): a list of
+    literals is what engines push down to file statistics, where ``contains(array, x)`` is not.
+    """
     tree = sqlglot.parse_one(sql, read=SOURCE_DIALECT)
     missing = {p.name for p in tree.find_all(exp.Placeholder)} - set(params)
     if missing:
         raise KeyError(f"unbound SQL parameters: {', '.join(sorted(missing))}")
 
     def substitute(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.In) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Placeholder):
+            value = params[node.expressions[0].name]
+            if isinstance(value, (list, tuple)):
+                items = [literal(v) for v in value] or [exp.Null()]
+                return exp.In(this=node.this.transform(substitute), expressions=items)
         if isinstance(node, exp.Placeholder) and node.name in params:
             return literal(params[node.name]).copy()
         return node

@@ -25,9 +25,10 @@ def run(capsys, monkeypatch, home: Path, *argv: str) -> tuple[int, str, str]:
 
 
 def hits(capsys, monkeypatch, home, query, user) -> set[tuple[str, str]]:
+    """The documents a search returns (entity hits aside)."""
     code, out, _ = run(capsys, monkeypatch, home, "search", query, "--user", user, "--json")
     assert code == 0
-    return {(h["source"], h["source_id"]) for h in json.loads(out)["hits"]}
+    return {(h["source"], h["source_id"]) for h in json.loads(out)["hits"] if h["kind"] == "document"}
 
 
 def test_passport_search_finds_every_written_form_across_sources(sample_home, capsys, monkeypatch):
