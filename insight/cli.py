@@ -145,6 +145,15 @@ def cmd_export(args: argparse.Namespace) -> None:
         print(f"wrote {count} FollowTheMoney entities visible to {args.user} to {args.out}")
 
 
+def cmd_trino_sql(args: argparse.Namespace) -> None:
+    from insight.trino import statements
+    from insight.users import load_users
+
+    users = load_users(_paths().users_file).values()
+    for statement in statements(args.lake_uri, users, register=args.register):
+        print(statement + ";")
+
+
 def cmd_generate(args: argparse.Namespace) -> None:
     from generator.dropzone import generate
 
@@ -163,13 +172,15 @@ def cmd_materialize(args: argparse.Namespace) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
+    from deltalake import DeltaTable
+
     from pipelines.extract.evaluate import evaluate, totals
     from pipelines.resolve.evaluate import evaluate as evaluate_resolution
 
     paths = _paths()
     if not (paths.home / "truth" / "mentions").is_dir():
         raise CliError(f"no ground truth under {paths.home / 'truth'}: evaluate a home made by insight generate")
-    if not (paths.lake / "silver" / "mentions").is_dir():
+    if not DeltaTable.is_deltatable(paths.table("silver", "mentions")):
         raise CliError("no silver/mentions table yet: run insight materialize first")
     scores = evaluate(paths.home)
     by_language = sorted(scores.items())
@@ -180,7 +191,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
                 {"precision": f"{s.precision:.3f}", "f1": f"{s.f1:.3f}", "fp": s.fp})}
             for (mode, kind, lang), s in by_language + overall]
     resolution = []
-    if (paths.lake / "gold" / "mentions").is_dir():
+    if DeltaTable.is_deltatable(paths.table("gold", "mentions")):
         for q in evaluate_resolution(paths.home):
             for measure, s in (("pairwise", q.pairwise), ("clusters", q.clusters)):
                 resolution.append({"population": q.population, "measure": measure, "items": q.items,
@@ -255,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     export_p.add_argument("--user", required=True)
     export_p.add_argument("--out", default="-", help="a file to write, or - for standard output (default)")
     export_p.set_defaults(func=cmd_export)
+
+    trino_p = sub.add_parser("trino-sql", help="the Trino statements that serve the curated views at scale "
+                             "(schemas, users, views; --register: the gold tables too)")
+    trino_p.add_argument("--lake-uri", required=True, help="the lake as Trino reaches it, e.g. s3://insight/lake")
+    trino_p.add_argument("--register", action="store_true", help="register the gold Delta tables (once per table)")
+    trino_p.set_defaults(func=cmd_trino_sql)
 
     gen_p = sub.add_parser("generate", help="write a realistic drop zone of about N records")
     gen_p.add_argument("--size", type=int, default=1000)

@@ -13,10 +13,12 @@ class LakePaths:
     """The folders of one Insight home; every component derives its paths from here."""
 
     home: Path
+    lake_root: str | None = None  # a URI (s3://bucket/lake) when the lake is not under the home
 
     @classmethod
     def from_env(cls, home: str | os.PathLike[str] | None = None) -> "LakePaths":
-        return cls(Path(home or os.environ.get("INSIGHT_HOME", "data")).resolve())
+        """The home of ``$INSIGHT_HOME`` (default ``./data``); the lake at ``$INSIGHT_LAKE`` when set."""
+        return cls(Path(home or os.environ.get("INSIGHT_HOME", "data")).resolve(), os.environ.get("INSIGHT_LAKE") or None)
 
     @property
     def raw(self) -> Path:
@@ -31,8 +33,9 @@ class LakePaths:
         return self.config / "users.yaml"
 
     @property
-    def lake(self) -> Path:
-        return self.home / "lake"
+    def lake(self) -> str:
+        """Where the Delta tables live: ``<home>/lake``, or ``$INSIGHT_LAKE`` (shared object storage)."""
+        return (self.lake_root or str(self.home / "lake")).rstrip("/")
 
     @property
     def spark_scratch(self) -> Path:
@@ -43,4 +46,4 @@ class LakePaths:
 
     def table(self, layer: str, name: str) -> str:
         """The URI of a Delta table, e.g. ``table("bronze", "notices")``."""
-        return str(self.lake / layer / name)
+        return f"{self.lake}/{layer}/{name}"

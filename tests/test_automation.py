@@ -16,7 +16,7 @@ NEW_VEHICLE = ("vin,plate,plate_country,make,model,year,colour,theft_date,report
 
 
 def versions(home: Path) -> dict[str, int]:
-    lake = LakePaths.from_env(home).lake
+    lake = Path(LakePaths.from_env(home).lake)
     return {str(p.parent.relative_to(lake)): DeltaTable(str(p.parent)).version() for p in lake.glob("*/*/_delta_log")}
 
 

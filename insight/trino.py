@@ -1,0 +1,84 @@
+"""The search surface on Trino: the statements that register the gold Delta tables and create the
+secured views of ``sql/views`` in a Trino catalog (``insight trino-sql``).
+
+Embedded, a view is bound to one user's country and clearance. On Trino one definition serves
+everyone: the access rule of ``sql/access/visible.sql`` is bound to the columns of the querying
+user's row in ``access.users`` (``current_user`` is the querying user inside any Trino view), and
+the view runs as its owner (``SECURITY DEFINER``), so analysts need no right on the gold tables.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import sqlglot
+from sqlglot import exp
+
+from insight.engine import secured_views
+from insight.sqlfiles import SOURCE_DIALECT, bind, literal, read_sql
+from insight.users import User
+
+CATALOG = "insight"           # infra/trino/etc/catalog/insight.properties
+GOLD_SCHEMA = "gold"          # the Delta tables, registered where Spark wrote them
+SURFACE_SCHEMA = "search"     # the secured views analysts and BI tools query
+ACCESS_SCHEMA = "access"      # who is who: read by the views, by no analyst
+USER_COLUMNS = ("user_id", "user_country", "user_clearance_rank", "user_is_secretariat")
+
+
+def gold_tables() -> list[str]:
+    """The gold tables the views read (each view of ``sql/views`` reads ``gold.<its name>``)."""
+    return secured_views()
+
+
+def users_view(users: Iterable[User]) -> str:
+    """``access.users``: one row per analyst of ``config/users.yaml``, the columns the rule binds."""
+    rows = [exp.Tuple(expressions=[literal(u.id), literal(u.country), literal(u.clearance_rank),
+                                   literal(u.is_secretariat)]) for u in users]
+    values = exp.Values(expressions=rows, alias=exp.TableAlias(
+        this=exp.to_identifier("u"), columns=[exp.to_identifier(c) for c in USER_COLUMNS]))
+    select = exp.select(*USER_COLUMNS).from_(values)
+    return f"CREATE OR REPLACE VIEW {CATALOG}.{ACCESS_SCHEMA}.users AS {select.sql(SOURCE_DIALECT, comments=False)}"
+
+
+def visible_to_current_user() -> exp.Expression:
+    """The access rule, for whoever queries: bound to the querying user's row of ``access.users``."""
+    rule = bind(read_sql("access/visible"), {c: exp.column(c, table="u") for c in USER_COLUMNS[1:]})
+    lookup = (exp.select("1").from_(exp.table_("users", db=ACCESS_SCHEMA, catalog=CATALOG, alias="u"))
+              .where(exp.column("user_id", table="u").eq(exp.CurrentUser())).where(rule))
+    return exp.Exists(this=lookup)
+
+
+def view_statement(view: str) -> str:
+    """``sql/views/<view>.sql`` as a Trino view of the surface schema reading the gold schema."""
+    tree = bind(read_sql(f"views/{view}"), {"visible": visible_to_current_user()})
+    select = tree.expression
+
+    def qualify(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Table) and node.db == GOLD_SCHEMA and not node.catalog:
+            return exp.table_(node.name, db=GOLD_SCHEMA, catalog=CATALOG, alias=node.alias or None)
+        return node
+
+    body = select.transform(qualify).sql(SOURCE_DIALECT, comments=False)
+    return f"CREATE OR REPLACE VIEW {CATALOG}.{SURFACE_SCHEMA}.{view} SECURITY DEFINER AS {body}"
+
+
+def statements(lake_uri: str, users: Iterable[User], register: bool = False) -> list[str]:
+    """The schemas, ``access.users`` and the views (idempotent: re-run after a change of users or
+    of ``sql/views``); with ``register``, first the gold tables' registration, which is done once
+    per table (Trino reads each table's current schema and files from its Delta log at query
+    time, so rewrites need no new registration)."""
+    lake = lake_uri.rstrip("/")
+    out = [f"CREATE SCHEMA IF NOT EXISTS {CATALOG}.{schema}" + (
+        f" WITH (location = '{lake}/{GOLD_SCHEMA}')" if schema == GOLD_SCHEMA else "")
+        for schema in (GOLD_SCHEMA, SURFACE_SCHEMA, ACCESS_SCHEMA)]
+    if register:
+        out += [f"CALL {CATALOG}.system.register_table(schema_name => '{GOLD_SCHEMA}', table_name => '{table}', "
+                f"table_location => '{lake}/{GOLD_SCHEMA}/{table}')" for table in gold_tables()]
+    out.append(users_view(users))
+    out += [view_statement(view) for view in secured_views()]
+    return out
+
+
+def parses_as_trino(statement: str) -> bool:
+    """True when sqlglot reads the statement as structured Trino SQL (CALL is read as a command)."""
+    tree = sqlglot.parse_one(statement, read=SOURCE_DIALECT)
+    return not isinstance(tree, exp.Command)
