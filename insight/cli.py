@@ -11,9 +11,11 @@ import json
 import os
 import sys
 import time
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from pipelines.config import LakePaths
+
+T = TypeVar("T")
 
 EXIT_USAGE = 2
 EXIT_BROKEN = 1
@@ -57,12 +59,30 @@ def _print_table(rows: list[dict[str, Any]], columns: Sequence[str], widths: dic
         print("  ".join(v.ljust(size[i]) for i, v in enumerate(row)))
 
 
+def _audited(user: str, action: str, statement: str, run: Callable[[], T],
+             returned: Callable[[T], tuple[int, list[str]]]) -> T:
+    """Runs a read and appends it to the audit table before its answer is shown; a refused or
+    failed attempt is recorded too, with its reason."""
+    from insight.audit import Event, record
+
+    try:
+        answer = run()
+    except Exception as exc:
+        refused = isinstance(exc, (CliError, ValueError))
+        record(_paths(), Event(user, action, statement, f"{'refused' if refused else 'failed'}: {_one_line(exc)}"))
+        raise
+    rows, doc_ids = returned(answer)
+    record(_paths(), Event(user, action, statement, "ok", rows, doc_ids))
+    return answer
+
+
 def cmd_search(args: argparse.Namespace) -> None:
     from insight.search import search
 
     engine = _engine(args.user)
     try:
-        answer = search(engine, args.query, args.limit)
+        answer = _audited(args.user, "search", args.query, lambda: search(engine, args.query, args.limit),
+                          lambda a: (len(a["hits"]), [h["id"] for h in a["hits"] if h["kind"] == "document"]))
     finally:
         engine.close()
     if args.json:
@@ -79,7 +99,8 @@ def cmd_entity(args: argparse.Namespace) -> None:
 
     engine = _engine(args.user)
     try:
-        answer = entity(engine, args.entity_id)
+        answer = _audited(args.user, "entity", args.entity_id, lambda: entity(engine, args.entity_id),
+                          lambda a: (len(a["documents"]), [d["doc_id"] for d in a["documents"]]))
     finally:
         engine.close()
     if args.json:
@@ -99,11 +120,19 @@ def cmd_entity(args: argparse.Namespace) -> None:
 def cmd_sql(args: argparse.Namespace) -> None:
     import duckdb
 
+    from insight.audit import document_ids
+
+    def run() -> Any:
+        try:
+            return engine.sql(args.statement)
+        except duckdb.Error as exc:
+            raise CliError(f"bad SQL: {_one_line(exc)}") from None
+
     engine = _engine(args.user)
     try:
-        table = engine.sql(args.statement)
-    except duckdb.Error as exc:
-        raise CliError(f"bad SQL: {_one_line(exc)}") from None
+        table = _audited(args.user, "sql", args.statement, run,
+                         lambda t: (t.num_rows, document_ids(t.select(
+                             [c for c in ("doc_id", "doc_ids") if c in t.column_names]).to_pylist())))
     finally:
         engine.close()
     rows = table.to_pylist()
@@ -129,7 +158,11 @@ def _rows(table: Any) -> Iterator[dict[str, Any]]:
 def cmd_export(args: argparse.Namespace) -> None:
     from pipelines.resolve.ftm import ftm_entities
 
+    from insight.audit import Event, record
+
     engine = _engine(args.user)
+    # Recorded before a line is written: an export is the whole graph the user may see.
+    record(_paths(), Event(args.user, "export", f"export to {args.out}"))
     out = open(args.out, "w", encoding="utf-8") if args.out != "-" else sys.stdout
     count = 0
     try:
@@ -143,6 +176,26 @@ def cmd_export(args: argparse.Namespace) -> None:
             out.close()
     if args.out != "-":
         print(f"wrote {count} FollowTheMoney entities visible to {args.user} to {args.out}")
+
+
+def cmd_audit(args: argparse.Namespace) -> None:
+    import datetime as dt
+
+    from insight.audit import events
+
+    try:
+        since = dt.datetime.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        raise CliError(f"--since {args.since!r} is not a date or time (YYYY-MM-DD[THH:MM])") from None
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=dt.timezone.utc)
+    found = events(_paths(), args.user, since)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=2, default=_json_value))
+        return
+    _print_table([{**e, "doc_ids": len(e["doc_ids"])} for e in found],
+                 ["at", "user", "action", "outcome", "row_count", "doc_ids", "statement"], {"statement": 60, "outcome": 40})
+    print(f"({len(found)} events)")
 
 
 def cmd_trino_sql(args: argparse.Namespace) -> None:
@@ -266,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     export_p.add_argument("--user", required=True)
     export_p.add_argument("--out", default="-", help="a file to write, or - for standard output (default)")
     export_p.set_defaults(func=cmd_export)
+
+    audit_p = sub.add_parser("audit", help="who searched, looked up, queried or exported what, and what they got")
+    audit_p.add_argument("--user", help="one user's events (everyone's without it)")
+    audit_p.add_argument("--since", help="from this date or time (UTC), e.g. 2026-11-01 or 2026-11-25T09:00")
+    audit_p.add_argument("--json", action="store_true")
+    audit_p.set_defaults(func=cmd_audit)
 
     trino_p = sub.add_parser("trino-sql", help="the Trino statements that serve the curated views at scale "
                              "(schemas, users, views; --register: the gold tables too)")

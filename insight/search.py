@@ -17,7 +17,6 @@ from insight.engine import EmbeddedEngine
 from insight.graph import names_of, reach
 from pipelines.identifiers import fold_accents
 from pipelines.index.keys import MAX_NAME_WORDS, NameKey, identifier_keys, name_keys, terms
-from pipelines.land.fields import COUNTRIES
 
 SNIPPET_CHARS = 160
 LINKED_PER_HIT = 20
@@ -39,7 +38,8 @@ class ParsedQuery:
     identifiers: list[str]     # identifier keys; none when the query holds no digit or @
 
 
-def parse_query(text: str) -> ParsedQuery:
+def parse_query(text: str, regions: list[str]) -> ParsedQuery:
+    """``regions``: where a phone written in national form may be from, most likely first."""
     words = text.split()
     named = [w for w in words if _ALPHA.match(w.strip(".,;:'\"()"))]
     keys = name_keys(" ".join(named)) if named and len(words) <= MAX_NAME_WORDS else []
@@ -49,7 +49,7 @@ def parse_query(text: str) -> ParsedQuery:
         text=text,
         terms=sorted(terms(text)),
         names=list(reversed(by_skeleton.values())),
-        identifiers=identifier_keys(text, sorted(COUNTRIES)) if looks_like_id else [],
+        identifiers=identifier_keys(text, regions) if looks_like_id else [],
     )
 
 
@@ -179,7 +179,8 @@ def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> None:
 def search(engine: EmbeddedEngine, text: str, limit: int = 10) -> dict[str, Any]:
     """The contract's JSON answer for one query, as the engine's user may see it."""
     started = time.perf_counter()
-    query = parse_query(text)
+    owners = [r["owner_country"] for r in engine.run("search/owners", {}).to_pylist()]
+    query = parse_query(text, [engine.user.country, *owners])
     if not query.terms and not query.names and not query.identifiers:
         raise ValueError("empty query: give words, a name or an identifier")
     found: dict[str, _Evidence] = {}

@@ -42,13 +42,20 @@ def literal(value: Any) -> exp.Expression:
     raise TypeError(f"cannot bind {type(value).__name__} into SQL")
 
 
+@lru_cache(maxsize=256)
+def _parsed(sql: str) -> exp.Expression:
+    """Parsing costs milliseconds a search pays per statement: each text is parsed once
+    (``transform`` below works on a copy, so the cached tree is never changed)."""
+    return sqlglot.parse_one(sql, read=SOURCE_DIALECT)
+
+
 def bind(sql: str, params: Mapping[str, Any]) -> exp.Expression:
     """Parses Trino SQL and replaces each ``:name`` placeholder by its value.
 
     ``x IN (:name)`` with a list becomes ``x IN (v1, v2, …)`` (``IN (NULL)`` for none): a list of
     literals is what engines push down to file statistics, where ``contains(array, x)`` is not.
     """
-    tree = sqlglot.parse_one(sql, read=SOURCE_DIALECT)
+    tree = _parsed(sql)
     missing = {p.name for p in tree.find_all(exp.Placeholder)} - set(params)
     if missing:
         raise KeyError(f"unbound SQL parameters: {', '.join(sorted(missing))}")

@@ -44,6 +44,11 @@ class LakePaths:
     def raw_dir(self, source: str) -> Path:
         return self.raw / source
 
+    @property
+    def audit(self) -> str:
+        """The append-only audit table (``insight/audit.py``), beside the layers the flow rebuilds."""
+        return f"{self.lake}/audit"
+
     def table(self, layer: str, name: str) -> str:
         """The URI of a Delta table, e.g. ``table("bronze", "notices")``."""
         return f"{self.lake}/{layer}/{name}"

@@ -17,6 +17,16 @@ from pipelines.java import ensure_java_home
 _LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 
+def default_driver_memory() -> str:
+    """A quarter of this machine's memory, between 2 and 16 GB: local mode runs every task in the
+    driver, and 2 GB failed a merge of 2.3M records (Spark could not get a 64 MB page)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "2g"
+    return f"{min(16, max(2, total // 4 // 2**30))}g"
+
+
 @dataclass(frozen=True)
 class SparkSettings:
     """How to reach Spark. ``remote`` (Spark Connect URL) wins over ``master``."""
@@ -38,7 +48,7 @@ class SparkSettings:
             master=os.environ.get("INSIGHT_SPARK_MASTER", "local[*]"),
             remote=os.environ.get("INSIGHT_SPARK_REMOTE") or None,
             shuffle_partitions=int(os.environ.get("INSIGHT_SHUFFLE_PARTITIONS", "8")),
-            driver_memory=os.environ.get("INSIGHT_SPARK_DRIVER_MEMORY", "2g"),
+            driver_memory=os.environ.get("INSIGHT_SPARK_DRIVER_MEMORY") or default_driver_memory(),
             extra_conf=extra,
         )
 

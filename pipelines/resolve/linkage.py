@@ -6,8 +6,10 @@ expectation maximisation under two blockings that leave each other's columns fre
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -34,6 +36,16 @@ class Model:
 
 
 Frame = Any  # a pandas DataFrame (DuckDB backend) or a Spark DataFrame (Spark backend)
+_scratch: str | None = None
+
+
+def _scratch_dir(name: str) -> str:
+    """A folder for spills and checkpoints under one directory per process, removed at exit."""
+    global _scratch
+    if _scratch is None:
+        _scratch = tempfile.mkdtemp(prefix="insight-resolution-")
+        atexit.register(shutil.rmtree, _scratch, True)
+    return tempfile.mkdtemp(prefix=f"{name}-", dir=_scratch)
 
 
 def backend_api(frames: Sequence[Frame]) -> Any:
@@ -42,14 +54,14 @@ def backend_api(frames: Sequence[Frame]) -> Any:
     if isinstance(frames[0], pd.DataFrame):
         # Bounded: past the limit DuckDB spills to a temporary directory, not to the working one.
         connection = duckdb.connect(config={"memory_limit": os.environ.get("INSIGHT_RESOLUTION_MEMORY", "4GB"),
-                                            "temp_directory": tempfile.mkdtemp(prefix="insight-duckdb-")})
+                                            "temp_directory": _scratch_dir("duckdb")})
         return DuckDBAPI(connection)
     from splink import SparkAPI
 
     spark = frames[0].sparkSession
     context = spark.sparkContext
     if context.getCheckpointDir() is None:  # Splink's clustering checkpoints; on a cluster set spark.checkpoint.dir
-        context.setCheckpointDir(tempfile.mkdtemp(prefix="insight-splink-"))
+        context.setCheckpointDir(_scratch_dir("splink"))
     return SparkAPI(spark_session=spark, break_lineage_method="parquet")
 
 

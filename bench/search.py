@@ -1,0 +1,187 @@
+"""Search at scale: latency of mixed queries and recall against the generator's ground truth.
+
+    python bench/search.py --home /path/to/materialized/generated/home [--queries 100] [--links 200]
+
+On a home made by ``insight generate`` and materialized, builds ``--queries`` queries from the
+ground truth — names written as other sources write them (no accents, surname first, second
+surname dropped, a Spanish/Portuguese spelling), identifiers in another written form (a phone in
+its national format, a passport with a dash, an IBAN in groups of four) and free text (three
+words of a document) — and prints, for the user ``--user`` (default the General Secretariat):
+
+- the cold start: a fresh ``insight search`` process, wall time to its answer;
+- warm latency: p50/p95/max per kind, each query run once to warm, then timed;
+- recall@10 per kind: the query's target documents among the top 10 hits;
+- recall@10 of planted cross-source links: for ``--links`` links the generator planted between two
+  persons (the first of whom appears in more than one source), a search for the first person's
+  passport (else name) shows the second among the top 10 hits' entities or linked entities.
+
+Figures, not asserts.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterator
+
+import phonenumbers
+
+from insight.engine import EmbeddedEngine
+from insight.search import search
+from insight.users import find_user
+from pipelines.config import LakePaths
+from pipelines.extract.evaluate import SOURCE_KIND
+from pipelines.identifiers import canonical_name, fold_accents
+from pipelines.index.keys import STOP_WORDS
+
+KINDS = ("name", "identifier", "text")
+
+
+def _jsonl(folder: Path) -> Iterator[dict[str, Any]]:
+    for path in sorted(folder.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as lines:
+            yield from (json.loads(line) for line in lines)
+
+
+def _doc_id(source: str, source_id: str) -> str:
+    return f"{SOURCE_KIND[source]}:{source_id}"
+
+
+def _name_variant(name: str, rng: random.Random) -> str:
+    words = fold_accents(name).split()
+    roll = rng.random()
+    if roll < 0.25 and len(words) >= 3:
+        return " ".join(words[:-1]).title()                       # second surname dropped
+    if roll < 0.5 and len(words) >= 2:
+        return f"{' '.join(words[-2:])}, {' '.join(words[:-2])}"  # surnames first, as records write
+    if roll < 0.75:
+        return " ".join(w.replace("Z", "S") for w in words)       # PEREZ → PERES
+    return name.lower()
+
+
+def _identifier_variant(person: dict[str, Any], rng: random.Random) -> str | None:
+    choices = []
+    if person.get("passport"):
+        p = person["passport"]
+        choices.append(f"{p[:3]}-{p[3:]}")
+    for phone in person.get("phones") or []:
+        number = phonenumbers.parse(phone)
+        choices.append(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    if person.get("iban"):
+        iban = person["iban"]
+        choices.append(" ".join(iban[i:i + 4] for i in range(0, len(iban), 4)))
+    return rng.choice(choices) if choices else None
+
+
+def build_queries(home: Path, engine: EmbeddedEngine, count: int, seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    persons = {p["person_id"]: p for p in _jsonl(home / "truth" / "persons")}
+    documents_of: dict[str, set[str]] = defaultdict(set)
+    for record in _jsonl(home / "truth" / "records"):
+        for person_id in record.get("person_ids") or []:
+            documents_of[person_id].add(_doc_id(record["source"], record["source_id"]))
+    people = sorted(p for p in documents_of if p in persons)
+    queries: list[dict[str, Any]] = []
+    while len([q for q in queries if q["kind"] == "name"]) < count * 35 // 100:
+        person = persons[rng.choice(people)]
+        queries.append({"kind": "name", "query": _name_variant(person["name"], rng),
+                        "targets": documents_of[person["person_id"]]})
+    while len([q for q in queries if q["kind"] == "identifier"]) < count * 35 // 100:
+        person = persons[rng.choice(people)]
+        written = _identifier_variant(person, rng)
+        if written:
+            queries.append({"kind": "identifier", "query": written, "targets": documents_of[person["person_id"]]})
+    sample = engine.sql("SELECT doc_id, body FROM documents WHERE source = 'report' ORDER BY doc_id LIMIT 5000").to_pylist()
+    while len(queries) < count:
+        doc = rng.choice(sample)
+        words = [w for w in fold_accents(doc["body"] or "").lower().split() if w.isalpha() and len(w) > 3
+                 and w not in STOP_WORDS]
+        if len(words) >= 3:
+            start = rng.randrange(len(words) - 2)
+            queries.append({"kind": "text", "query": " ".join(words[start:start + 3]), "targets": {doc["doc_id"]}})
+    return queries
+
+
+def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
+    persons = {p["person_id"]: p for p in _jsonl(home / "truth" / "persons")}
+    sources_of: dict[str, set[str]] = defaultdict(set)
+    for record in _jsonl(home / "truth" / "records"):
+        for person_id in record.get("person_ids") or []:
+            sources_of[person_id].add(record["source"])
+    links = [link for link in _jsonl(home / "truth" / "links")
+             if len(sources_of[link["src"]]) > 1 and link["src"] in persons and link["dst"] in persons]
+    chosen = random.Random(seed).sample(links, min(count, len(links)))
+    return [{"query": persons[l["src"]].get("passport") or persons[l["src"]]["name"],
+             "expect": canonical_name(persons[l["dst"]]["name"])} for l in chosen]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def cold_start(home: Path, user: str, query: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "insight.cli", "search", query, "--user", user, "--json"],
+                   check=True, capture_output=True, env={**os.environ, "INSIGHT_HOME": str(home)})
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--user", default="gs_analyst")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--links", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    paths = LakePaths.from_env(args.home)
+    colds = [cold_start(args.home, args.user, q) for q in ("Juan Perez", "pasaporte robado", "+57 310 555 1234")]
+    opened = time.perf_counter()
+    engine = EmbeddedEngine(paths, find_user(paths.users_file, args.user))
+    open_ms = (time.perf_counter() - opened) * 1000
+    documents = engine.sql("SELECT count(*) AS n FROM documents").to_pylist()[0]["n"]
+    queries = build_queries(args.home, engine, args.queries, args.seed)
+    for q in queries:  # warm: files opened, metadata cached
+        search(engine, q["query"], 10)
+    took: dict[str, list[float]] = defaultdict(list)
+    found: dict[str, list[bool]] = defaultdict(list)
+    for q in queries:
+        started = time.perf_counter()
+        answer = search(engine, q["query"], 10)
+        took[q["kind"]].append((time.perf_counter() - started) * 1000)
+        hits = {h["id"] for h in answer["hits"]}
+        found[q["kind"]].append(bool(hits & q["targets"]))
+    links = planted_links(args.home, args.links, args.seed)
+    link_found = []
+    for link in links:
+        answer = search(engine, link["query"], 10)
+        seen = {canonical_name(e["value"] or "") for h in answer["hits"] for e in h["entities"] + h["linked"]}
+        link_found.append(link["expect"] in seen)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"home {args.home}: {documents:,} documents visible to {args.user}")
+    print(f"cold start (new process, import, open, first answer): "
+          f"{', '.join(f'{c:.0f}' for c in colds)} ms (median {statistics.median(colds):.0f} ms); "
+          f"engine open in a warm process {open_ms:.0f} ms")
+    every = [t for kind in KINDS for t in took[kind]]
+    for kind, values in [*((k, took[k]) for k in KINDS), ("all", every)]:
+        hits = found[kind] if kind != "all" else [f for k in KINDS for f in found[k]]
+        print(f"{kind:<10} {len(values):>4} queries  p50 {_percentile(values, 0.5):7.1f} ms  "
+              f"p95 {_percentile(values, 0.95):7.1f} ms  max {max(values):7.1f} ms  "
+              f"recall@10 {sum(hits) / len(hits):.3f}")
+    print(f"planted cross-source links: {sum(link_found)}/{len(link_found)} found in the top 10 "
+          f"(recall@10 {sum(link_found) / max(1, len(link_found)):.3f})")
+    print(f"peak RSS {peak:.0f} MB")
+    engine.close()
+
+
+if __name__ == "__main__":
+    main()
