@@ -38,7 +38,7 @@ from insight.engine import EmbeddedEngine
 from insight.search import search
 from insight.users import find_user
 from pipelines.config import LakePaths
-from pipelines.extract.evaluate import SOURCE_KIND
+from pipelines.extract.evaluate import SOURCE_KIND, truth_doc_id
 from pipelines.identifiers import canonical_name, fold_accents
 from pipelines.index.keys import STOP_WORDS
 
@@ -67,38 +67,49 @@ def _name_variant(name: str, rng: random.Random) -> str:
     return name.lower()
 
 
-def _identifier_variant(person: dict[str, Any], rng: random.Random) -> str | None:
+def _identifier_variant(person: dict[str, Any], rng: random.Random) -> tuple[str, str] | None:
+    """(canonical value, as another source writes it) of one of the person's identifiers."""
     choices = []
     if person.get("passport"):
         p = person["passport"]
-        choices.append(f"{p[:3]}-{p[3:]}")
+        choices.append((p, f"{p[:3]}-{p[3:]}"))
     for phone in person.get("phones") or []:
         number = phonenumbers.parse(phone)
-        choices.append(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+        choices.append((phone, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)))
     if person.get("iban"):
         iban = person["iban"]
-        choices.append(" ".join(iban[i:i + 4] for i in range(0, len(iban), 4)))
+        choices.append((iban, " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))))
     return rng.choice(choices) if choices else None
 
 
 def build_queries(home: Path, engine: EmbeddedEngine, count: int, seed: int) -> list[dict[str, Any]]:
+    """Queries with their targets: a name's are the documents naming the person, an identifier's
+    those where the ground truth has it (any written form), a text's the document it comes from."""
     rng = random.Random(seed)
     persons = {p["person_id"]: p for p in _jsonl(home / "truth" / "persons")}
-    documents_of: dict[str, set[str]] = defaultdict(set)
+    recorded: dict[str, set[str]] = defaultdict(set)
     for record in _jsonl(home / "truth" / "records"):
         for person_id in record.get("person_ids") or []:
-            documents_of[person_id].add(_doc_id(record["source"], record["source_id"]))
-    people = sorted(p for p in documents_of if p in persons)
+            recorded[person_id].add(_doc_id(record["source"], record["source_id"]))
+    people = sorted(p for p in recorded if p in persons)
     queries: list[dict[str, Any]] = []
-    while len([q for q in queries if q["kind"] == "name"]) < count * 35 // 100:
+    while len(queries) < count * 35 // 100:
         person = persons[rng.choice(people)]
-        queries.append({"kind": "name", "query": _name_variant(person["name"], rng),
-                        "targets": documents_of[person["person_id"]]})
-    while len([q for q in queries if q["kind"] == "identifier"]) < count * 35 // 100:
-        person = persons[rng.choice(people)]
-        written = _identifier_variant(person, rng)
-        if written:
-            queries.append({"kind": "identifier", "query": written, "targets": documents_of[person["person_id"]]})
+        queries.append({"kind": "name", "query": _name_variant(person["name"], rng), "person": person["person_id"],
+                        "targets": set(recorded[person["person_id"]])})
+    while len(queries) < count * 70 // 100:
+        chosen = _identifier_variant(persons[rng.choice(people)], rng)
+        if chosen:
+            queries.append({"kind": "identifier", "query": chosen[1], "canonical": chosen[0], "targets": set()})
+    by_person = {q["person"]: q for q in queries if q["kind"] == "name"}
+    by_value = {q["canonical"]: q for q in queries if q["kind"] == "identifier"}
+    for mention in _jsonl(home / "truth" / "mentions"):
+        doc_id = truth_doc_id(mention)
+        if mention["entity_type"] == "person" and mention.get("person_id") in by_person:
+            by_person[mention["person_id"]]["targets"].add(doc_id)
+        elif mention.get("canonical") in by_value:
+            by_value[mention["canonical"]]["targets"].add(doc_id)
+    queries = [q for q in queries if q["targets"]]  # an identifier no document carries has nothing to find
     sample = engine.sql("SELECT doc_id, body FROM documents WHERE source = 'report' ORDER BY doc_id LIMIT 5000").to_pylist()
     while len(queries) < count:
         doc = rng.choice(sample)

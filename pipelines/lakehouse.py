@@ -182,6 +182,12 @@ def _spark_schema(table: DeltaTable) -> StructType:
     return from_arrow_schema(pa.schema(table.schema().to_arrow()), prefer_timestamp_ntz=False)
 
 
+def _fingerprint(df: DataFrame) -> Any:
+    """A sum of row hashes: equal for the same rows in any order or files (JSON first: Spark does
+    not hash maps)."""
+    return df.select(F.sum(F.xxhash64(F.to_json(F.struct(*df.columns))).cast("decimal(38,0)"))).first()[0]
+
+
 class SchemaMismatch(ValueError):
     """New rows whose column types differ from the table's: a migration, never an implicit cast."""
 
@@ -255,11 +261,25 @@ class DeltaRsBackend:
         return DeltaTable(uri).version()
 
     def overwrite(self, df: DataFrame, uri: str) -> WriteResult:
+        """Replaces the table's rows by ``df``'s; commits nothing when they are the same rows, so a
+        rebuild that changed nothing leaves no new version (and no work downstream)."""
         adds, schema = self._write_files(df, uri)
         before = self._table(uri)
+        if before is not None and self._same_rows(before, adds, schema, uri):
+            filesystem, root = pafs.FileSystem.from_uri(uri)
+            for add in adds:
+                filesystem.delete_file(f"{root}/{add.path}")
+            return WriteResult(False, before.version(), 0)
         removed = len(before.file_uris()) if before is not None else 0
         version = self._commit(uri, list(adds), schema, "overwrite")
         return WriteResult(True, version, self._rows(adds), len(adds), removed)
+
+    def _same_rows(self, table: DeltaTable, adds: list[AddAction], schema: pa.Schema, uri: str) -> bool:
+        """Same schema, same row count and the same order-free fingerprint of every row."""
+        if _delta_schema(schema).to_json() != table.schema().to_json() or self._rows(adds) != table_row_count(uri):
+            return False
+        written = self._read_files(table, [f"{uri.rstrip('/')}/{a.path}" for a in adds])
+        return _fingerprint(written) == _fingerprint(self._read_files(table, table.file_uris()))
 
     def append(self, df: DataFrame, uri: str) -> WriteResult:
         table = self._table(uri)

@@ -29,6 +29,17 @@ def test_overwrite_then_read_through_the_log(lakehouse, frame, tmp_path):
     assert DeltaTable(uri).to_pyarrow_dataset().count_rows() == 10
 
 
+def test_overwrite_with_the_same_rows_commits_nothing(lakehouse, frame, tmp_path):
+    uri = str(tmp_path / "t")
+    lakehouse.overwrite(frame, uri)
+    files = sorted(p.name for p in (tmp_path / "t").glob("*.parquet"))
+    again = lakehouse.overwrite(frame.orderBy(frame.columns[0], ascending=False).repartition(2), uri)
+    assert not again.committed and again.version == 0
+    assert sorted(p.name for p in (tmp_path / "t").glob("*.parquet")) == files  # the new files were removed
+    changed = lakehouse.overwrite(frame.limit(99), uri)
+    assert changed.committed and changed.version == 1
+
+
 def test_files_carry_statistics_for_data_skipping(lakehouse, frame, tmp_path):
     uri = str(tmp_path / "t")
     lakehouse.overwrite(frame.orderBy("id").coalesce(1), uri)
