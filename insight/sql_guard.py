@@ -26,6 +26,9 @@ def checked_query(sql: str, allowed_tables: Iterable[str]) -> exp.Query:
     tree = statements[0]
     if not isinstance(tree, exp.Query):
         raise RefusedSql(f"only SELECT queries are allowed, not {tree.key.upper()}")
+    unknown = sorted({f.name.lower() for f in tree.find_all(exp.Anonymous)})
+    if unknown:  # getenv, current_setting, and any engine-specific function sqlglot does not know as Trino's
+        raise RefusedSql(f"function {unknown[0]} is not available: use Trino functions the embedded engine also runs")
     ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     for table in tree.find_all(exp.Table):
         if not isinstance(table.this, exp.Identifier):
