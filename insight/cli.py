@@ -198,6 +198,13 @@ def cmd_audit(args: argparse.Namespace) -> None:
     print(f"({len(found)} events)")
 
 
+def cmd_trino_rules(args: argparse.Namespace) -> None:
+    from insight.trino import access_rules
+    from insight.users import load_users
+
+    print(json.dumps(access_rules(load_users(_paths().users_file).values(), args.admin), indent=2))
+
+
 def cmd_trino_sql(args: argparse.Namespace) -> None:
     from insight.trino import statements
     from insight.users import load_users
@@ -331,6 +338,11 @@ def build_parser() -> argparse.ArgumentParser:
     trino_p.add_argument("--lake-uri", required=True, help="the lake as Trino reaches it, e.g. s3://insight/lake")
     trino_p.add_argument("--register", action="store_true", help="register the gold Delta tables (once per table)")
     trino_p.set_defaults(func=cmd_trino_sql)
+
+    rules_p = sub.add_parser("trino-rules", help="Trino's file-based access-control rules (rules.json) from "
+                             "users.yaml and the access rule")
+    rules_p.add_argument("--admin", default="admin", help="the Trino user who owns the views (default admin)")
+    rules_p.set_defaults(func=cmd_trino_rules)
 
     gen_p = sub.add_parser("generate", help="write a realistic drop zone of about N records")
     gen_p.add_argument("--size", type=int, default=1000)

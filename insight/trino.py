@@ -8,6 +8,7 @@ the view runs as its owner (``SECURITY DEFINER``), so analysts need no right on 
 """
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 import sqlglot
@@ -76,6 +77,38 @@ def statements(lake_uri: str, users: Iterable[User], register: bool = False) -> 
     out.append(users_view(users))
     out += [view_statement(view) for view in secured_views()]
     return out
+
+
+def visible_to(user: User) -> str:
+    """The access rule bound to one user, as a Trino row filter (file-based access control)."""
+    return bind(read_sql("access/visible"), {
+        "user_country": user.country, "user_clearance_rank": user.clearance_rank,
+        "user_is_secretariat": user.is_secretariat}).sql(SOURCE_DIALECT, comments=False)
+
+
+def access_rules(users: Iterable[User], admin: str = "admin") -> dict:
+    """Trino's file-based access-control rules (``rules.json``) from the same rule as the views.
+
+    ``admin`` (who runs ``insight trino-sql`` and owns the views) may do everything; an analyst may
+    only read the views of ``insight.search``, each with a row filter binding the rule to him (a
+    second lock behind the views' own ``current_user`` rule), and nothing of ``gold`` or
+    ``access``; whoever is not in ``users.yaml`` may do nothing.
+    """
+    users = list(users)
+    analysts = "|".join(sorted(re.escape(u.id) for u in users))  # the rules' "user" is a regular expression
+    tables: list[dict] = [{"user": admin, "privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP",
+                                                         "GRANT_SELECT"]}]
+    for user in sorted(users, key=lambda u: u.id):
+        tables += [{"user": re.escape(user.id), "catalog": CATALOG, "schema": SURFACE_SCHEMA, "table": view,
+                    "privileges": ["SELECT"], "filter": visible_to(user)} for view in secured_views()]
+    tables.append({"privileges": []})
+    return {
+        "catalogs": [{"user": admin, "allow": "all"},
+                     {"user": analysts, "catalog": CATALOG, "allow": "read-only"},
+                     {"allow": "none"}],
+        "schemas": [{"user": admin, "owner": True}, {"owner": False}],
+        "tables": tables,
+    }
 
 
 def parses_as_trino(statement: str) -> bool:

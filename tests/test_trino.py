@@ -66,3 +66,25 @@ def test_the_trino_views_show_each_user_what_the_embedded_engine_shows(sample_ho
     finally:
         embedded.close()
         trino.close()
+
+
+def test_the_access_rules_filter_each_user_as_the_embedded_engine_does(sample_home, users):
+    from insight.trino import access_rules
+
+    paths = LakePaths.from_env(sample_home)
+    rules = access_rules(users.values())
+    assert rules["tables"][-1] == {"privileges": []}  # whatever is not granted is refused
+    con = duckdb.connect()
+    for view in secured_views():
+        con.register(f"gold_{view}", DeltaTable(paths.table("gold", view)).to_pyarrow_dataset())
+    for user in users.values():
+        embedded = EmbeddedEngine(paths, user)
+        try:
+            for rule in [r for r in rules["tables"] if r.get("user") == re.escape(user.id)]:
+                assert (rule["schema"], rule["privileges"]) == ("search", ["SELECT"])
+                condition = sqlglot.parse_one(rule["filter"], read=SOURCE_DIALECT).sql("duckdb")
+                table = rule["table"]
+                filtered = con.sql(f"SELECT count(*) FROM gold_{table} WHERE {condition}").fetchall()
+                assert filtered == embedded.con.sql(f"SELECT count(*) FROM {table}").fetchall(), (user.id, table)
+        finally:
+            embedded.close()
