@@ -39,6 +39,16 @@ def canonical_name(raw: str) -> str:
     return " ".join(re.sub(r"[-.'’]", " ", fold_accents(raw)).upper().split())
 
 
+# Joining words of names (DA SILVA, DE LA CRUZ, BEN ALI, Y, E): they tell no person apart.
+PARTICLES = frozenset({"DE", "DA", "DO", "DOS", "DAS", "DEL", "LA", "LAS", "LOS", "VAN", "VON", "DI", "LE", "AL",
+                       "EL", "BEN", "BIN", "IBN", "Y", "E"})
+
+
+def name_words(value: str | None) -> list[str]:
+    """The words of a name that tell persons apart: folded, no particles, no initials."""
+    return [t for t in canonical_name(value or "").split() if t not in PARTICLES and len(t) > 1]
+
+
 # Spellings that sound alike in Spanish and Portuguese, as officers mishear and mistype them:
 # PERES/PEREZ, SILBA/SILVA, MENDOSA/MENDOZA, HERNANDES/HERNANDEZ, ORTIS/ORTIZ, YUSUF/YOUSSEF.
 _SOUNDS = [(re.compile(p), r) for p, r in (

@@ -13,8 +13,7 @@ from typing import Iterable, NamedTuple
 
 from normality import ascii_text
 
-from pipelines.identifiers import canonical_phone, compact, fold_accents, name_sound
-from pipelines.resolve.persons import name_words
+from pipelines.identifiers import canonical_phone, compact, fold_accents, name_sound, name_words
 
 MAX_TERM_CHARS = 40
 MAX_NAME_WORDS = 6  # a longer query is prose, not a name

@@ -25,9 +25,9 @@ from pyspark.sql.types import ArrayType, StringType
 from pyspark.sql.window import Window
 
 from pipelines.conform import ACCESS
-from pipelines.identifiers import name_sound
+from pipelines.identifiers import name_sound, name_words
 from pipelines.publish import canonical_names
-from pipelines.resolve.persons import (FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark, name_words,
+from pipelines.resolve.persons import (FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark,
                                       person_features)
 
 IDENTIFIER_TYPES = ("phone", "email", "identity_document", "vehicle", "plate", "account", "imei", "crypto_wallet",

@@ -28,11 +28,9 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import block_on
 
-from pipelines.identifiers import canonical_name, name_sound
+from pipelines.identifiers import name_sound, name_words
 from pipelines.resolve.linkage import Model, train
 
-PARTICLES = frozenset({"DE", "DA", "DO", "DOS", "DAS", "DEL", "LA", "LAS", "LOS", "VAN", "VON", "DI", "LE", "AL",
-                       "EL", "BEN", "BIN", "IBN", "Y", "E"})
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})")
 FEATURE_COLUMNS = ["unique_id", "given", "family", "initial", "name_sorted", "name_tokens", "name_sound", "dob",
@@ -90,11 +88,6 @@ PERSON_MODEL = Model(
     training=[block_on("dob"), block_on("id_key")],
     recall_of_deterministic=0.6,
 )
-
-
-def name_words(value: str | None) -> list[str]:
-    """The words of a name that tell persons apart: folded, no particles, no initials."""
-    return [t for t in canonical_name(value or "").split() if t not in PARTICLES and len(t) > 1]
 
 
 def _listed(value: Any) -> list:
