@@ -65,13 +65,18 @@ def name_sound(word: str) -> str:
     return key
 
 
+def plausible_phone(number: phonenumbers.PhoneNumber) -> bool:
+    """Valid for phonenumbers and of at least ``MIN_NATIONAL_DIGITS`` national digits: phonenumbers
+    accepts some shorter ones (``+98 9668``), but in police text such a run is the tail of a
+    document number (``J 00989668``), not a phone."""
+    return phonenumbers.is_valid_number(number) and len(str(number.national_number)) >= MIN_NATIONAL_DIGITS
+
+
 def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str | None:
     """E.164 of a phone number; national forms are tried in each candidate region, in order.
 
     A number written with ``+`` needs no region. Otherwise the first region (the document's
-    most likely country) in which the number is valid wins. Numbers of fewer than
-    ``MIN_NATIONAL_DIGITS`` national digits are refused: phonenumbers accepts some (``+98 9668``),
-    but in police text such a run is the tail of a document number (``J 00989668``), not a phone.
+    most likely country) in which the number is plausible wins.
     """
     text = raw.strip()
     if not text:
@@ -83,7 +88,7 @@ def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str | None:
             number = phonenumbers.parse(text.replace("00", "+", 1) if text.startswith("00") else text, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number) and len(str(number.national_number)) >= MIN_NATIONAL_DIGITS:
+        if plausible_phone(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return None
 

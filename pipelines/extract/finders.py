@@ -25,7 +25,7 @@ from stdnum.mx import curp as mx_curp
 from pipelines.extract.countries import REGION_COUNTRIES, countries_named
 from pipelines.extract.mentions import Mention, fold_aligned
 from pipelines.identifiers import (canonical_btc_address, canonical_email, canonical_iban, canonical_imei,
-                                   canonical_vin, compact)
+                                   canonical_vin, compact, plausible_phone)
 
 CUE_WINDOW = 40  # characters before a value in which its cue word counts
 
@@ -352,7 +352,7 @@ def _parse_phone(raw: str, regions: list[str]) -> tuple[str, str | None] | None:
             number = phonenumbers.parse(text, None)
         except phonenumbers.NumberParseException:
             return None
-        if not phonenumbers.is_valid_number(number):
+        if not plausible_phone(number):
             return None
         return (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
                 phonenumbers.region_code_for_number(number))
@@ -364,7 +364,7 @@ def _parse_phone(raw: str, regions: list[str]) -> tuple[str, str | None] | None:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
             continue
-        if not phonenumbers.is_valid_number(number):
+        if not plausible_phone(number):
             continue
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         grouped = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) == written

@@ -77,3 +77,10 @@ def test_places_are_not_nationalities_codes_or_aliases():
         return {m.canonical for m in find_names(text, gazetteer) if m.type == "location"}
     assert places("Subject X, a Mexican national, was stopped at Houston driving plate BLA567.") == {"HOUSTON"}
     assert places("detención de PEDRO (alias 'EL CHINO') en Cartagena, y transferencias a la cuenta.") == {"CARTAGENA"}
+
+
+def test_the_tail_of_a_passport_number_is_no_phone():
+    from pipelines.extract.finders import find_phones
+
+    found = [(m.text, m.canonical) for m in find_phones("Passports: J 00989668\nPhones: +52 281 648 7724", ["MX"])]
+    assert found == [("+52 281 648 7724", "+522816487724")]
