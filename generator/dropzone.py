@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -236,7 +237,7 @@ def generate(home: Path, size: int = 1000, seed: int = 7, dirty_rate: float = 0.
     workers = workers or os.cpu_count() or 1
     totals = ChunkResult(0, 0, 0)
     if workers > 1 and len(chunks) > 1:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+        with _pool_context().Pool(min(workers, len(chunks))) as pool:
             results: Iterator[ChunkResult] = pool.imap_unordered(write_chunk, chunks)
             for result in results:
                 totals = _add(totals, result)
@@ -249,6 +250,18 @@ def generate(home: Path, size: int = 1000, seed: int = 7, dirty_rate: float = 0.
     bar.close()
     return Summary(records=totals.records, files=totals.files, dirty=totals.dirty, truth_dir=home / "truth",
                    demo_query=person(seed, 0).passport)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """``fork`` when this process runs one thread (``insight generate``): workers inherit the warm
+    tables for free. A process running other threads (a Spark gateway, a Delta or DuckDB runtime:
+    a test session, a notebook) can leave a forked child waiting forever on a lock one of them
+    held; there, ``spawn``, whose workers warm their own tables."""
+    try:
+        threads = len(os.listdir("/proc/self/task"))
+    except OSError:
+        threads = threading.active_count()
+    return multiprocessing.get_context("fork" if threads == 1 else "spawn")
 
 
 def _add(a: ChunkResult, b: ChunkResult) -> ChunkResult:

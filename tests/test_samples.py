@@ -46,10 +46,11 @@ def test_search_json_has_the_contract_fields(sample_home, capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, sample_home, "search", "Oliveira Costa", "--user", "gs_analyst", "--json")
     answer = json.loads(out)
     assert set(answer) == {"query", "user", "took_ms", "hits"}
-    first = answer["hits"][0]
-    assert set(first) == {"kind", "id", "source", "source_id", "title", "snippet", "score", "owner_country",
-                          "entities", "linked"}
-    assert "OLIVEIRA COSTA" in first["snippet"].upper()
+    assert all(set(hit) == {"kind", "id", "source", "source_id", "title", "snippet", "score", "owner_country",
+                            "entities", "linked"} for hit in answer["hits"])
+    person, document = answer["hits"][0], next(h for h in answer["hits"] if h["kind"] == "document")
+    assert (person["kind"], person["title"]) == ("entity", "MARIA FERNANDA OLIVEIRA COSTA")
+    assert "OLIVEIRA COSTA" in document["snippet"].upper()
 
 
 def test_quarantine_holds_the_bad_lines_with_reasons(sample_home):
@@ -113,13 +114,13 @@ def test_a_broken_table_fails_the_step_with_its_cause_in_one_line(sample_home, t
     home = tmp_path / "home"
     shutil.copytree(sample_home, home)
     paths = LakePaths.from_env(home)
-    uri = paths.table("gold", "entities")
+    uri = paths.table("silver", "documents")
     table = DeltaTable(uri).to_pyarrow_table()
-    column = table.schema.get_field_index("mentions")
-    table = table.set_column(column, "mentions", pa.array([str(v) for v in table.column("mentions").to_pylist()]))
+    column = table.schema.get_field_index("event_date")
+    table = table.set_column(column, "event_date", pa.array([str(v) for v in table.column("event_date").to_pylist()]))
     write_deltalake(uri, table, mode="overwrite", schema_mode="overwrite")  # someone retyped a column
     with pytest.raises(MaterializeFailed) as failed:
-        list(materialize_all(paths, [dg.AssetKey(["gold", "entities"])]))
+        list(materialize_all(paths, [dg.AssetKey(["silver", "documents"])]))
     message = str(failed.value)
     assert "\n" not in message and "max_retries" not in message
-    assert "column 'mentions' is" in message and "gold__entities" in message
+    assert "column 'event_date' is" in message and "silver__documents" in message

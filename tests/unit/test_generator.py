@@ -78,3 +78,18 @@ def test_structured_mentions_normalize_to_their_canonical_value(tmp_path):
             assert normalizers[m["entity_type"]](m["text"]) == m["canonical"], m
             checked += 1
     assert checked > 300
+
+
+def test_workers_spawned_beside_other_threads_write_the_same_bytes(tmp_path):
+    import threading
+
+    generate(tmp_path / "a", size=3000, seed=9, progress=False, workers=2)
+    stop = threading.Event()
+    busy = threading.Thread(target=stop.wait)  # as a Spark gateway or a Delta runtime would be
+    busy.start()
+    try:
+        generate(tmp_path / "b", size=3000, seed=9, progress=False, workers=2)
+    finally:
+        stop.set()
+        busy.join()
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
