@@ -1,4 +1,5 @@
-"""The ``insight`` command: generate, materialize, evaluate, demo, search, entity, sql, export.
+"""The ``insight`` command: generate, materialize, evaluate, demo, search, entity, sql, export, audit,
+trino-sql, trino-rules.
 
 Errors a user can fix print one line on stderr and exit 2; a broken system exits 1 with one
 line too (``INSIGHT_DEBUG=1`` shows the traceback).
@@ -76,15 +77,20 @@ def _audited(user: str, action: str, statement: str, run: Callable[[], T],
     return answer
 
 
-def cmd_search(args: argparse.Namespace) -> None:
+def _search(user: str, query: str, limit: int) -> dict[str, Any]:
+    """One search as ``user``, audited."""
     from insight.search import search
 
-    engine = _engine(args.user)
+    engine = _engine(user)
     try:
-        answer = _audited(args.user, "search", args.query, lambda: search(engine, args.query, args.limit),
-                          lambda a: (len(a["hits"]), [h["id"] for h in a["hits"] if h["kind"] == "document"]))
+        return _audited(user, "search", query, lambda: search(engine, query, limit),
+                        lambda a: (len(a["hits"]), [h["id"] for h in a["hits"] if h["kind"] == "document"]))
     finally:
         engine.close()
+
+
+def cmd_search(args: argparse.Namespace) -> None:
+    answer = _search(args.user, args.query, args.limit)
     if args.json:
         print(json.dumps(answer, ensure_ascii=False, indent=2, default=_json_value))
         return
@@ -273,7 +279,6 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     from generator.dropzone import generate
     from insight.materialize import materialize_all
-    from insight.search import search
 
     paths = _paths()
     started = time.perf_counter()
@@ -284,11 +289,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"materialized in {time.perf_counter() - started:.0f} s")
     query = summary.demo_query
     print(f"\n$ insight search {query!r} --user {args.user}")
-    engine = _engine(args.user)
-    try:
-        answer = search(engine, query, 10)
-    finally:
-        engine.close()
+    answer = _search(args.user, query, 10)
     print(f"{len(answer['hits'])} hits in {answer['took_ms']} ms")
     _print_table(answer["hits"], ["score", "source", "source_id", "owner_country", "title"], {"title": 60})
     persons = [e["entity_id"] for hit in answer["hits"] for e in hit["entities"] if e["entity_type"] == "person"]
