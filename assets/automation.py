@@ -5,7 +5,7 @@ import hashlib
 import dagster as dg
 
 from assets.resources import LakeResource
-from pipelines.config import SOURCES
+from pipelines.config import LANDED
 from pipelines.land.registry import pending_files
 
 # Every job that writes the lake carries this tag; two of them must never commit at once.
@@ -30,7 +30,7 @@ def source_job(source: str):
     )
 
 
-source_jobs = [source_job(source) for source in SOURCES]
+source_jobs = [source_job(source) for source in LANDED]
 
 
 def active_refresh(instance: dg.DagsterInstance) -> str | None:

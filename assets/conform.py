@@ -6,24 +6,28 @@ from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
 from assets.land import BRONZE
-from pipelines.config import SOURCES
-from pipelines.conform import conform_documents, conform_records
+from pipelines.config import SOURCES, WITHDRAWALS
+from pipelines.conform import conform_documents, conform_records, current_records
 
 
-def _bronze(lake: LakeResource, spark: SparkResource):
+def _current(lake: LakeResource, spark: SparkResource):
+    """The lakehouse, and per source its current records: latest versions, withdrawals applied."""
     lakehouse = lake.lakehouse(spark)
-    return lakehouse, {s: lakehouse.read(lake.paths.table("bronze", s)) for s in SOURCES}
+    bronze = {s: lakehouse.read(lake.paths.table("bronze", s)) for s in SOURCES}
+    withdrawals = lake.paths.table("bronze", WITHDRAWALS)
+    return lakehouse, current_records(bronze, lakehouse.read(withdrawals) if lakehouse.exists(withdrawals) else None)
 
 
 @dg.asset(
     key=["silver", "documents"], deps=BRONZE, group_name="conform", kinds={"spark", "delta"},
     owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY,
-    description="One searchable text per record, message and attachment, with the access fields of its record.",
+    description="One searchable text per current record, message and attachment (withdrawn records left out), "
+    "with the access fields of its record.",
 )
 def silver_documents(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    lakehouse, bronze = _bronze(lake, spark)
+    lakehouse, current = _current(lake, spark)
     uri = lake.paths.table("silver", "documents")
-    result = lakehouse.merge(conform_documents(bronze), uri, ["doc_id"], delete_missing=True)
+    result = lakehouse.merge(conform_documents(current), uri, ["doc_id"], delete_missing=True)
     return dg.MaterializeResult(metadata=table_metadata(uri, result, ["doc_id", "title", "owner_country"]))
 
 
@@ -34,7 +38,7 @@ def silver_documents(lake: LakeResource, spark: SparkResource) -> dg.Materialize
     "addresses, each with its canonical value and the access fields of its record.",
 )
 def silver_records(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    lakehouse, bronze = _bronze(lake, spark)
+    lakehouse, current = _current(lake, spark)
     uri = lake.paths.table("silver", "records")
-    result = lakehouse.merge(conform_records(bronze), uri, ["record_id"], delete_missing=True)
+    result = lakehouse.merge(conform_records(current), uri, ["record_id"], delete_missing=True)
     return dg.MaterializeResult(metadata=table_metadata(uri, result, ["record_id", "record_type", "canonical"]))

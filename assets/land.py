@@ -10,7 +10,7 @@ import dagster as dg
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS
 from assets.resources import LakeResource, SparkResource
-from pipelines.config import SOURCES
+from pipelines.config import LANDED
 from pipelines.land.job import land_source
 from pipelines.land.registry import LANDED_FILES, QUARANTINE
 
@@ -22,6 +22,8 @@ DESCRIPTIONS = {
     "sltd": "Stolen and lost travel documents, from raw/sltd/*.csv.",
     "smv": "Stolen motor vehicles, from raw/smv/*.csv.",
     "nominals": "Persons known to police, from raw/nominals/*.csv.",
+    "withdrawals": "Records their owners withdrew (source, id, by, when, why), from raw/withdrawals/*.csv: "
+                   "gone from silver, gold and every search at the next refresh.",
 }
 
 
@@ -60,7 +62,7 @@ def landing_asset(source: str) -> dg.AssetsDefinition:
     return land
 
 
-BRONZE = [dg.AssetKey(["bronze", s]) for s in SOURCES]
+BRONZE = [dg.AssetKey(["bronze", s]) for s in LANDED]
 
 
 @dg.asset(
@@ -89,4 +91,4 @@ def landed_files(lake: LakeResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=metadata)
 
 
-landing_assets = [*(landing_asset(source) for source in SOURCES), quarantine, landed_files]
+landing_assets = [*(landing_asset(source) for source in LANDED), quarantine, landed_files]

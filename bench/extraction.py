@@ -25,7 +25,7 @@ def prepare(home: Path, documents: int, seed: int) -> None:
     """Generate, land and conform, unless ``home`` already holds silver documents."""
     from generator.dropzone import generate
     from pipelines.config import SOURCES, LakePaths
-    from pipelines.conform import conform_documents, conform_records
+    from pipelines.conform import conform_documents, conform_records, current_records
     from pipelines.lakehouse import Lakehouse
     from pipelines.land.job import land_source
     from pipelines.spark import get_spark
@@ -39,8 +39,9 @@ def prepare(home: Path, documents: int, seed: int) -> None:
     for source in SOURCES:
         land_source(lake, paths, source)
     bronze = {s: lake.read(paths.table("bronze", s)) for s in SOURCES}
-    lake.merge(conform_documents(bronze), paths.table("silver", "documents"), ["doc_id"], delete_missing=True)
-    lake.merge(conform_records(bronze), paths.table("silver", "records"), ["record_id"], delete_missing=True)
+    current = current_records(bronze)
+    lake.merge(conform_documents(current), paths.table("silver", "documents"), ["doc_id"], delete_missing=True)
+    lake.merge(conform_records(current), paths.table("silver", "records"), ["record_id"], delete_missing=True)
     print(f"prepared {home} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

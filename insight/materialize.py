@@ -78,7 +78,8 @@ def materialize_all(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] |
         failures = [e for e in result.all_events if e.is_step_failure]
         first = failures[0] if failures else None
         error = first.step_failure_data.error if first else None
-        while error is not None and error.cause is not None and "max_retries" in error.message:
-            error = error.cause  # the retries' wrapper says nothing: the first failure says why
+        while error is not None and error.cause is not None and (
+                "max_retries" in error.message or "Error occurred while executing op" in error.message):
+            error = error.cause  # Dagster's wrappers say nothing: the first failure says why
         reason = error.message.strip().splitlines()[0] if error else "unknown"
         raise MaterializeFailed(f"step {first.step_key if first else '?'} failed: {reason}")

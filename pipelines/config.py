@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SOURCES: tuple[str, ...] = ("notices", "diffusions", "messages", "reports", "sltd", "smv", "nominals")
+# Lists that act on the records of the sources: an owner's withdrawals (raw/withdrawals/*.csv).
+WITHDRAWALS = "withdrawals"
+LANDED: tuple[str, ...] = (*SOURCES, WITHDRAWALS)  # what the landing reads from raw/
 
 
 @dataclass(frozen=True)

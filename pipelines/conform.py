@@ -14,6 +14,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
 from pipelines.identifiers import canonical_identifier
+from pipelines.land.fields import SECRETARIAT
 from pipelines.land.sources import SPECS
 
 ACCESS = ["owner_country", "restricted_to", "classification"]
@@ -42,6 +43,29 @@ def latest_version(bronze: DataFrame, id_field: str) -> DataFrame:
         F.col("landed_at").desc(), F.col("src_file").desc(), F.col("src_line").desc_nulls_last()
     )
     return bronze.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
+
+
+def current_records(bronze: Mapping[str, DataFrame], withdrawals: DataFrame | None = None) -> dict[str, DataFrame]:
+    """Per source, the latest version of each record, less those its owner withdrew.
+
+    A withdrawal counts when its ``withdrawn_by`` owns the record (or is the General Secretariat)
+    and it landed no earlier than the record's version: a record the owner sends again afterwards
+    is back. A withdrawal by anyone else changes nothing (the silver/documents suite flags it).
+    """
+    current = {}
+    for source, df in bronze.items():
+        id_field = SPECS[source].id_field
+        latest = latest_version(df, id_field)
+        if withdrawals is not None:
+            theirs = withdrawals.where(F.col("source") == source).select(
+                F.col("source_id").alias("_withdrawn_id"), F.col("withdrawn_by").alias("_withdrawn_by"),
+                F.col("landed_at").alias("_withdrawn_landed_at"))
+            withdrawn = ((F.col(id_field) == F.col("_withdrawn_id"))
+                         & ((F.col("_withdrawn_by") == F.col("owner_country")) | (F.col("_withdrawn_by") == SECRETARIAT))
+                         & (F.col("landed_at") <= F.col("_withdrawn_landed_at")))
+            latest = latest.join(theirs, withdrawn, "left_anti")
+        current[source] = latest
+    return current
 
 
 def _header_then(header: Column, text: Column) -> Column:
@@ -209,9 +233,9 @@ DOCUMENT_BUILDERS: dict[str, Callable[[DataFrame], DataFrame]] = {
 }
 
 
-def conform_documents(bronze: Mapping[str, DataFrame]) -> DataFrame:
-    """``silver.documents``: the latest version of every record of every source, as text."""
-    parts = [DOCUMENT_BUILDERS[s](latest_version(df, SPECS[s].id_field)) for s, df in bronze.items()]
+def conform_documents(current: Mapping[str, DataFrame]) -> DataFrame:
+    """``silver.documents``: every current record of every source (``current_records``), as text."""
+    parts = [DOCUMENT_BUILDERS[s](df) for s, df in current.items()]
     return reduce(DataFrame.unionByName, parts).select(*DOCUMENT_COLUMNS)
 
 
@@ -356,12 +380,12 @@ def _canonical(record_type: pd.Series, value: pd.Series, regions: pd.Series) -> 
     )
 
 
-def conform_records(bronze: Mapping[str, DataFrame]) -> DataFrame:
+def conform_records(current: Mapping[str, DataFrame]) -> DataFrame:
     """``silver.records``: persons and their identifiers, documents and vehicles, one model.
 
     Messages and reports carry no structured facts; what their text names comes from extraction.
     """
-    parts = [RECORD_BUILDERS[s](latest_version(df, SPECS[s].id_field)) for s, df in bronze.items() if s in RECORD_BUILDERS]
+    parts = [RECORD_BUILDERS[s](df) for s, df in current.items() if s in RECORD_BUILDERS]
     records = reduce(DataFrame.unionByName, parts)
     regions = F.filter(F.concat(F.array("value_country"), F.col("_regions")), lambda r: r.isNotNull())
     return records.withColumn("canonical", _canonical(F.col("record_type"), F.col("value"), regions)).select(*RECORD_COLUMNS)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from pyspark.sql import DataFrame
 
 from pipelines.conform import DOCUMENT_COLUMNS, RECORD_COLUMNS
-from pipelines.config import SOURCES
+from pipelines.config import LANDED, SOURCES
 from pipelines.extract.job import MENTION_SCHEMA
 from pipelines.index.build import EDGE_COLUMNS, IDENTIFIER_COLUMNS, NAME_COLUMNS, STATS_COLUMNS, TERM_COLUMNS
 from pipelines.land.fields import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
@@ -41,7 +41,7 @@ EXAMPLES = 10  # failing values or rows shown per expectation
 def table_columns(table: str) -> list[str]:
     """The columns a table must have, in order, from the code that writes it."""
     layer, name = table.split("/")
-    if layer == "bronze" and name in SOURCES:
+    if layer == "bronze" and name in LANDED:
         return bronze_schema(name).names
     return {
         "bronze/quarantine": QUARANTINE_SCHEMA.names,
@@ -92,6 +92,7 @@ def suite_parameters(table: str, today: dt.date | None = None) -> dict[str, Any]
         "owners": sorted(COUNTRIES | {SECRETARIAT}),
         "classifications": list(CLASSIFICATIONS),
         "sources": list(SOURCES),
+        "landed": list(LANDED),
         "today": (today or dt.date.today()).isoformat(),
     }
 

@@ -9,7 +9,7 @@ import os
 from deltalake import DeltaTable
 from deltalake.exceptions import TableNotFoundError
 
-from pipelines.config import SOURCES, LakePaths
+from pipelines.config import LANDED, LakePaths
 
 LANDED_FILES = ("bronze", "landed_files")
 QUARANTINE = ("bronze", "quarantine")
@@ -32,7 +32,7 @@ def pending_files(paths: LakePaths) -> dict[str, list[str]]:
     """Per source, the raw files (relative paths) whose path and size the registry lacks."""
     landed = {(r["src_file"], r["size"]) for r in _registry_rows(paths, ["src_file", "size"])}
     pending: dict[str, list[str]] = {}
-    for source in SOURCES:
+    for source in LANDED:
         root = paths.raw_dir(source)
         if not root.is_dir():
             continue

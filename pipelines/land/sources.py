@@ -1,4 +1,4 @@
-"""The seven sources of ``contracts/raw-sources.md``, declared once as field lists."""
+"""The seven sources of ``contracts/raw-sources.md`` and the owners' withdrawals, declared once as field lists."""
 from __future__ import annotations
 
 import pyarrow as pa
@@ -9,6 +9,7 @@ from pipelines.land.fields import (
     DATE,
     FLOAT,
     INT,
+    OWNER,
     PARTIAL_DATE,
     TIMESTAMP,
     Field,
@@ -178,8 +179,21 @@ MESSAGES = SourceSpec(
     ),
 )
 
+WITHDRAWALS = SourceSpec(
+    name="withdrawals",
+    fmt="csv",
+    id_field="source_id",
+    fields=(
+        Field("source", enum("notices", "diffusions", "messages", "reports", "sltd", "smv", "nominals"), required=True),
+        Field("source_id", required=True),
+        Field("withdrawn_by", OWNER, required=True),
+        Field("withdrawn_at", DATE, required=True),
+        Field("withdrawal_reason"),  # not "reason": that is the quarantine's column
+    ),
+)
+
 SPECS: dict[str, SourceSpec] = {
-    spec.name: spec for spec in (NOTICES, DIFFUSIONS, MESSAGES, REPORTS, SLTD, SMV, NOMINALS)
+    spec.name: spec for spec in (NOTICES, DIFFUSIONS, MESSAGES, REPORTS, SLTD, SMV, NOMINALS, WITHDRAWALS)
 }
 
 # Where each landed row came from; every bronze and quarantine row carries these.

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.exceptions import EMTrainingException
 
 log = logging.getLogger(__name__)
 logging.getLogger("splink").setLevel(logging.ERROR)  # untrained-level notices are expected on sparse levels
@@ -84,6 +85,8 @@ def train(model: Model, frames: Frame | Sequence[Frame], seed: int = 1) -> Linke
             if "below the minimum allowed value" not in str(error):
                 raise
             log.warning("training session %s left out: %s", rule, error)
+        except EMTrainingException as error:  # no pair shares the blocking key (few records, or
+            log.warning("training session %s left out: %s", rule, error)  # a withdrawal took them)
     untrained = [c["output_column_name"] for c in linker.misc.save_model_to_json()["comparisons"]
                  if all(level.get("m_probability") is None for level in c["comparison_levels"]
                         if not level.get("is_null_level"))]
