@@ -43,6 +43,12 @@ def reach(engine: EmbeddedEngine, seeds: Iterable[str]) -> list[dict[str, Any]]:
         for onward in by_entity.get(edge["other_id"], []):
             if onward["other_id"] != edge["entity_id"]:
                 keep(edge["entity_id"], onward, 2)
+    nearest = {}
+    for row in found.values():
+        key = (row["seed"], row["entity_id"])
+        nearest[key] = min(nearest.get(key, row["hops"]), row["hops"])
+    # An entity one link away is not shown again two links away (through another relation).
+    found = {k: r for k, r in found.items() if r["hops"] == nearest[(r["seed"], r["entity_id"])]}
     names = names_of(engine, {r["entity_id"] for r in found.values()})
     reached = []
     for row in found.values():
