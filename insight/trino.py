@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-import sqlglot
 from sqlglot import exp
 
+from insight.access import visible_predicate
 from insight.engine import secured_views
 from insight.sqlfiles import SOURCE_DIALECT, bind, literal, read_sql
 from insight.users import User
@@ -81,9 +81,7 @@ def statements(lake_uri: str, users: Iterable[User], register: bool = False) -> 
 
 def visible_to(user: User) -> str:
     """The access rule bound to one user, as a Trino row filter (file-based access control)."""
-    return bind(read_sql("access/visible"), {
-        "user_country": user.country, "user_clearance_rank": user.clearance_rank,
-        "user_is_secretariat": user.is_secretariat}).sql(SOURCE_DIALECT, comments=False)
+    return visible_predicate(user).sql(SOURCE_DIALECT, comments=False)
 
 
 def access_rules(users: Iterable[User], admin: str = "admin") -> dict:
@@ -110,8 +108,3 @@ def access_rules(users: Iterable[User], admin: str = "admin") -> dict:
         "tables": tables,
     }
 
-
-def parses_as_trino(statement: str) -> bool:
-    """True when sqlglot reads the statement as structured Trino SQL (CALL is read as a command)."""
-    tree = sqlglot.parse_one(statement, read=SOURCE_DIALECT)
-    return not isinstance(tree, exp.Command)

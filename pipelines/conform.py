@@ -19,6 +19,12 @@ from pipelines.land.sources import SPECS
 
 ACCESS = ["owner_country", "restricted_to", "classification"]
 
+
+def access_group() -> list[Column]:
+    """The access fields, ``restricted_to`` sorted and never null, so equal groups group and join."""
+    restricted = F.array_sort(F.coalesce(F.col("restricted_to"), F.array().cast("array<string>")))
+    return [F.col("owner_country"), restricted.alias("restricted_to"), F.col("classification")]
+
 DOCUMENT_COLUMNS = [
     "doc_id", "source", "source_id", "parent_doc_id", "subtype", "title", "body", "language",
     "country", "event_date", "case_ref", *ACCESS, "src_file", "landed_at",

@@ -14,7 +14,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
 
-from pipelines.conform import ACCESS
+from pipelines.conform import ACCESS, access_group
 from pipelines.index.keys import identifier_key, name_keys, terms
 from pipelines.layout import clustered
 from pipelines.resolve.entities import IDENTIFIER_TYPES
@@ -80,21 +80,15 @@ def search_stats(documents: DataFrame) -> DataFrame:
             .select(*STATS_COLUMNS))
 
 
-def _access_group() -> list:
-    """The access fields with ``restricted_to`` sorted and never null, so equal groups join."""
-    restricted = F.array_sort(F.coalesce(F.col("restricted_to"), F.array().cast("array<string>")))
-    return [F.col("owner_country"), restricted.alias("restricted_to"), F.col("classification")]
-
-
 def search_names(entities: DataFrame, mentions: DataFrame, files: int) -> DataFrame:
     """``gold.search_names``: the name keys of every name of every person or organization row, with
     the documents of that row's access group that name the entity (one look-up finds both)."""
     documents = (mentions.where(F.col("entity_id").isNotNull())
-                 .select("entity_id", "doc_id", *_access_group())
+                 .select("entity_id", "doc_id", *access_group())
                  .groupBy("entity_id", *ACCESS)
                  .agg(F.slice(F.array_sort(F.collect_set("doc_id")), 1, DOCUMENTS_PER_NAME).alias("doc_ids")))
     named = (entities.where(F.col("entity_type").isin(*NAMED_TYPES))
-             .select("entity_id", "entity_type", *_access_group(),
+             .select("entity_id", "entity_type", *access_group(),
                      F.explode(F.array_distinct(F.array_union(F.array("name"), "names"))).alias("name"))
              .where(F.col("name").isNotNull())
              .join(documents, ["entity_id", *ACCESS])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from pipelines.config import SOURCES
 from pipelines.land.fields import (
     ACCESS_FIELDS,
     COUNTRY,
@@ -184,7 +185,7 @@ WITHDRAWALS = SourceSpec(
     fmt="csv",
     id_field="source_id",
     fields=(
-        Field("source", enum("notices", "diffusions", "messages", "reports", "sltd", "smv", "nominals"), required=True),
+        Field("source", enum(*SOURCES), required=True),
         Field("source_id", required=True),
         Field("withdrawn_by", OWNER, required=True),
         Field("withdrawn_at", DATE, required=True),

@@ -24,7 +24,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType
 from pyspark.sql.window import Window
 
-from pipelines.conform import ACCESS
+from pipelines.conform import ACCESS, access_group
 from pipelines.identifiers import name_sound, name_words
 from pipelines.publish import canonical_names
 from pipelines.resolve.persons import (FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark,
@@ -45,12 +45,6 @@ LINK_COLUMNS = ["row_id", "src_entity_id", "dst_entity_id", "relation", "doc_ids
 
 CLUSTER_COLUMNS = ["record_id", "entity_id"]
 RECORD_FACTS = ["record_id", "date_of_birth", "sex", "nationalities"]
-
-
-def _access() -> list[Column]:
-    """The access fields, ``restricted_to`` sorted and never null, so equal groups group together."""
-    restricted = F.array_sort(F.coalesce(F.col("restricted_to"), F.array().cast("array<string>")))
-    return [F.col("owner_country"), restricted.alias("restricted_to"), F.col("classification")]
 
 
 def _row_id(*columns: Column | str) -> Column:
@@ -194,7 +188,7 @@ def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFram
     return (structured_person.unionByName(text_person).unionByName(others)
             .select("mention_id", "doc_id", "entity_id", F.col("type").alias("entity_type"), "field", "text",
                     F.col("canonical").alias("value"), "country", "start", "end", "extractor", "confidence",
-                    *_access()))
+                    *access_group()))
 
 
 def _full_names(seen: Column) -> Column:
@@ -218,7 +212,7 @@ def entities(gold_mentions: DataFrame, documents: DataFrame, records: DataFrame,
                  .withColumn("rank", F.row_number().over(Window.partitionBy(*group).orderBy(
                      F.desc("n"), F.desc(F.length("value")), "value")))
                  .where(F.col("rank") == 1).select(*group, F.col("value").alias("name")))
-    person_facts = (records.where(F.col("record_type") == "person").select(*RECORD_FACTS, *_access())
+    person_facts = (records.where(F.col("record_type") == "person").select(*RECORD_FACTS, *access_group())
                     .join(clusters, "record_id")
                     .groupBy("entity_id", *ACCESS).agg(
                         F.array_join(F.array_sort(F.collect_set("date_of_birth")), ", ").alias("date_of_birth"),
@@ -256,7 +250,7 @@ def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFr
     by_record = gold_mentions.where(F.col("extractor") == "structured").select(
         F.col("mention_id").alias("record_id"), "entity_id", "entity_type")
     related = (records.where(F.col("related_record_id").isNotNull())
-               .select("record_id", "related_record_id", "doc_id", *_access())
+               .select("record_id", "related_record_id", "doc_id", *access_group())
                .join(by_record, "record_id")
                .join(by_record.select(F.col("record_id").alias("related_record_id"),
                                       F.col("entity_id").alias("owner_id"), F.col("entity_type").alias("owner_type")),
