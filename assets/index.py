@@ -41,11 +41,12 @@ def gold_search_terms(lake: LakeResource, spark: SparkResource) -> dg.Materializ
                     lambda _, documents, files: search_terms(documents, files), TERM_COLUMNS[:4])
 
 
-@dg.asset(key=["gold", "search_stats"], deps=[_DOCUMENTS], **_COMMON,
+@dg.asset(key=["gold", "search_stats"], deps=[_DOCUMENTS, dg.AssetKey(["gold", "search_terms"])], **_COMMON,
           description="Documents and total length per access group: each user's corpus size for BM25.")
 def gold_search_stats(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
+    postings = lake.paths.table("gold", "search_terms")
     return _rebuild(lake, spark, "search_stats", "documents", 0,
-                    lambda _, documents, __: search_stats(documents), STATS_COLUMNS)
+                    lambda lakehouse, documents, _: search_stats(documents, lakehouse.read(postings)), STATS_COLUMNS)
 
 
 @dg.asset(key=["gold", "search_names"], deps=[dg.AssetKey(["gold", "entities"]), dg.AssetKey(["gold", "mentions"])],

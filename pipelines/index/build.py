@@ -54,13 +54,10 @@ def _identifier_keys(values: pd.Series) -> pd.Series:
     return values.map(lambda v: None if v is None else identifier_key(v))
 
 
-def _document_text(documents: DataFrame) -> DataFrame:
-    return documents.select("doc_id", *ACCESS, _term_counts(F.concat_ws("\n", "title", "body")).alias("counted"))
-
-
 def search_terms(documents: DataFrame, files: int) -> DataFrame:
     """``gold.search_terms``: term → documents, with the term's count in each and the document's length."""
-    postings = (_document_text(documents)
+    counted = documents.select("doc_id", *ACCESS, _term_counts(F.concat_ws("\n", "title", "body")).alias("counted"))
+    postings = (counted
                 .select("doc_id", *ACCESS, F.col("counted.doc_len").alias("doc_len"),
                         F.explode("counted.terms").alias("posting"))
                 .select(F.col("posting.term").alias("term"), "doc_id", F.col("posting.tf").alias("tf"), "doc_len",
@@ -68,15 +65,18 @@ def search_terms(documents: DataFrame, files: int) -> DataFrame:
     return clustered(postings, "term", files, "doc_id").select(*TERM_COLUMNS)
 
 
-def search_stats(documents: DataFrame) -> DataFrame:
+def search_stats(documents: DataFrame, postings: DataFrame) -> DataFrame:
     """``gold.search_stats``: documents and their total length per access group.
 
     A user's corpus size and mean length (what BM25 weighs terms by) are the sums over the
-    groups they may see, so ranking never counts a hidden document.
+    groups they may see, so ranking never counts a hidden document. Lengths come from the
+    postings (``search_terms``), so documents are not read for their terms twice; a document
+    without a term counts with length 0.
     """
-    return (_document_text(documents)
+    lengths = postings.select("doc_id", "doc_len").distinct()
+    return (documents.select("doc_id", *ACCESS).join(lengths, "doc_id", "left")
             .groupBy(*ACCESS).agg(F.count("*").cast("long").alias("docs"),
-                                  F.sum("counted.doc_len").cast("long").alias("total_len"))
+                                  F.sum(F.coalesce("doc_len", F.lit(0))).cast("long").alias("total_len"))
             .select(*STATS_COLUMNS))
 
 
