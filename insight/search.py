@@ -8,6 +8,7 @@ name or identifier are hits of their own, above their documents.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -176,6 +177,10 @@ def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> None:
         hit.linked = sorted(best.values(), key=lambda x: (x["hops"], x["value"] or ""))[:LINKED_PER_HIT]
 
 
+def _ordinal(day: dt.date | None) -> int:
+    return day.toordinal() if day else 0
+
+
 def search(engine: EmbeddedEngine, text: str, limit: int = 10) -> dict[str, Any]:
     """The contract's JSON answer for one query, as the engine's user may see it."""
     started = time.perf_counter()
@@ -189,18 +194,16 @@ def search(engine: EmbeddedEngine, text: str, limit: int = 10) -> dict[str, Any]
     by_identifier = _identifier_evidence(engine, query, found)
     ranked = sorted(found.items(), key=lambda item: (-item[1].score, item[0]))[:3 * limit]
     rows = {r["doc_id"]: r for r in engine.run("search/documents", {"doc_ids": [d for d, _ in ranked]}).to_pylist()}
+    shown = [(rows[doc_id], evidence) for doc_id, evidence in ranked if doc_id in rows]
+    shown.sort(key=lambda item: (-item[1].score, -_ordinal(item[0]["event_date"]), item[0]["doc_id"]))  # newest first
     documents = [
-        Hit(kind="document", id=doc_id, source=rows[doc_id]["source"], source_id=rows[doc_id]["source_id"],
-            title=rows[doc_id]["title"] or "", snippet=snippet(rows[doc_id]["body"] or "", query),
-            score=round(evidence.score, 4), owner_country=rows[doc_id]["owner_country"])
-        for doc_id, evidence in sorted(ranked, key=lambda item: (-item[1].score,
-                                                                  -(rows[item[0]]["event_date"].toordinal()
-                                                                    if item[0] in rows and rows[item[0]]["event_date"]
-                                                                    else 0), item[0]))
-        if doc_id in rows
+        Hit(kind="document", id=row["doc_id"], source=row["source"], source_id=row["source_id"],
+            title=row["title"] or "", snippet=snippet(row["body"] or "", query),
+            score=round(evidence.score, 4), owner_country=row["owner_country"])
+        for row, evidence in shown
     ]
     top_document = documents[0].score if documents else 0.0
-    # An entity found by identifier or name ranks just above its best document.
+    # The entities found by identifier or name rank above every document.
     entity_scores = [(e, IDENTIFIER_WEIGHT + top_document) for e in by_identifier[:ENTITY_HITS]]
     entity_scores += [(e, NAME_WEIGHT * s + top_document) for e, s in by_name[:ENTITY_HITS]
                       if e not in dict(entity_scores)]

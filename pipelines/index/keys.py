@@ -72,7 +72,8 @@ def identifier_keys(text: str, regions: Iterable[str]) -> list[str]:
     ``+57 310 555 1234``, ``0057 3105551234`` and ``310-555-1234`` (in Colombia's numbering)
     all give the key of ``+573105551234``.
     """
-    keys = [compact(text)] if len(compact(text)) >= 4 else []
+    written = compact(text)
+    keys = [written] if len(written) >= 4 else []
     if sum(c.isdigit() for c in text) >= 6:
         for region in [None, *regions]:
             phone = canonical_phone(text, [region] if region else [])
