@@ -14,8 +14,9 @@ from typing import Iterable
 from sqlglot import exp
 
 from insight.access import visible_predicate
-from insight.engine import secured_views
+from insight.engine import gold_tables, secured_views, view_columns
 from insight.sqlfiles import SOURCE_DIALECT, bind, literal, read_sql
+from pipelines.config import ACCESS
 from insight.users import User
 
 CATALOG = "insight"           # infra/trino/etc/catalog/insight.properties
@@ -23,11 +24,6 @@ GOLD_SCHEMA = "gold"          # the Delta tables, registered where Spark wrote t
 SURFACE_SCHEMA = "search"     # the secured views analysts and BI tools query
 ACCESS_SCHEMA = "access"      # who is who: read by the views, by no analyst
 USER_COLUMNS = ("user_id", "user_country", "user_clearance_rank", "user_is_secretariat")
-
-
-def gold_tables() -> list[str]:
-    """The gold tables the views read (each view of ``sql/views`` reads ``gold.<its name>``)."""
-    return secured_views()
 
 
 def users_view(users: Iterable[User]) -> str:
@@ -97,8 +93,12 @@ def access_rules(users: Iterable[User], admin: str = "admin") -> dict:
     tables: list[dict] = [{"user": admin, "privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP",
                                                          "GRANT_SELECT"]}]
     for user in sorted(users, key=lambda u: u.id):
-        tables += [{"user": re.escape(user.id), "catalog": CATALOG, "schema": SURFACE_SCHEMA, "table": view,
-                    "privileges": ["SELECT"], "filter": visible_to(user)} for view in secured_views()]
+        for view in secured_views():
+            rule = {"user": re.escape(user.id), "catalog": CATALOG, "schema": SURFACE_SCHEMA, "table": view,
+                    "privileges": ["SELECT"]}
+            if set(ACCESS) <= set(view_columns(view)):
+                rule["filter"] = visible_to(user)
+            tables.append(rule)
     tables.append({"privileges": []})
     return {
         "catalogs": [{"user": admin, "allow": "all"},

@@ -13,11 +13,11 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
+from pipelines.config import ACCESS
 from pipelines.identifiers import canonical_identifier
 from pipelines.land.fields import SECRETARIAT
 from pipelines.land.sources import SPECS
 
-ACCESS = ["owner_country", "restricted_to", "classification"]
 
 
 def access_group() -> list[Column]:
