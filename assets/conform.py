@@ -10,7 +10,7 @@ from pipelines.config import SOURCES, WITHDRAWALS
 from pipelines.conform import conform_documents, conform_records, current_records
 
 
-def _current(lake: LakeResource, spark: SparkResource):
+def current_frames(lake: LakeResource, spark: SparkResource):
     """The lakehouse, and per source its current records: latest versions, withdrawals applied."""
     lakehouse = lake.lakehouse(spark)
     bronze = {s: lakehouse.read(lake.paths.table("bronze", s)) for s in SOURCES}
@@ -25,7 +25,7 @@ def _current(lake: LakeResource, spark: SparkResource):
     "with the access fields of its record.",
 )
 def silver_documents(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    lakehouse, current = _current(lake, spark)
+    lakehouse, current = current_frames(lake, spark)
     uri = lake.paths.table("silver", "documents")
     result = lakehouse.merge(conform_documents(current), uri, ["doc_id"], delete_missing=True)
     return dg.MaterializeResult(metadata=table_metadata(uri, result, ["doc_id", "title", "owner_country"]))
@@ -38,7 +38,7 @@ def silver_documents(lake: LakeResource, spark: SparkResource) -> dg.Materialize
     "addresses, each with its canonical value and the access fields of its record.",
 )
 def silver_records(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    lakehouse, current = _current(lake, spark)
+    lakehouse, current = current_frames(lake, spark)
     uri = lake.paths.table("silver", "records")
     result = lakehouse.merge(conform_records(current), uri, ["record_id"], delete_missing=True)
     return dg.MaterializeResult(metadata=table_metadata(uri, result, ["record_id", "record_type", "canonical"]))

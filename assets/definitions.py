@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import conform, extract, index, land, publish, resolve
+from assets import conform, extract, index, land, patterns, publish, resolve
 from assets.automation import nightly_refresh, raw_files_sensor, refresh_job, source_jobs
 from assets.checks import table_checks
 from assets.resources import LakeResource, SparkResource
 
-all_assets = [*land.landing_assets, *dg.load_assets_from_modules([conform, extract, resolve, publish, index])]
+all_assets = [*land.landing_assets, *dg.load_assets_from_modules([conform, extract, resolve, publish, index, patterns])]
 
 defs = dg.Definitions(
     assets=all_assets,

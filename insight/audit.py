@@ -27,7 +27,7 @@ SCHEMA = pa.schema([
     ("row_count", pa.int64()),
     ("doc_ids", pa.list_(pa.string())),
 ])
-ACTIONS = ("search", "entity", "sql", "export")
+ACTIONS = ("search", "entity", "sql", "export", "alerts", "links", "trends")
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""The ``insight`` command: generate, materialize, evaluate, demo, search, entity, sql, export, audit,
-trino-sql, trino-rules.
+"""The ``insight`` command: generate, materialize, evaluate, demo, search, entity, sql, export, alerts,
+links, trends, audit, trino-sql, trino-rules.
 
 Errors a user can fix print one line on stderr and exit 2; a broken system exits 1 with one
 line too (``INSIGHT_DEBUG=1`` shows the traceback).
@@ -7,6 +7,7 @@ line too (``INSIGHT_DEBUG=1`` shows the traceback).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import decimal
 import json
 import os
@@ -30,12 +31,31 @@ def _paths() -> LakePaths:
     return LakePaths.from_env()
 
 
-def _engine(user_id: str):
+def _engine(user_id: str, as_of: dt.datetime | None = None):
     from insight.engine import EmbeddedEngine
     from insight.users import find_user
 
     paths = _paths()
-    return EmbeddedEngine(paths, find_user(paths.users_file, user_id))
+    return EmbeddedEngine(paths, find_user(paths.users_file, user_id), as_of)
+
+
+def _instant(text: str | None, option: str) -> dt.datetime | None:
+    """``YYYY-MM-DD[THH:MM[:SS]]`` as an instant (UTC unless it says otherwise); a date means its
+    start, except for ``--as-of``, where a date means its end (what was known by that day)."""
+    if text is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{option} {text!r} is not a date or time (YYYY-MM-DD[THH:MM])") from None
+    if option == "--as-of" and len(text) == 10:
+        value += dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _as_of_note(statement: str, as_of: dt.datetime | None) -> str:
+    """What the audit records: the statement, and the date it was answered as of."""
+    return statement if as_of is None else f"{statement} [as of {as_of.isoformat()}]"
 
 
 def _json_value(value: Any) -> Any:
@@ -77,24 +97,28 @@ def _audited(user: str, action: str, statement: str, run: Callable[[], T],
     return answer
 
 
-def _search(user: str, query: str, limit: int) -> dict[str, Any]:
-    """One search as ``user``, audited."""
+def _search(user: str, query: str, limit: int, as_of: dt.datetime | None = None) -> dict[str, Any]:
+    """One search as ``user`` (on the lake as it stood at ``as_of``), audited."""
     from insight.search import search
 
-    engine = _engine(user)
+    engine = _engine(user, as_of)
     try:
-        return _audited(user, "search", query, lambda: search(engine, query, limit),
+        return _audited(user, "search", _as_of_note(query, as_of), lambda: search(engine, query, limit),
                         lambda a: (len(a["hits"]), [h["id"] for h in a["hits"] if h["kind"] == "document"]))
     finally:
         engine.close()
 
 
 def cmd_search(args: argparse.Namespace) -> None:
-    answer = _search(args.user, args.query, args.limit)
+    as_of = _instant(args.as_of, "--as-of")
+    answer = _search(args.user, args.query, args.limit, as_of)
+    if as_of is not None:
+        answer["as_of"] = as_of.isoformat()
     if args.json:
         print(json.dumps(answer, ensure_ascii=False, indent=2, default=_json_value))
         return
-    print(f"{len(answer['hits'])} hits for {answer['query']!r} as {answer['user']} in {answer['took_ms']} ms")
+    print(f"{len(answer['hits'])} hits for {answer['query']!r} as {answer['user']} in {answer['took_ms']} ms"
+          + (f", as of {as_of.isoformat()}" if as_of else ""))
     if answer["hits"]:
         _print_table(answer["hits"], ["score", "source", "source_id", "owner_country", "title", "snippet"],
                      {"title": 50, "snippet": 70, "source_id": 36})
@@ -103,9 +127,10 @@ def cmd_search(args: argparse.Namespace) -> None:
 def cmd_entity(args: argparse.Namespace) -> None:
     from insight.entity import entity
 
-    engine = _engine(args.user)
+    as_of = _instant(args.as_of, "--as-of")
+    engine = _engine(args.user, as_of)
     try:
-        answer = _audited(args.user, "entity", args.entity_id, lambda: entity(engine, args.entity_id),
+        answer = _audited(args.user, "entity", _as_of_note(args.entity_id, as_of), lambda: entity(engine, args.entity_id),
                           lambda a: (len(a["documents"]), [d["doc_id"] for d in a["documents"]]))
     finally:
         engine.close()
@@ -134,9 +159,10 @@ def cmd_sql(args: argparse.Namespace) -> None:
         except duckdb.Error as exc:
             raise CliError(f"bad SQL: {_one_line(exc)}") from None
 
-    engine = _engine(args.user)
+    as_of = _instant(args.as_of, "--as-of")
+    engine = _engine(args.user, as_of)
     try:
-        table = _audited(args.user, "sql", args.statement, run,
+        table = _audited(args.user, "sql", _as_of_note(args.statement, as_of), run,
                          lambda t: (t.num_rows, document_ids(t.select(
                              [c for c in ("doc_id", "doc_ids") if c in t.column_names]).to_pylist())))
     finally:
@@ -184,18 +210,71 @@ def cmd_export(args: argparse.Namespace) -> None:
         print(f"wrote {count} FollowTheMoney entities visible to {args.user} to {args.out}")
 
 
-def cmd_audit(args: argparse.Namespace) -> None:
-    import datetime as dt
+def _finding_reads(args: argparse.Namespace, action: str, read: Callable[..., list[dict[str, Any]]],
+                   **options: Any) -> list[dict[str, Any]]:
+    """One read of alerts, links or trends as ``args.user``, audited with the documents it showed."""
+    engine = _engine(args.user)
+    statement = " ".join([action, *(f"--{k.replace('_', '-')} {v}" for k, v in options.items() if v is not None)])
+    try:
+        return _audited(args.user, action, statement, lambda: read(engine, **options),
+                        lambda rows: (len(rows), sorted({d for r in rows for d in (r.get("doc_id"), r.get("watch_doc_id"))
+                                                         if d})))
+    finally:
+        engine.close()
 
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=_json_value))
+
+
+def cmd_alerts(args: argparse.Namespace) -> None:
+    from insight.patterns import alerts
+
+    rows = _finding_reads(args, "alerts", alerts, since=_instant(args.since, "--since"), limit=args.limit)
+    if args.json:
+        return _print_json(rows)
+    _print_table([{**r, "via": f"{r['via_relation']} {r['via_name']}" if r["via_entity_id"] else "same person"}
+                  for r in rows],
+                 ["raised_at", "watch_title", "via", "source", "title", "event_date", "owner_country"],
+                 {"watch_title": 50, "title": 40, "via": 36, "raised_at": 19})
+    print(f"({len(rows)} alerts)")
+
+
+def cmd_links(args: argparse.Namespace) -> None:
+    from insight.patterns import hidden_links
+
+    rows = _finding_reads(args, "links", hidden_links, since=_instant(args.since, "--since"), limit=args.limit)
+    if args.json:
+        return _print_json(rows)
+    _print_table([{**r, "from": f"{r['src_name']} ({r['src_country']})", "through": r["via_name"],
+                   "to": f"{r['dst_name']} ({r['dst_country']})", "strength": round(r["strength"], 2)} for r in rows],
+                 ["strength", "from", "through", "to", "paths", "documents", "first_seen"],
+                 {"from": 40, "to": 40, "through": 30, "first_seen": 19})
+    print(f"({len(rows)} pairs)")
+
+
+def cmd_trends(args: argparse.Namespace) -> None:
+    from insight.patterns import hotspots, trends
+
+    since = _instant(args.since, "--since")
+    day = since.date() if since else None
+    if args.hotspots:
+        rows = _finding_reads(args, "trends", hotspots, since=day, category=args.category, limit=args.limit)
+        columns = ["cell", "lat", "lon", "category", "reports", "first_month", "last_month"]
+    else:
+        rows = _finding_reads(args, "trends", trends, since=day, country=args.country, category=args.category,
+                              limit=args.limit)
+        columns = ["month", "country", "category", "source", "documents", "previous", "change"]
+    if args.json:
+        return _print_json(rows)
+    _print_table(rows, columns)
+    print(f"({len(rows)} rows)")
+
+
+def cmd_audit(args: argparse.Namespace) -> None:
     from insight.audit import events
 
-    try:
-        since = dt.datetime.fromisoformat(args.since) if args.since else None
-    except ValueError:
-        raise CliError(f"--since {args.since!r} is not a date or time (YYYY-MM-DD[THH:MM])") from None
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=dt.timezone.utc)
-    found = events(_paths(), args.user, since)
+    found = events(_paths(), args.user, _instant(args.since, "--since"))
     if args.json:
         print(json.dumps(found, ensure_ascii=False, indent=2, default=_json_value))
         return
@@ -241,6 +320,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     from deltalake import DeltaTable
 
     from pipelines.extract.evaluate import evaluate, totals
+    from pipelines.patterns.evaluate import alert_recall
     from pipelines.resolve.evaluate import evaluate as evaluate_resolution
 
     paths = _paths()
@@ -264,8 +344,13 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
                                    "precision": f"{s.precision:.4f}", "recall": f"{s.recall:.4f}",
                                    "f1": f"{s.f1:.4f}", "tp": s.tp, "fp": s.fp, "fn": s.fn,
                                    "namesakes_merged": q.namesakes_merged, "unmatched": q.unmatched})
+    alerts = None
+    if DeltaTable.is_deltatable(paths.table("gold", "alerts")):
+        found = alert_recall(paths.home)
+        alerts = {"planted": found.planted, "raised": found.raised, "recall": round(found.recall, 4),
+                  "not_in_lake": found.not_in_lake, "missed": [list(m) for m in found.missed[:20]]}
     if args.json:
-        print(json.dumps({"extraction": rows, "resolution": resolution}, indent=2))
+        print(json.dumps({"extraction": rows, "resolution": resolution, "alerts": alerts}, indent=2))
         return
     print("extraction")
     _print_table([{k: "n/a" if v is None else v for k, v in row.items()} for row in rows],
@@ -274,6 +359,11 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
         print("\nperson resolution (namesakes_merged: pairs of planted same-name persons put in one entity)")
         _print_table(resolution, ["population", "measure", "items", "precision", "recall", "f1", "tp", "fp", "fn",
                                   "namesakes_merged", "unmatched"])
+    if alerts:
+        print(f"\nplanted watchlist alerts: {alerts['raised']}/{alerts['planted']} raised (recall "
+              f"{alerts['recall']:.4f}); {alerts['not_in_lake']} rest on a document quarantined as bad input")
+        for watch, doc in alerts["missed"]:
+            print(f"  missed: {watch} -> {doc}")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -299,6 +389,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
         cmd_entity(argparse.Namespace(entity_id=person, user=args.user, json=False))
 
 
+_AS_OF = ("answer from the lake as it stood at this date or time (UTC; a date means its end): what could "
+          "have been known then")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="insight", description="Insight: one search over every police source.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -307,18 +401,21 @@ def build_parser() -> argparse.ArgumentParser:
     search_p.add_argument("query")
     search_p.add_argument("--user", required=True)
     search_p.add_argument("--limit", type=int, default=10)
+    search_p.add_argument("--as-of", help=_AS_OF)
     search_p.add_argument("--json", action="store_true")
     search_p.set_defaults(func=cmd_search)
 
     entity_p = sub.add_parser("entity", help="one entity, every document naming it, its links up to two hops")
     entity_p.add_argument("entity_id")
     entity_p.add_argument("--user", required=True)
+    entity_p.add_argument("--as-of", help=_AS_OF)
     entity_p.add_argument("--json", action="store_true")
     entity_p.set_defaults(func=cmd_entity)
 
     sql_p = sub.add_parser("sql", help="SQL (Trino dialect) over the curated views, as a user sees them")
     sql_p.add_argument("statement")
     sql_p.add_argument("--user", required=True)
+    sql_p.add_argument("--as-of", help=_AS_OF)
     sql_p.add_argument("--json", action="store_true")
     sql_p.set_defaults(func=cmd_sql)
 
@@ -327,6 +424,31 @@ def build_parser() -> argparse.ArgumentParser:
     export_p.add_argument("--user", required=True)
     export_p.add_argument("--out", default="-", help="a file to write, or - for standard output (default)")
     export_p.set_defaults(func=cmd_export)
+
+    alerts_p = sub.add_parser("alerts", help="watchlist hits: documents touching the subject of a notice or diffusion")
+    alerts_p.add_argument("--user", required=True)
+    alerts_p.add_argument("--since", help="raised from this date or time (UTC), e.g. 2026-11-01")
+    alerts_p.add_argument("--limit", type=int, default=200)
+    alerts_p.add_argument("--json", action="store_true")
+    alerts_p.set_defaults(func=cmd_alerts)
+
+    links_p = sub.add_parser("links", help="hidden links: entities joined through a third by two countries' data")
+    links_p.add_argument("--user", required=True)
+    links_p.add_argument("--since", help="first joined from this date or time (UTC)")
+    links_p.add_argument("--limit", type=int, default=200)
+    links_p.add_argument("--json", action="store_true")
+    links_p.set_defaults(func=cmd_links)
+
+    trends_p = sub.add_parser("trends", help="documents by country, month, offence category and source, with the "
+                              "change from the month before (or, with --hotspots, the cells with most reports)")
+    trends_p.add_argument("--user", required=True)
+    trends_p.add_argument("--since", help="from this month on, e.g. 2025-01-01")
+    trends_p.add_argument("--country")
+    trends_p.add_argument("--category", help="an offence category, e.g. drug_trafficking")
+    trends_p.add_argument("--hotspots", action="store_true")
+    trends_p.add_argument("--limit", type=int, default=200)
+    trends_p.add_argument("--json", action="store_true")
+    trends_p.set_defaults(func=cmd_trends)
 
     audit_p = sub.add_parser("audit", help="who searched, looked up, queried or exported what, and what they got")
     audit_p.add_argument("--user", help="one user's events (everyone's without it)")

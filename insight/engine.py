@@ -5,12 +5,15 @@ The unfiltered tables sit in schema ``gold``; the views analysts query carry the
 """
 from __future__ import annotations
 
+import datetime as dt
+from functools import lru_cache
 from typing import Any, Mapping
 
 import duckdb
 import pyarrow as pa
 from deltalake import DeltaTable
-from deltalake.exceptions import TableNotFoundError
+from deltalake.exceptions import DeltaError, TableNotFoundError
+from sqlglot import exp
 
 from insight.access import visible_predicate
 from insight.sql_guard import checked_query
@@ -25,33 +28,60 @@ class LakeNotReady(RuntimeError):
     """The gold tables do not exist yet."""
 
 
+class NothingAsOf(ValueError):
+    """A table did not exist yet at the date asked for, or its history from then was vacuumed."""
+
+
 def secured_views() -> list[str]:
     """Names of the views in ``sql/views`` (each file creates the view of its name)."""
     return sorted(p.stem for p in (sql_dir() / "views").glob("*.sql"))
 
 
+@lru_cache(maxsize=None)
+def _view_tree(view: str) -> exp.Expression:
+    return bind(read_sql(f"views/{view}"), {"visible": exp.true()})
+
+
+def gold_tables() -> list[str]:
+    """The gold tables the views read (``gold.<name>`` anywhere in ``sql/views``)."""
+    return sorted({t.name for view in secured_views() for t in _view_tree(view).find_all(exp.Table)
+                   if t.db == "gold"})
+
+
+def view_columns(view: str) -> list[str]:
+    """The columns a view of ``sql/views`` shows."""
+    return _view_tree(view).expression.named_selects
+
 class EmbeddedEngine:
     """One DuckDB connection per user session; nothing here starts Spark."""
 
-    def __init__(self, paths: LakePaths, user: User) -> None:
+    def __init__(self, paths: LakePaths, user: User, as_of: dt.datetime | None = None) -> None:
+        """With ``as_of``, every gold table is read as its Delta version stood at that time."""
         self.user = user
         self.con = duckdb.connect(config={"threads": 2})
         self.con.execute("CREATE SCHEMA gold")
         visible = visible_predicate(user)
+        for table in gold_tables():
+            self._register_gold(paths, table, as_of)
         for view in secured_views():
-            self._register_gold(paths, view)
             tree = bind(read_sql(f"views/{view}"), {"visible": visible})
             self.con.execute(to_dialect(tree, DIALECT))
         # Analysts' SQL may read only the registered tables: no files, no extensions.
         self.con.execute("SET enable_external_access = false")
         self.con.execute("SET lock_configuration = true")
 
-    def _register_gold(self, paths: LakePaths, name: str) -> None:
+    def _register_gold(self, paths: LakePaths, name: str, as_of: dt.datetime | None) -> None:
         try:
-            dataset = DeltaTable(paths.table("gold", name)).to_pyarrow_dataset()
+            table = DeltaTable(paths.table("gold", name))
         except TableNotFoundError:
             raise LakeNotReady(f"no gold.{name} table in {paths.lake}: run `insight materialize` first") from None
-        self.con.register(f"gold_{name}_files", dataset)
+        if as_of is not None and not _load_as_of(table, name, as_of):
+            # A table added to the lake later was, at that time, empty.
+            if name == "documents":
+                raise NothingAsOf(f"the lake held no documents yet at {as_of.isoformat()}")
+            self.con.register(f"gold_{name}_files", pa.schema(table.schema().to_arrow()).empty_table())
+        else:
+            self.con.register(f"gold_{name}_files", table.to_pyarrow_dataset())
         self.con.execute(f"CREATE VIEW gold.{name} AS SELECT * FROM gold_{name}_files")
 
     def run(self, name: str, params: Mapping[str, Any]) -> pa.Table:
@@ -65,3 +95,15 @@ class EmbeddedEngine:
 
     def close(self) -> None:
         self.con.close()
+
+def _load_as_of(table: DeltaTable, name: str, as_of: dt.datetime) -> bool:
+    """Moves ``table`` to its last version committed at or before ``as_of``; False if it had none."""
+    earlier = [h["version"] for h in table.history() if h["timestamp"] <= as_of.timestamp() * 1000]
+    if not earlier:
+        return False
+    try:
+        table.load_as_version(max(earlier))
+    except DeltaError:
+        raise NothingAsOf(f"gold.{name} as of {as_of.isoformat()} is no longer in the lake (its log was "
+                          "cleaned up)") from None
+    return True

@@ -4,6 +4,7 @@ This is the one place where SQL is translated between dialects (through sqlglot)
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +34,11 @@ def literal(value: Any) -> exp.Expression:
         return exp.Boolean(this=value)
     if isinstance(value, (int, float)):
         return exp.Literal.number(value)
+    if isinstance(value, dt.datetime):  # an instant: naive means UTC
+        utc = (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+        return exp.cast(exp.Literal.string(f"{utc:%Y-%m-%d %H:%M:%S.%f} UTC"), "TIMESTAMP WITH TIME ZONE")
+    if isinstance(value, dt.date):
+        return exp.cast(exp.Literal.string(value.isoformat()), "DATE")
     if isinstance(value, str):
         return exp.Literal.string(value)
     if isinstance(value, (list, tuple)):

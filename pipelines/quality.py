@@ -28,6 +28,11 @@ from pipelines.extract.job import MENTION_SCHEMA
 from pipelines.index.build import EDGE_COLUMNS, IDENTIFIER_COLUMNS, NAME_COLUMNS, STATS_COLUMNS, TERM_COLUMNS
 from pipelines.land.fields import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
+from pipelines.patterns.alerts import ALERT_COLUMNS
+from pipelines.patterns.findings import EVIDENCE_COLUMNS
+from pipelines.patterns.hidden_links import HIDDEN_LINK_COLUMNS
+from pipelines.patterns.offences import CATEGORIES, UNCLASSIFIED
+from pipelines.patterns.trends import HOTSPOT_COLUMNS, TREND_COLUMNS
 from pipelines.publish import GOLD_DOCUMENT_COLUMNS
 from pipelines.resolve.entities import CLUSTER_COLUMNS, ENTITY_COLUMNS, GOLD_MENTION_COLUMNS, LINK_COLUMNS
 
@@ -59,6 +64,12 @@ def table_columns(table: str) -> list[str]:
         "gold/search_names": NAME_COLUMNS,
         "gold/search_identifiers": IDENTIFIER_COLUMNS,
         "gold/search_edges": EDGE_COLUMNS,
+        "gold/alerts": ALERT_COLUMNS,
+        "gold/alert_evidence": EVIDENCE_COLUMNS,
+        "gold/hidden_links": HIDDEN_LINK_COLUMNS,
+        "gold/hidden_link_evidence": EVIDENCE_COLUMNS,
+        "gold/trends": TREND_COLUMNS,
+        "gold/hotspots": HOTSPOT_COLUMNS,
     }[table]
 
 
@@ -93,6 +104,7 @@ def suite_parameters(table: str, today: dt.date | None = None) -> dict[str, Any]
         "classifications": list(CLASSIFICATIONS),
         "sources": list(SOURCES),
         "landed": list(LANDED),
+        "offence_categories": [category for category, _ in CATEGORIES] + [UNCLASSIFIED],
         "today": (today or dt.date.today()).isoformat(),
     }
 

@@ -84,3 +84,32 @@ def test_person_records_resolve_and_no_namesake_is_merged(generated, capsys, mon
     assert records["namesakes_merged"] == 0, records
     mentions = scores[("mentions", "pairwise")]  # persons named in free text too: merged into the wrong person rarely
     assert float(mentions["precision"]) >= 0.95, mentions
+
+
+def test_every_planted_alert_is_raised(generated, capsys, monkeypatch):
+    home, _ = generated
+    monkeypatch.setenv("INSIGHT_HOME", str(home))
+    assert main(["evaluate", "--json"]) == 0
+    alerts = json.loads(capsys.readouterr().out)["alerts"]
+    assert alerts["planted"] > 100 and alerts["raised"] == alerts["planted"], alerts
+
+
+@pytest.mark.parametrize("user", ["analyst_ar", "analyst_cl", "gs_analyst"])
+def test_no_alert_for_a_user_who_may_not_see_its_evidence(generated, user):
+    from insight.engine import EmbeddedEngine
+    from insight.users import find_user
+    from pipelines.patterns.evaluate import planted_alerts
+
+    home, _ = generated
+    paths = LakePaths.from_env(home)
+    engine = EmbeddedEngine(paths, find_user(paths.users_file, user))
+    try:
+        visible = set(engine.sql("SELECT doc_id FROM documents").column("doc_id").to_pylist())
+        shown = engine.sql("SELECT watch_doc_id, doc_id FROM alerts").to_pylist()
+    finally:
+        engine.close()
+    pairs = {(a["watch_doc_id"], a["doc_id"]) for a in shown}
+    assert pairs and all(w in visible and d in visible for w, d in pairs)
+    # every planted alert whose notice and hit he may see (the notice lists the identifier: the
+    # link's evidence is the notice itself) is there for him
+    assert {(w, d) for w, d in planted_alerts(home) if w in visible and d in visible} <= pairs
