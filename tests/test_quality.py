@@ -90,3 +90,27 @@ def test_schema_drift_lands_warns_and_does_not_block(lake_copy):
     assert drifted["rows_landed"] == 1 and drifted["schema_drift"] == ["column 'colour' renamed to 'color'?"]
     smv = DeltaTable(str(lake_copy / "lake" / "bronze" / "smv")).to_pyarrow_table().to_pylist()
     assert next(r for r in smv if r["src_file"] == "smv/br-2024-drift.csv")["extra_fields"] == [("color", "PRATA")]
+
+
+def test_no_check_compares_every_row_with_every_row(sample_home, spark, lakehouse):
+    """A join on anything but equal keys runs as a nested loop: fine on the samples, hours at
+    scale (a search_edges check once held the 100k-document refresh for as long)."""
+    from pipelines.config import LakePaths
+    from pipelines.quality import load_suite, suite_tables, view_name
+
+    paths = LakePaths.from_env(sample_home)
+    spark.createDataFrame([("AR",)], "code string").createOrReplaceTempView("ref_countries")
+    nested = []
+    for table in suite_tables():
+        if not lakehouse.exists(paths.table(*table.split("/"))):
+            continue
+        suite = load_suite(table)
+        for name in [table, *suite["meta"].get("uses", [])]:
+            lakehouse.read(paths.table(*name.split("/"))).createOrReplaceTempView(view_name(name))
+        for expectation in suite["expectations"]:
+            query = expectation["kwargs"].get("unexpected_rows_query")
+            if query:
+                plan = spark.sql(query.replace("{batch}", view_name(table)))._jdf.queryExecution().sparkPlan().toString()
+                if "NestedLoopJoin" in plan or "CartesianProduct" in plan:
+                    nested.append(f"{table} {expectation['meta']['name']}")
+    assert nested == []
