@@ -25,8 +25,8 @@ OPEN_TO_ALL = {"sltd:AAB123456", "nominal:CL-PDI-88812", "report:PE-LIM-2024-118
 USERS = ("analyst_ar", "analyst_cl", "analyst_pe", "gs_analyst")
 NEW_REPORT = {"report_id": "CL-SCL-2024-0777", "country": "CL", "agency": "PDI", "reported_at": "2024-04-02T10:00:00-03:00",
               "offence": "Tráfico de drogas", "title": "Control en Arica",
-              "narrative": "En el control fronterizo de Arica se detectó el celular +56 9 8765 4321 en poder de un "
-                           "ciudadano boliviano.", "place": "Arica", "lat": -18.4783, "lon": -70.3126,
+              "narrative": "En el control fronterizo de Arica se identificó a PEDRO ALVAREZ MAMANI, de nacionalidad "
+                           "boliviana, quien portaba el celular +56 9 8765 4321.", "place": "Arica", "lat": -18.4783, "lon": -70.3126,
               "owner_country": "CL", "restricted_to": [], "classification": "official"}
 
 
@@ -151,6 +151,17 @@ def test_a_new_document_raises_new_alerts_and_earlier_ones_keep_their_time(secon
     assert {(a["watch_doc_id"], a["doc_id"], a["via_name"]) for a in new} >= {
         (RED_NOTICE, "report:CL-SCL-2024-0777", "+56987654321")}
     assert all(a["doc_id"] == "report:CL-SCL-2024-0777" for a in new), new
+
+
+def test_people_joined_across_borders_by_the_new_document_are_a_new_hidden_link(second_drop, capsys, monkeypatch):
+    home, between = second_drop
+    new = run(capsys, monkeypatch, home, "links", "--user", "gs_analyst", "--since", between.isoformat())
+    pairs = {frozenset((link["src_name"], link["dst_name"])): link for link in new}
+    assert frozenset(("PEDRO ALVAREZ MAMANI", "MARIA FERNANDA OLIVEIRA COSTA")) in pairs, new
+    pedro_maria = pairs[frozenset(("PEDRO ALVAREZ MAMANI", "MARIA FERNANDA OLIVEIRA COSTA"))]
+    assert pedro_maria["via_name"] == "+56987654321"
+    assert {pedro_maria["src_country"], pedro_maria["dst_country"]} == {"CL", "BR"}
+    assert all("PEDRO ALVAREZ MAMANI" in pair for pair in pairs)  # the others were joined before
 
 
 def test_as_of_answers_from_the_lake_as_it_stood_then(second_drop, capsys, monkeypatch):

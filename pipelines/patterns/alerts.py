@@ -40,15 +40,16 @@ def alerts(documents: DataFrame, mentions: DataFrame, links: DataFrame, previous
            now: dt.datetime) -> tuple[DataFrame, DataFrame]:
     """``gold.alerts`` (access fields: the hit document's) and ``gold.alert_evidence``
     (``watch``, ``hit`` and, one link away, every ``link`` document)."""
-    subjects = watched_subjects(documents, mentions).select(
-        "watch_doc_id", "watch_source", "watch_title", "subject_entity_id", "subject_name")
+    watched = watched_subjects(documents, mentions)
+    subjects = watched.select("watch_doc_id", "watch_source", "watch_title", "subject_entity_id", "subject_name")
     touched = mentions.where(F.col("entity_id").isNotNull()).select("doc_id", "entity_id").distinct()
     same = (subjects.join(touched.withColumnRenamed("entity_id", "subject_entity_id"), "subject_entity_id")
             .where(F.col("doc_id") != F.col("watch_doc_id"))
             .withColumn("kind", F.lit("same_entity"))
             .withColumn("via_entity_id", F.lit(None).cast("string"))
             .withColumn("via_relation", F.lit(None).cast("string")))
-    through = (links.where(F.col("relation").isin(*THROUGH))
+    to_identifiers = links.where(F.col("relation").isin(*THROUGH))
+    through = (to_identifiers
                .groupBy(F.col("src_entity_id").alias("subject_entity_id"), F.col("dst_entity_id").alias("via_entity_id"))
                .agg(F.min("relation").alias("via_relation")))
     one_link = (subjects.join(through, "subject_entity_id")
@@ -62,12 +63,12 @@ def alerts(documents: DataFrame, mentions: DataFrame, links: DataFrame, previous
     rows = hits.join(hit_docs, "doc_id").withColumnRenamed("finding_id", "alert_id")
     found = first_seen(rows, "alert_id", "raised_at", previous, now).select(*ALERT_COLUMNS)
 
-    watch_access = watched_subjects(documents, mentions).select("watch_doc_id", *ACCESS).dropDuplicates(["watch_doc_id"])
+    watch_access = watched.select("watch_doc_id", *ACCESS).dropDuplicates(["watch_doc_id"])
     keyed = found.select(F.col("alert_id").alias("finding_id"), "watch_doc_id", "doc_id", "subject_entity_id",
                          "via_entity_id", "via_relation", *ACCESS)
     link_evidence = (keyed.where(F.col("via_entity_id").isNotNull())
                      .select("finding_id", "subject_entity_id", "via_entity_id", "via_relation")
-                     .join(links.where(F.col("relation").isin(*THROUGH)).select(
+                     .join(to_identifiers.select(
                          F.col("src_entity_id").alias("subject_entity_id"), F.col("dst_entity_id").alias("via_entity_id"),
                          "doc_ids", *access_group()), ["subject_entity_id", "via_entity_id"]))
     evidence = (evidence_rows(keyed.drop(*ACCESS).join(watch_access, "watch_doc_id"), "watch", "watch_doc_id")
