@@ -35,7 +35,8 @@ from pyspark.sql.types import StructType
 
 _ROW_HASH = "__insight_row_hash"
 _FILE = "__insight_file"
-# String statistics longer than this are left out: Delta readers skip on prefixes anyway.
+# String statistics are cut to this many characters, as Delta writers do: a prefix is a lower
+# bound, a prefix with its last character raised an upper bound.
 _MAX_STAT_STRING = 64
 
 
@@ -82,6 +83,21 @@ def _stat_value(value: Any) -> Any:
     return value
 
 
+def _upper_bound(value: str) -> str | None:
+    """``value``, or when longer than ``_MAX_STAT_STRING`` its prefix with the last character
+    raised (greater than every string of that prefix).
+
+    A column's statistics must never be left out for a long value: delta-rs turns a missing
+    minimum into a file guarantee no filter satisfies, so every lookup on the column would skip
+    the file (delta-rs 1.x, ``to_pyarrow_dataset``)."""
+    if len(value) <= _MAX_STAT_STRING:
+        return value
+    code = ord(value[_MAX_STAT_STRING - 1]) + 1
+    if 0xD800 <= code <= 0xDFFF:  # surrogates are not characters
+        code = 0xE000
+    return None if code > 0x10FFFF else value[:_MAX_STAT_STRING - 1] + chr(code)
+
+
 class _FileStats:
     """Delta ``stats`` of one Parquet file: record count, nulls, min/max of top-level scalars."""
 
@@ -102,11 +118,13 @@ class _FileStats:
                 continue
             lo, hi = pc.min_max(column).values()
             lo, hi = lo.as_py(), hi.as_py()
-            if isinstance(lo, str) and (len(lo) > _MAX_STAT_STRING or len(hi) > _MAX_STAT_STRING):
-                self.skip.add(name)
-                self.mins.pop(name, None)
-                self.maxs.pop(name, None)
-                continue
+            if isinstance(lo, str):
+                lo, hi = lo[:_MAX_STAT_STRING], _upper_bound(hi)
+                if hi is None:  # no character above the last one: no bound to give
+                    self.skip.add(name)
+                    self.mins.pop(name, None)
+                    self.maxs.pop(name, None)
+                    continue
             self.mins[name] = lo if name not in self.mins else min(self.mins[name], lo)
             self.maxs[name] = hi if name not in self.maxs else max(self.maxs[name], hi)
 
@@ -275,8 +293,11 @@ class DeltaRsBackend:
         return WriteResult(True, version, self._rows(adds), len(adds), removed)
 
     def _same_rows(self, table: DeltaTable, adds: list[AddAction], schema: pa.Schema, uri: str) -> bool:
-        """Same schema, same row count and the same order-free fingerprint of every row."""
+        """Same schema, same row count, the same order-free fingerprint of every row, and files
+        whose statistics bound every column they should (older writes left long strings out)."""
         if _delta_schema(schema).to_json() != table.schema().to_json() or self._rows(adds) != table_row_count(uri):
+            return False
+        if not _statistics_complete(table, schema):
             return False
         written = self._read_files(table, [f"{uri.rstrip('/')}/{a.path}" for a in adds])
         return _fingerprint(written) == _fingerprint(self._read_files(table, table.file_uris()))
@@ -351,6 +372,21 @@ class DeltaRsBackend:
 def _add_actions(table: DeltaTable) -> pa.Table:
     """The live files of a table with their statistics, as a pyarrow table."""
     return pa.table(table.get_add_actions(flatten=True))
+
+
+def _statistics_complete(table: DeltaTable, schema: pa.Schema) -> bool:
+    """Every file bounds every column with min/max statistics that holds a value there."""
+    actions = _add_actions(table)
+    rows = actions.column("num_records")
+    for field in schema:
+        if not _has_min_max(field.type) or f"null_count.{field.name}" not in actions.column_names:
+            continue
+        holds_values = pc.less(actions.column(f"null_count.{field.name}"), rows)
+        bounded = (pc.is_valid(actions.column(f"min.{field.name}")) if f"min.{field.name}" in actions.column_names
+                   else pc.less(rows, 0))
+        if pc.any(pc.and_(holds_values, pc.invert(bounded))).as_py():
+            return False
+    return True
 
 
 def _relative_paths(table: DeltaTable) -> list[str]:

@@ -3,6 +3,7 @@ import datetime as dt
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from deltalake import DeltaTable
 from pyspark.sql import Row
@@ -47,6 +48,23 @@ def test_files_carry_statistics_for_data_skipping(lakehouse, frame, tmp_path):
     assert actions["num_records"] == [100]
     assert actions["min.id"] == [0] and actions["max.id"] == [99]
     assert actions["null_count.name"] == [0]
+
+
+def test_a_long_string_is_bounded_and_found_by_an_equality_lookup(lakehouse, spark, tmp_path):
+    """delta-rs reads a file without a column's minimum as holding no value to match: a long
+    string's statistics are cut (as Delta writers do), never left out."""
+    long_ids = [f"attachment:{i:07d}.b705e6b92085@us.example.org/{'identificadores-' * 4}{i}.csv" for i in range(50)]
+    uri = str(tmp_path / "long")
+    lakehouse.overwrite(spark.createDataFrame([(d, i) for i, d in enumerate(long_ids)], "doc_id string, n int")
+                        .coalesce(1), uri)
+    stats = pa.table(DeltaTable(uri).get_add_actions(flatten=True)).to_pylist()[0]
+    assert stats["min.doc_id"] == min(long_ids)[:64] and stats["max.doc_id"] > max(long_ids)
+    dataset = DeltaTable(uri).to_pyarrow_dataset()
+    for wanted in (long_ids[0], long_ids[-1], long_ids[25]):
+        assert dataset.to_table(filter=pc.field("doc_id") == wanted).num_rows == 1
+    con = duckdb.connect()
+    con.register("t", dataset)
+    assert con.sql(f"SELECT n FROM t WHERE doc_id IN ('{long_ids[7]}')").fetchall() == [(7,)]
 
 
 def test_append_of_nothing_commits_nothing(lakehouse, frame, tmp_path):
