@@ -386,7 +386,9 @@ def cmd_demo(args: argparse.Namespace) -> None:
     if persons:  # the person behind the hits, resolved across sources
         person = max(set(persons), key=persons.count)
         print(f"\n$ insight entity {person} --user {args.user}")
-        cmd_entity(argparse.Namespace(entity_id=person, user=args.user, json=False))
+        cmd_entity(argparse.Namespace(entity_id=person, user=args.user, json=False, as_of=None))
+    print(f"\n$ insight alerts --user {args.user} --limit 5")
+    cmd_alerts(argparse.Namespace(user=args.user, since=None, limit=5, json=False))
 
 
 _AS_OF = ("answer from the lake as it stood at this date or time (UTC; a date means its end): what could "

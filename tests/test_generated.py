@@ -113,3 +113,12 @@ def test_no_alert_for_a_user_who_may_not_see_its_evidence(generated, user):
     # every planted alert whose notice and hit he may see (the notice lists the identifier: the
     # link's evidence is the notice itself) is there for him
     assert {(w, d) for w, d in planted_alerts(home) if w in visible and d in visible} <= pairs
+
+
+def test_the_demo_runs_end_to_end_and_shows_a_search_an_entity_and_alerts(tmp_path, monkeypatch, capsys, spark):
+    monkeypatch.setenv("INSIGHT_HOME", str(tmp_path))
+    assert main(["demo", "--size", "400", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "checks:" in out and "0 failed" in out
+    assert "$ insight search" in out and "$ insight entity" in out and "$ insight alerts" in out
+    assert "alerts)" in out
