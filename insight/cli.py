@@ -395,6 +395,18 @@ _AS_OF = ("answer from the lake as it stood at this date or time (UTC; a date me
           "have been known then")
 
 
+def _reading(sub: Any, name: str, func: Callable[[argparse.Namespace], None], help: str,
+             since: str) -> argparse.ArgumentParser:
+    """A command reading what the lake found, as one user: ``--user``, ``--since``, ``--limit``, ``--json``."""
+    parser = sub.add_parser(name, help=help)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--since", help=since)
+    parser.add_argument("--limit", type=int, default=200)
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(func=func)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="insight", description="Insight: one search over every police source.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -427,30 +439,16 @@ def build_parser() -> argparse.ArgumentParser:
     export_p.add_argument("--out", default="-", help="a file to write, or - for standard output (default)")
     export_p.set_defaults(func=cmd_export)
 
-    alerts_p = sub.add_parser("alerts", help="watchlist hits: documents touching the subject of a notice or diffusion")
-    alerts_p.add_argument("--user", required=True)
-    alerts_p.add_argument("--since", help="raised from this date or time (UTC), e.g. 2026-11-01")
-    alerts_p.add_argument("--limit", type=int, default=200)
-    alerts_p.add_argument("--json", action="store_true")
-    alerts_p.set_defaults(func=cmd_alerts)
-
-    links_p = sub.add_parser("links", help="hidden links: entities joined through a third by two countries' data")
-    links_p.add_argument("--user", required=True)
-    links_p.add_argument("--since", help="first joined from this date or time (UTC)")
-    links_p.add_argument("--limit", type=int, default=200)
-    links_p.add_argument("--json", action="store_true")
-    links_p.set_defaults(func=cmd_links)
-
-    trends_p = sub.add_parser("trends", help="documents by country, month, offence category and source, with the "
-                              "change from the month before (or, with --hotspots, the cells with most reports)")
-    trends_p.add_argument("--user", required=True)
-    trends_p.add_argument("--since", help="from this month on, e.g. 2025-01-01")
+    _reading(sub, "alerts", cmd_alerts, "watchlist hits: documents touching the subject of a notice or diffusion",
+             "raised from this date or time (UTC), e.g. 2026-11-01")
+    _reading(sub, "links", cmd_links, "hidden links: two persons joined through a third entity by two countries' data",
+             "first joined from this date or time (UTC)")
+    trends_p = _reading(sub, "trends", cmd_trends, "documents by country, month, offence category and source, with "
+                        "the change from the month before (or, with --hotspots, the cells with most reports)",
+                        "from this month on, e.g. 2025-01-01")
     trends_p.add_argument("--country")
     trends_p.add_argument("--category", help="an offence category, e.g. drug_trafficking")
     trends_p.add_argument("--hotspots", action="store_true")
-    trends_p.add_argument("--limit", type=int, default=200)
-    trends_p.add_argument("--json", action="store_true")
-    trends_p.set_defaults(func=cmd_trends)
 
     audit_p = sub.add_parser("audit", help="who searched, looked up, queried or exported what, and what they got")
     audit_p.add_argument("--user", help="one user's events (everyone's without it)")
