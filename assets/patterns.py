@@ -37,7 +37,8 @@ def _previous(lakehouse: Lakehouse, uri: str) -> DataFrame | None:
 
 def _write_findings(lake: LakeResource, lakehouse: Lakehouse, name: str, found: DataFrame, evidence: DataFrame,
                     previous: DataFrame | None, preview: list[str]) -> list[dg.MaterializeResult]:
-    uri, evidence_uri = lake.paths.table("gold", name), lake.paths.table("gold", f"{name.rstrip('s')}_evidence")
+    evidence_name = f"{name.rstrip('s')}_evidence"  # alerts → alert_evidence
+    uri, evidence_uri = lake.paths.table("gold", name), lake.paths.table("gold", evidence_name)
     try:
         found = found.cache()
         result = lakehouse.overwrite(found, uri)
@@ -47,7 +48,7 @@ def _write_findings(lake: LakeResource, lakehouse: Lakehouse, name: str, found: 
         if previous is not None:
             previous.unpersist()
     return [dg.MaterializeResult(asset_key=["gold", name], metadata=table_metadata(uri, result, preview)),
-            dg.MaterializeResult(asset_key=["gold", f"{name.rstrip('s')}_evidence"],
+            dg.MaterializeResult(asset_key=["gold", evidence_name],
                                  metadata=table_metadata(evidence_uri, evidence_result, EVIDENCE_COLUMNS[:4]))]
 
 
@@ -69,7 +70,8 @@ def gold_alerts(lake: LakeResource, spark: SparkResource):
 
 
 @dg.multi_asset(retry_policy=RETRY, specs=[
-    _spec("hidden_links", "Entities joined through a third by links from two countries' data, first seen when.",
+    _spec("hidden_links", "Two persons joined through a third entity by links from two countries' data, first "
+          "seen when.",
           [_GOLD["entity_links"]]),
     _spec("hidden_link_evidence", "The documents of each hidden link's two links, with their access fields.",
           [_GOLD["entity_links"]]),

@@ -39,16 +39,16 @@ def _engine(user_id: str, as_of: dt.datetime | None = None):
     return EmbeddedEngine(paths, find_user(paths.users_file, user_id), as_of)
 
 
-def _instant(text: str | None, option: str) -> dt.datetime | None:
+def _instant(text: str | None, option: str, date_means_end: bool = False) -> dt.datetime | None:
     """``YYYY-MM-DD[THH:MM[:SS]]`` as an instant (UTC unless it says otherwise); a date means its
-    start, except for ``--as-of``, where a date means its end (what was known by that day)."""
+    start, or with ``date_means_end`` its end (``--as-of``: what was known by that day)."""
     if text is None:
         return None
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         raise CliError(f"{option} {text!r} is not a date or time (YYYY-MM-DD[THH:MM])") from None
-    if option == "--as-of" and len(text) == 10:
+    if date_means_end and len(text) == 10:
         value += dt.timedelta(days=1) - dt.timedelta(microseconds=1)
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
@@ -63,6 +63,10 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=_json_value))
 
 
 def _clip(text: Any, width: int) -> str:
@@ -110,12 +114,12 @@ def _search(user: str, query: str, limit: int, as_of: dt.datetime | None = None)
 
 
 def cmd_search(args: argparse.Namespace) -> None:
-    as_of = _instant(args.as_of, "--as-of")
+    as_of = _instant(args.as_of, "--as-of", date_means_end=True)
     answer = _search(args.user, args.query, args.limit, as_of)
     if as_of is not None:
         answer["as_of"] = as_of.isoformat()
     if args.json:
-        print(json.dumps(answer, ensure_ascii=False, indent=2, default=_json_value))
+        _print_json(answer)
         return
     print(f"{len(answer['hits'])} hits for {answer['query']!r} as {answer['user']} in {answer['took_ms']} ms"
           + (f", as of {as_of.isoformat()}" if as_of else ""))
@@ -127,7 +131,7 @@ def cmd_search(args: argparse.Namespace) -> None:
 def cmd_entity(args: argparse.Namespace) -> None:
     from insight.entity import entity
 
-    as_of = _instant(args.as_of, "--as-of")
+    as_of = _instant(args.as_of, "--as-of", date_means_end=True)
     engine = _engine(args.user, as_of)
     try:
         answer = _audited(args.user, "entity", _as_of_note(args.entity_id, as_of), lambda: entity(engine, args.entity_id),
@@ -135,7 +139,7 @@ def cmd_entity(args: argparse.Namespace) -> None:
     finally:
         engine.close()
     if args.json:
-        print(json.dumps(answer, ensure_ascii=False, indent=2, default=_json_value))
+        _print_json(answer)
         return
     e = answer["entity"]
     print(f"{e['entity_id']}  {e['entity_type']}  {e['name']}  ({e['mentions']} mentions, seen {e['first_seen']} "
@@ -159,7 +163,7 @@ def cmd_sql(args: argparse.Namespace) -> None:
         except duckdb.Error as exc:
             raise CliError(f"bad SQL: {_one_line(exc)}") from None
 
-    as_of = _instant(args.as_of, "--as-of")
+    as_of = _instant(args.as_of, "--as-of", date_means_end=True)
     engine = _engine(args.user, as_of)
     try:
         table = _audited(args.user, "sql", _as_of_note(args.statement, as_of), run,
@@ -169,7 +173,7 @@ def cmd_sql(args: argparse.Namespace) -> None:
         engine.close()
     rows = table.to_pylist()
     if args.json:
-        print(json.dumps({"columns": table.column_names, "rows": rows}, ensure_ascii=False, indent=2, default=_json_value))
+        _print_json({"columns": table.column_names, "rows": rows})
         return
     _print_table(rows, table.column_names)
     print(f"({len(rows)} rows)")
@@ -223,10 +227,6 @@ def _finding_reads(args: argparse.Namespace, action: str, read: Callable[..., li
         engine.close()
 
 
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2, default=_json_value))
-
-
 def cmd_alerts(args: argparse.Namespace) -> None:
     from insight.patterns import alerts
 
@@ -276,7 +276,7 @@ def cmd_audit(args: argparse.Namespace) -> None:
 
     found = events(_paths(), args.user, _instant(args.since, "--since"))
     if args.json:
-        print(json.dumps(found, ensure_ascii=False, indent=2, default=_json_value))
+        _print_json(found)
         return
     _print_table([{**e, "doc_ids": len(e["doc_ids"])} for e in found],
                  ["at", "user", "action", "outcome", "row_count", "doc_ids", "statement"], {"statement": 60, "outcome": 40})

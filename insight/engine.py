@@ -52,6 +52,7 @@ def view_columns(view: str) -> list[str]:
     """The columns a view of ``sql/views`` shows."""
     return _view_tree(view).expression.named_selects
 
+
 class EmbeddedEngine:
     """One DuckDB connection per user session; nothing here starts Spark."""
 
@@ -95,6 +96,7 @@ class EmbeddedEngine:
 
     def close(self) -> None:
         self.con.close()
+
 
 def _load_as_of(table: DeltaTable, name: str, as_of: dt.datetime) -> bool:
     """Moves ``table`` to its last version committed at or before ``as_of``; False if it had none."""

@@ -47,11 +47,15 @@ def _key(kind: str, text: str | None, canonical: str | None) -> str | None:
     return canonical
 
 
+def record_doc_id(row: dict[str, Any]) -> str:
+    """The document a truth row's record is (a message, not one of its attachments)."""
+    return f"{SOURCE_KIND[row['source']]}:{row['source_id']}"
+
+
 def truth_doc_id(row: dict[str, Any]) -> str:
-    kind = SOURCE_KIND[row["source"]]
     if row["source"] == "messages" and row["start"] is not None and row["field"] not in TEXT_FIELDS:
         return f"attachment:{row['source_id']}/{row['field']}"
-    return f"{kind}:{row['source_id']}"
+    return record_doc_id(row)
 
 
 def evaluate(home: Path, types: Iterable[str] | None = None) -> dict[tuple[str, str, str], Score]:

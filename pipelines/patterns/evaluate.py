@@ -16,7 +16,7 @@ from pathlib import Path
 from deltalake import DeltaTable
 
 from generator.dropzone import iter_truth
-from pipelines.extract.evaluate import truth_doc_id
+from pipelines.extract.evaluate import record_doc_id, truth_doc_id
 
 WATCH_TRUTH_SOURCES = ("notices", "diffusions")
 THROUGH_TYPES = ("phone", "identity_document")
@@ -36,7 +36,7 @@ class AlertRecall:
 
 def planted_alerts(home: Path) -> set[tuple[str, str]]:
     """``(watch_doc_id, doc_id)`` of every planted watchlist hit (see the module's docstring)."""
-    subject = {truth_doc_id({**r, "start": None, "field": ""}): r["person_ids"][0]
+    subject = {record_doc_id(r): r["person_ids"][0]
                for r in iter_truth(home, "records") if r["source"] in WATCH_TRUTH_SOURCES and r["person_ids"]}
     listed: dict[tuple[str, str], set[str]] = defaultdict(set)  # (type, value) → watch documents listing it
     named: dict[tuple[str, str], set[str]] = defaultdict(set)   # (type, value) → documents naming it

@@ -21,7 +21,7 @@ import pyarrow.dataset as ds
 from deltalake import DeltaTable
 
 from generator.dropzone import iter_truth
-from pipelines.extract.evaluate import UNPLANTED_FIELDS, truth_doc_id
+from pipelines.extract.evaluate import UNPLANTED_FIELDS, record_doc_id, truth_doc_id
 from pipelines.identifiers import canonical_name
 from pipelines.resolve.scores import Quality, clusters, pairwise
 
@@ -55,7 +55,7 @@ def _truth_persons(home: Path) -> Iterator[tuple[str, bool, str | None, str]]:
     for row in iter_truth(home, "records"):
         if row["source"] not in UNNAMED_HOLDERS:
             continue
-        doc_id = truth_doc_id({**row, "start": None, "field": None})
+        doc_id = record_doc_id(row)
         for person in row["person_ids"]:
             if (doc_id, person) not in named:
                 yield doc_id, True, None, person
