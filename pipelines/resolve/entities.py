@@ -141,7 +141,14 @@ def person_clues(records: DataFrame) -> DataFrame:
 
 
 def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: DataFrame) -> DataFrame:
-    """(mention_id, entity_id) for persons named in free text, resolved as the module says."""
+    """(mention_id, entity_id) for persons named in free text, resolved as the module says.
+
+    A common pair of words ("JUAN|PEREZ") is shared by thousands of entities at a million
+    documents, so no mention meets them all. A mention of two words matches every entity holding
+    the pair, so only their count and the few sharing a clue with the document are needed; a
+    mention of three or more also looks its entities up by a third word, which each candidate
+    must know anyway. Both give exactly the candidates and the decision of meeting them all.
+    """
     people = (records.where(F.col("record_type") == "person")
               .select("record_id", _name_words(_record_name())
                       .alias("words"))
@@ -153,23 +160,36 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
              .select("mention_id", "doc_id", _name_words("canonical").alias("words")))
     words = F.array_sort("words")
     keyed = named.where(F.size("words") >= 2).select(
-        "mention_id", "doc_id", "words", F.concat_ws("|", F.element_at(words, 1), F.element_at(words, -1)).alias("key"))
-    candidates = (keyed.join(entity_keys, "key").join(entity_words, "entity_id")
-                  .where(F.size(F.array_except("words", "known")) == 0)
-                  .select("mention_id", "doc_id", "entity_id"))
+        "mention_id", "doc_id", "words", F.concat_ws("|", F.element_at(words, 1), F.element_at(words, -1)).alias("key"),
+        F.when(F.size("words") > 2, F.element_at(words, 2)).alias("probe"))
     # Namesakes: the candidate whose identifiers or aliases the same document names wins.
     doc_clues = (mentions.where((F.col("type").isin(*IDENTIFIER_TYPES, "alias")) & (F.col("extractor") != "structured")
                                 & F.col("canonical").isNotNull())
                  .select("doc_id", _clue(F.col("type"), F.col("canonical")).alias("clue")).distinct())
     entity_clues = person_clues(records).join(clusters, "record_id").select("entity_id", "clue").distinct()
-    shared = (candidates.join(doc_clues, "doc_id").join(entity_clues, ["entity_id", "clue"])
-              .groupBy("mention_id", "entity_id").agg(F.count("*").alias("shared")))
-    scored = (candidates.join(shared, ["mention_id", "entity_id"], "left").fillna(0, ["shared"])
-              .withColumn("candidates", F.count("*").over(Window.partitionBy("mention_id")))
-              .withColumn("rank", F.row_number().over(Window.partitionBy("mention_id")
-                                                      .orderBy(F.desc("shared"), "entity_id")))
-              .withColumn("runner_up", F.lead("shared").over(Window.partitionBy("mention_id")
-                                                             .orderBy(F.desc("shared"), "entity_id"))))
+
+    probes = entity_keys.join(entity_words.select("entity_id", F.explode("known").alias("probe")), "entity_id")
+    longer = (keyed.where(F.col("probe").isNotNull()).join(probes, ["key", "probe"]).join(entity_words, "entity_id")
+              .where(F.size(F.array_except("words", "known")) == 0)
+              .select("mention_id", "doc_id", "entity_id",
+                      F.count("*").over(Window.partitionBy("mention_id")).alias("candidates")))
+    longer_shared = (longer.join(doc_clues, "doc_id").join(entity_clues, ["entity_id", "clue"])
+                     .groupBy("mention_id", "entity_id").agg(F.count("*").alias("shared")))
+    longer = longer.join(longer_shared, ["mention_id", "entity_id"], "left").fillna(0, ["shared"])
+
+    pair = keyed.where(F.col("probe").isNull()).join(
+        entity_keys.groupBy("key").agg(F.count("*").alias("candidates")), "key")
+    only = pair.where(F.col("candidates") == 1).join(entity_keys, "key").select(
+        "mention_id", "entity_id", "candidates", F.lit(0).cast("long").alias("shared"))
+    sharing = (pair.join(doc_clues, "doc_id").join(entity_clues, "clue").join(entity_keys, ["entity_id", "key"])
+               .groupBy("mention_id", "entity_id", "candidates").agg(F.count("*").alias("shared")))
+    pair = (only.join(sharing.select("mention_id"), "mention_id", "left_anti").unionByName(sharing))
+
+    # Candidates sharing no clue are left out of ``pair``; they would rank below every one that does.
+    by_mention = Window.partitionBy("mention_id").orderBy(F.desc("shared"), "entity_id")
+    scored = (longer.select("mention_id", "entity_id", "candidates", "shared").unionByName(pair)
+              .withColumn("rank", F.row_number().over(by_mention))
+              .withColumn("runner_up", F.lead("shared").over(by_mention)))
     decided = (F.col("candidates") == 1) | (F.col("shared") > F.coalesce(F.col("runner_up"), F.lit(0)))
     return scored.where((F.col("rank") == 1) & decided).select("mention_id", "entity_id")
 

@@ -1,0 +1,50 @@
+"""Persons named in free text meet the person entity whose names hold every word of theirs."""
+import pytest
+
+from pipelines.resolve.entities import text_person_entities
+
+RECORDS = "record_id string, record_type string, given_names string, family_name string, full_name string, " \
+          "canonical string, related_record_id string, aliases array<string>"
+MENTIONS = "mention_id string, doc_id string, type string, extractor string, field string, canonical string"
+PERSONS = {  # record → (entity, given names, family name)
+    "r1": ("gomez", "JUAN", "PEREZ GOMEZ"),
+    "r2": ("lopez", "JUAN", "PEREZ LOPEZ"),
+    "r3": ("souza", "MARIA", "SOUZA"),
+    "r4": ("costa", "ANA", "COSTA"),
+    "r5": ("costa", "ANA", "SILVA"),  # her married name, another record of the same person
+}
+
+
+@pytest.fixture(scope="module")
+def resolved(spark) -> dict[str, str | None]:
+    records = [(r, "person", given, family, None, None, None, []) for r, (_, given, family) in PERSONS.items()]
+    records.append(("p1", "phone", None, None, None, "+5491155551234", "r2", None))
+    clusters = [(r, entity) for r, (entity, _, _) in PERSONS.items()]
+    said = {  # mention → (document, name as written)
+        "clue": ("d1", "Juan PEREZ"), "no_clue": ("d2", "JUAN PEREZ"), "alone": ("d3", "María Souza"),
+        "three": ("d4", "PEREZ GOMEZ Juan"), "unknown": ("d5", "JUAN PEREZ RUIZ"),
+        "both_records": ("d6", "ANA COSTA SILVA"), "one_word": ("d7", "PEREZ"),
+    }
+    mentions = [(m, doc, "person", "ner", "narrative", name) for m, (doc, name) in said.items()]
+    mentions.append(("phone", "d1", "phone", "pattern", "narrative", "+5491155551234"))
+    found = text_person_entities(spark.createDataFrame(mentions, MENTIONS),
+                                 spark.createDataFrame(clusters, "record_id string, entity_id string"),
+                                 spark.createDataFrame(records, RECORDS)).collect()
+    assert len({r.mention_id for r in found}) == len(found)
+    return {m: next((r.entity_id for r in found if r.mention_id == m), None) for m in said}
+
+
+def test_namesakes_are_told_apart_by_an_identifier_the_document_names(resolved):
+    assert resolved["clue"] == "lopez"
+    assert resolved["no_clue"] is None
+
+
+def test_a_name_held_by_one_entity_meets_it_in_any_order_and_spelling(resolved):
+    assert resolved["alone"] == "souza"
+    assert resolved["three"] == "gomez"
+
+
+def test_every_word_must_be_known_and_may_come_from_several_records(resolved):
+    assert resolved["unknown"] is None
+    assert resolved["both_records"] == "costa"
+    assert resolved["one_word"] is None
