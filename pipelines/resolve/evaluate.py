@@ -81,10 +81,8 @@ def _namesakes_merged(found: dict[str, str], truth: dict[str, str], names: dict[
     return merged
 
 
-def evaluate(home: Path) -> list[ResolutionQuality]:
-    """Scores of ``gold.mentions`` person entities for the ``records`` and ``mentions`` populations."""
-    home = Path(home)
-    names = {p["person_id"]: canonical_name(p["name"]) for p in iter_truth(home, "persons")}
+def _matched(home: Path) -> dict[str, tuple[dict[str, str], dict[str, str], int]]:
+    """Per population: truth (mention → person), found (mention → entity) and the unmatched count."""
     wanted: dict[tuple[str, bool, str], list[str]] = defaultdict(list)
     for doc_id, structured, name, person in _truth_persons(home):
         wanted[(doc_id, structured, name)].append(person)
@@ -96,11 +94,11 @@ def evaluate(home: Path) -> list[ResolutionQuality]:
         name = m["value"] if structured else m["text"]  # a record's name: its fields put together
         found_by_key[(m["doc_id"], structured, canonical_name(name or ""))].append(
             (m["mention_id"], m["entity_id"]))
-    results = []
     left: dict[str, list[tuple[str, str]]] = defaultdict(list)  # structured rows no named truth took
     for (doc_id, structured, name), rows in found_by_key.items():
         if structured and (doc_id, True, name) not in wanted:
             left[doc_id].extend(rows)
+    matched = {}
     for population, keep in (("records", lambda k: k[1]), ("mentions", lambda k: True)):
         truth: dict[str, str] = {}
         found: dict[str, str] = {}
@@ -113,6 +111,23 @@ def evaluate(home: Path) -> list[ResolutionQuality]:
             unmatched += max(0, len(persons) - len(rows))
             for (mention_id, entity), person in zip(rows, persons):
                 truth[mention_id], found[mention_id] = person, entity
-        results.append(ResolutionQuality(population, len(truth), unmatched, pairwise(found, truth),
-                                         clusters(found, truth), _namesakes_merged(found, truth, names)))
-    return results
+        matched[population] = truth, found, unmatched
+    return matched
+
+
+def evaluate(home: Path) -> list[ResolutionQuality]:
+    """Scores of ``gold.mentions`` person entities for the ``records`` and ``mentions`` populations."""
+    home = Path(home)
+    names = {p["person_id"]: canonical_name(p["name"]) for p in iter_truth(home, "persons")}
+    return [ResolutionQuality(population, len(truth), unmatched, pairwise(found, truth), clusters(found, truth),
+                              _namesakes_merged(found, truth, names))
+            for population, (truth, found, unmatched) in _matched(home).items()]
+
+
+def person_entities(home: Path) -> dict[str, set[str]]:
+    """Every true person → the person entities its records and mentions in the lake were given."""
+    truth, found, _ = _matched(Path(home))["mentions"]
+    entities: dict[str, set[str]] = defaultdict(set)
+    for mention_id, person in truth.items():
+        entities[person].add(found[mention_id])
+    return entities
