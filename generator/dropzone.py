@@ -21,7 +21,7 @@ from typing import Any, Iterator
 from generator import identities as ids
 from generator.people import COUNTRIES, person
 from generator.records import (ACCESS_COLUMNS, CSV_BUILDERS, JSONL_BUILDERS, Truth, World, dirty_json, dirty_row,
-                               field_truth, message, mention_truth, population_for, record_truth)
+                               field_truth, json_line, message, mention_truth, population_for, record_truth)
 
 SHARES = {"notices": 0.08, "diffusions": 0.05, "messages": 0.07, "reports": 0.20, "sltd": 0.22, "smv": 0.14,
           "nominals": 0.24}
@@ -102,9 +102,9 @@ def _write_jsonl(world: World, raw: Path, chunk: Chunk) -> int:
     lines: list[str] = []
     for n in range(chunk.start, chunk.stop):
         record, persons = build(world, n)
-        line = json.dumps(record, ensure_ascii=False)
-        rng = world.rng("dirt", chunk.source, n)
-        if n > 0 and world.is_dirty(rng):
+        line = json_line(record)
+        rng = world.dirt(chunk.source, n)
+        if rng is not None:
             if rng.random() < 0.2:  # the same id twice in one file: the second is quarantined
                 lines.append(line)
                 world.plant_bad(chunk.source, name, len(lines) + 1, "duplicate_id")
@@ -133,9 +133,9 @@ def _write_csv(world: World, raw: Path, chunk: Chunk) -> int:
     line_no = 1
     for n in range(chunk.start, chunk.stop):
         row, persons, _ = build(world, n)
-        rng = world.rng("dirt", chunk.source, n)
+        rng = world.dirt(chunk.source, n)
         line_no += 1
-        if n > 0 and world.is_dirty(rng):
+        if rng is not None:
             row, kind = dirty_row(rng, header, row)
             world.plant_bad(chunk.source, name, line_no, kind)
         else:
@@ -152,8 +152,8 @@ def _write_messages(world: World, raw: Path, chunk: Chunk) -> int:
     for n in range(chunk.start, chunk.stop):
         data, meta, persons, texts = message(world, n)
         name = f"messages/{chunk.index:04d}/msg-{n:07d}.eml"
-        rng = world.rng("dirt", "messages", n)
-        if n > 0 and world.is_dirty(rng):
+        rng = world.dirt("messages", n)
+        if rng is not None:
             kind = rng.choice(["broken_mime", "missing_owner"])
             if kind == "broken_mime" and b"--=_insight_" in data:
                 data = data[: data.rindex(b"--=_insight_")]  # the closing boundary is lost: a truncated upload
@@ -173,10 +173,10 @@ def _write_persons(home: Path, chunk: Chunk) -> None:
     rows = []
     for index in range(chunk.start, chunk.stop):
         p = person(chunk.seed, index)
-        rows.append(json.dumps({"person_id": p.person_id, "group": p.group, "name": p.full_name,
-                                "born": p.born.isoformat(), "nationality": p.nationality, "passport": p.passport,
-                                "national_id": p.national_id[1], "phones": p.phones, "email": p.email,
-                                "iban": p.iban, "vehicle": p.vehicle, "alias": p.alias}, ensure_ascii=False))
+        rows.append(json_line({"person_id": p.person_id, "group": p.group, "name": p.full_name,
+                               "born": p.born.isoformat(), "nationality": p.nationality, "passport": p.passport,
+                               "national_id": p.national_id[1], "phones": p.phones, "email": p.email,
+                               "iban": p.iban, "vehicle": p.vehicle, "alias": p.alias}))
     folder = home / "truth" / "persons"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{chunk.shard}.jsonl").write_text("".join(r + "\n" for r in rows), encoding="utf-8")

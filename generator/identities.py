@@ -32,10 +32,15 @@ def digits(rng: random.Random, count: int) -> str:
     return f"{rng.randrange(10 ** count):0{count}d}"
 
 
+@lru_cache(maxsize=None)
+def _runs(shape: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"L+|D+", shape))
+
+
 def _shape(rng: random.Random, shape: str) -> str:
     """Letters for ``L`` and digits for ``D``, each run of the shape drawn at once."""
     return "".join("".join(rng.choices(LETTERS, k=len(run))) if run[0] == "L" else digits(rng, len(run))
-                   for run in re.findall(r"L+|D+", shape))
+                   for run in _runs(shape))
 
 
 def passport_number(rng: random.Random, country: str) -> str:
