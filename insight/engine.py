@@ -53,6 +53,14 @@ def view_columns(view: str) -> list[str]:
     return _view_tree(view).expression.named_selects
 
 
+# How each gold table is read. By default DuckDB's own Parquet reader, which skips row groups on
+# an IN list of any length (through an Arrow dataset, naming 300 entities read all of
+# gold.entities at 1M: 430 ms, natively 67 ms). These few through delta-rs's Arrow dataset,
+# whose files are pruned by the Delta log's statistics before any is opened: the term index
+# (~100 files at 1M, a query's terms in a few) answers a BM25 query 2-4x faster so.
+PRUNED_BY_LOG = frozenset({"search_terms"})
+
+
 class EmbeddedEngine:
     """One DuckDB connection per user session; nothing here starts Spark."""
 
@@ -60,14 +68,18 @@ class EmbeddedEngine:
         """With ``as_of``, every gold table is read as its Delta version stood at that time."""
         self.user = user
         self.con = duckdb.connect(config={"threads": 2})
+        self.con.execute("SET parquet_metadata_cache = true")
         self.con.execute("CREATE SCHEMA gold")
         visible = visible_predicate(user)
+        self._directories: list[str] = []
         for table in gold_tables():
             self._register_gold(paths, table, as_of)
         for view in secured_views():
             tree = bind(read_sql(f"views/{view}"), {"visible": visible})
             self.con.execute(to_dialect(tree, DIALECT))
-        # Analysts' SQL may read only the registered tables: no files, no extensions.
+        # Analysts' SQL may read only the registered tables: no files (but the gold tables' own,
+        # which the views read), no extensions.
+        self.con.execute(f"SET allowed_directories = {_list_literal(self._directories)}")
         self.con.execute("SET enable_external_access = false")
         self.con.execute("SET lock_configuration = true")
 
@@ -80,9 +92,16 @@ class EmbeddedEngine:
             # A table added to the lake later was, at that time, empty.
             if name == "documents":
                 raise NothingAsOf(f"the lake held no documents yet at {as_of.isoformat()}")
-            self.con.register(f"gold_{name}_files", pa.schema(table.schema().to_arrow()).empty_table())
+            files = []
         else:
-            self.con.register(f"gold_{name}_files", table.to_pyarrow_dataset())
+            files = table.file_uris()
+        if files and name not in PRUNED_BY_LOG and all(_is_local(f) for f in files):
+            self._directories.append(table.table_uri.rstrip("/") + "/")
+            self.con.execute(f"CREATE VIEW gold.{name} AS SELECT * FROM read_parquet({_list_literal(files)}, "
+                             "union_by_name = true)")
+            return
+        self.con.register(f"gold_{name}_files", table.to_pyarrow_dataset() if files
+                          else pa.schema(table.schema().to_arrow()).empty_table())
         self.con.execute(f"CREATE VIEW gold.{name} AS SELECT * FROM gold_{name}_files")
 
     def run(self, name: str, params: Mapping[str, Any]) -> pa.Table:
@@ -96,6 +115,14 @@ class EmbeddedEngine:
 
     def close(self) -> None:
         self.con.close()
+
+
+def _is_local(uri: str) -> bool:
+    return "://" not in uri or uri.startswith("file://")
+
+
+def _list_literal(values: list[str]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
 def _load_as_of(table: DeltaTable, name: str, as_of: dt.datetime) -> bool:

@@ -21,7 +21,7 @@ def entity(engine: EmbeddedEngine, entity_id: str) -> dict[str, Any]:
     if not found:
         raise UnknownEntity(f"no entity {entity_id!r} visible to {engine.user.id}")
     documents = engine.run("entity/documents", {"entity_id": entity_id}).to_pylist()
-    links = reach(engine, [entity_id])[:LINKS_SHOWN]
+    links = reach(engine, [entity_id], LINKS_SHOWN)
     return {
         "entity": found[0],
         "user": engine.user.id,

@@ -5,7 +5,7 @@ from typing import Any, Iterable
 
 from insight.engine import EmbeddedEngine
 
-MAX_FRONTIER = 500  # entities whose links a second hop reads at most (a hub's neighbours are cut here)
+MAX_FRONTIER = 200  # entities whose links a second hop reads at most: those with most evidence first
 
 
 def names_of(engine: EmbeddedEngine, entity_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -16,14 +16,19 @@ def names_of(engine: EmbeddedEngine, entity_ids: Iterable[str]) -> dict[str, dic
     return {r["entity_id"]: r for r in engine.run("search/names_of", {"entity_ids": ids}).to_pylist()}
 
 
-def reach(engine: EmbeddedEngine, seeds: Iterable[str]) -> list[dict[str, Any]]:
-    """Every entity one or two links from a seed: ``seed``, ``entity_id``, ``entity_type``, ``value``,
-    ``relation`` (of the last link), ``hops`` and ``doc_ids`` (the evidence of the last link)."""
+def links_within_two(engine: EmbeddedEngine, seeds: Iterable[str]) -> list[dict[str, Any]]:
+    """Every entity one or two links from a seed, unnamed: ``seed``, ``entity_id``, ``relation`` (of
+    the last link), ``hops`` and ``doc_ids`` (the evidence of the last link), closest first."""
     seeds = sorted(set(seeds))
     if not seeds:
         return []
     first = engine.run("search/edges", {"entity_ids": seeds}).to_pylist()
-    frontier = sorted({e["other_id"] for e in first} - set(seeds))[:MAX_FRONTIER]
+    evidence: dict[str, int] = {}
+    seeded = set(seeds)
+    for edge in first:
+        if edge["other_id"] not in seeded:
+            evidence[edge["other_id"]] = max(evidence.get(edge["other_id"], 0), len(edge["doc_ids"]))
+    frontier = sorted(evidence, key=lambda entity: (-evidence[entity], entity))[:MAX_FRONTIER]
     second = engine.run("search/edges", {"entity_ids": frontier}).to_pylist() if frontier else []
     by_entity: dict[str, list[dict[str, Any]]] = {}
     for edge in first + second:
@@ -48,11 +53,25 @@ def reach(engine: EmbeddedEngine, seeds: Iterable[str]) -> list[dict[str, Any]]:
         key = (row["seed"], row["entity_id"])
         nearest[key] = min(nearest.get(key, row["hops"]), row["hops"])
     # An entity one link away is not shown again two links away (through another relation).
-    found = {k: r for k, r in found.items() if r["hops"] == nearest[(r["seed"], r["entity_id"])]}
-    names = names_of(engine, {r["entity_id"] for r in found.values()})
-    reached = []
-    for row in found.values():
-        name = names.get(row["entity_id"])
-        if name is not None:  # an entity whose every row is hidden is not reached
-            reached.append({**row, "entity_type": name["entity_type"], "value": name["name"]})
-    return sorted(reached, key=lambda r: (r["hops"], r["value"] or "", r["relation"]))
+    return sorted((r for r in found.values() if r["hops"] == nearest[(r["seed"], r["entity_id"])]), key=closest)
+
+
+def closest(link: dict[str, Any]) -> tuple[int, int, str, str]:
+    """Fewer hops first, then the link with more documents behind it."""
+    return link["hops"], -len(link["doc_ids"]), link["entity_id"], link["relation"]
+
+
+def named(links: list[dict[str, Any]], names: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """``links`` with the type and name of the entity reached; one whose every row is hidden is dropped."""
+    return [{**link, "entity_type": names[link["entity_id"]]["entity_type"], "value": names[link["entity_id"]]["name"]}
+            for link in links if link["entity_id"] in names]
+
+
+def reach(engine: EmbeddedEngine, seeds: Iterable[str], limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` closest links of :func:`links_within_two`, named.
+
+    Only the closest are looked up by name (a hub reaches thousands: naming every one read much
+    of ``entities``); twice the limit, for those hidden from the user."""
+    links = links_within_two(engine, seeds)
+    wanted = links[:2 * limit]
+    return named(wanted, names_of(engine, {link["entity_id"] for link in wanted}))[:limit]

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from insight.engine import EmbeddedEngine
-from insight.graph import names_of, reach
+from insight.graph import links_within_two, named, names_of
 from pipelines.identifiers import fold_accents
 from pipelines.index.keys import MAX_NAME_WORDS, NameKey, identifier_keys, name_keys, terms
 
@@ -154,27 +154,34 @@ def _entity_hits(engine: EmbeddedEngine, scored: list[tuple[str, float]]) -> lis
 
 def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> None:
     """Fills each document hit's entities (what it names) and every hit's linked (up to two typed
-    links away, its own entities left out), from the index views: only what the user may see."""
+    links away, its own entities left out, the closest first), from the index views: only what
+    the user may see. Names are looked up once, for what is shown."""
     if not hits:
         return
     documents = [h for h in hits if h.kind == "document"]
-    named = engine.run("search/entities", {"doc_ids": [h.id for h in documents]}).to_pylist() if documents else []
-    names = names_of(engine, {r["entity_id"] for r in named})
+    mentioned = engine.run("search/entities", {"doc_ids": [h.id for h in documents]}).to_pylist() if documents else []
     for hit in documents:
-        hit.entities = sorted(
-            ({"entity_id": r["entity_id"], "entity_type": names[r["entity_id"]]["entity_type"],
-              "value": names[r["entity_id"]]["name"]} for r in named if r["doc_id"] == hit.id and r["entity_id"] in names),
-            key=lambda e: (e["entity_type"], e["value"] or ""))
-    seeds = {e["entity_id"] for hit in hits for e in hit.entities if e["entity_type"] != "location"}
-    reached = reach(engine, seeds)
-    for hit in hits:
+        hit.entities = [{"entity_id": r["entity_id"]} for r in mentioned if r["doc_id"] == hit.id]
+    links = links_within_two(engine, {r["entity_id"] for r in mentioned if r["entity_type"] != "location"}
+                             | {e["entity_id"] for hit in hits if hit.kind == "entity" for e in hit.entities})
+    candidates: dict[int, list[dict[str, Any]]] = {}
+    for index, hit in enumerate(hits):
         own = {e["entity_id"] for e in hit.entities}
         best: dict[str, dict[str, Any]] = {}
-        for r in reached:
-            if r["seed"] in own and r["entity_id"] not in own:
-                if r["entity_id"] not in best or r["hops"] < best[r["entity_id"]]["hops"]:
-                    best[r["entity_id"]] = {k: r[k] for k in ("entity_id", "entity_type", "value", "relation", "hops")}
-        hit.linked = sorted(best.values(), key=lambda x: (x["hops"], x["value"] or ""))[:LINKED_PER_HIT]
+        for link in links:  # closest first: the first link to an entity is its best
+            if link["seed"] in own and link["entity_id"] not in own and link["entity_id"] not in best:
+                best[link["entity_id"]] = link
+        candidates[index] = list(best.values())[:2 * LINKED_PER_HIT]  # twice: some may be hidden from the user
+    names = names_of(engine, {e["entity_id"] for hit in documents for e in hit.entities}
+                     | {link["entity_id"] for chosen in candidates.values() for link in chosen})
+    for index, hit in enumerate(hits):
+        if hit.kind == "document":
+            hit.entities = sorted(
+                ({"entity_id": e["entity_id"], "entity_type": names[e["entity_id"]]["entity_type"],
+                  "value": names[e["entity_id"]]["name"]} for e in hit.entities if e["entity_id"] in names),
+                key=lambda e: (e["entity_type"], e["value"] or ""))
+        hit.linked = [{k: link[k] for k in ("entity_id", "entity_type", "value", "relation", "hops")}
+                      for link in named(candidates[index], names)[:LINKED_PER_HIT]]
 
 
 def _ordinal(day: dt.date | None) -> int:
