@@ -1,7 +1,7 @@
 """Persons named in free text meet the person entity whose names hold every word of theirs."""
 import pytest
 
-from pipelines.resolve.entities import text_person_entities
+from pipelines.resolve.entities import in_name_order, text_person_entities
 
 RECORDS = "record_id string, record_type string, given_names string, family_name string, full_name string, " \
           "canonical string, related_record_id string, aliases array<string>"
@@ -12,6 +12,8 @@ PERSONS = {  # record → (entity, given names, family name)
     "r3": ("souza", "MARIA", "SOUZA"),
     "r4": ("costa", "ANA", "COSTA"),
     "r5": ("costa", "ANA", "SILVA"),  # her married name, another record of the same person
+    "r6": ("perez_mendoza", "RAUL", "PEREZ MENDOZA"),
+    "r7": ("mendoza_perez", "RAUL", "MENDOZA PEREZ"),  # the same words, another man
 }
 
 
@@ -24,6 +26,8 @@ def resolved(spark) -> dict[str, str | None]:
         "clue": ("d1", "Juan PEREZ"), "no_clue": ("d2", "JUAN PEREZ"), "alone": ("d3", "María Souza"),
         "three": ("d4", "PEREZ GOMEZ Juan"), "unknown": ("d5", "JUAN PEREZ RUIZ"),
         "both_records": ("d6", "ANA COSTA SILVA"), "one_word": ("d7", "PEREZ"),
+        "given_first": ("d8", "Raúl Pérez Mendoza"), "family_first": ("d9", "MENDOZA PEREZ RAUL"),
+        "two_of_three": ("d10", "RAUL MENDOZA"),
     }
     mentions = [(m, doc, "person", "ner", "narrative", name) for m, (doc, name) in said.items()]
     mentions.append(("phone", "d1", "phone", "pattern", "narrative", "+5491155551234"))
@@ -48,3 +52,16 @@ def test_every_word_must_be_known_and_may_come_from_several_records(resolved):
     assert resolved["unknown"] is None
     assert resolved["both_records"] == "costa"
     assert resolved["one_word"] is None
+
+
+def test_the_same_words_in_another_order_name_another_man(resolved):
+    assert resolved["given_first"] == "perez_mendoza"
+    assert resolved["family_first"] == "mendoza_perez"
+    assert resolved["two_of_three"] is None  # reads in both: two words can't tell
+
+
+@pytest.mark.parametrize("words, expected", [
+    ("RAUL PEREZ MENDOZA", True), ("PEREZ MENDOZA RAUL", True), ("RAUL MENDOZA", True), ("MENDOZA RAUL", True),
+    ("RAUL MENDOZA PEREZ", False), ("PEREZ RAUL MENDOZA", False), ("RAUL RUIZ", False)])
+def test_name_order_reads_round_from_any_word(words, expected):
+    assert in_name_order(words.split(), "RAUL PEREZ MENDOZA".split()) is expected

@@ -6,8 +6,9 @@
   ``person:<hash of its smallest record id>``.
 - A person named in free text joins the person entity whose names contain every word of it,
   looked up by a pair of its words (order-free: "PEREZ GOMEZ JUAN" meets "JUAN PEREZ GOMEZ");
-  among several namesakes, the one sharing an identifier the document also names; with none to
-  tell them apart, or no record at all, the name stays an entity of its own document.
+  among several namesakes, the one sharing an identifier the document also names, else (three
+  words or more) the one whose name reads in the mention's order; with none to tell them apart,
+  or no record at all, the name stays an entity of its own document.
 - Places are one entity per folded name.
 
 Every derived row carries the access fields of its evidence: an entity or a link has one row per
@@ -21,7 +22,7 @@ import os
 import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
-from pyspark.sql.types import ArrayType, StringType
+from pyspark.sql.types import ArrayType, BooleanType, StringType
 from pyspark.sql.window import Window
 
 from pipelines.conform import ACCESS, access_group
@@ -107,6 +108,28 @@ def _name_words(names: pd.Series) -> pd.Series:
     return names.map(lambda name: sorted({name_sound(w) for w in name_words(name)}))
 
 
+@F.pandas_udf(ArrayType(StringType()))
+def _name_sequence(names: pd.Series) -> pd.Series:
+    """The sound keys of those words in the order written."""
+    return names.map(lambda name: [name_sound(w) for w in name_words(name)])
+
+
+def in_name_order(words: list[str], sequence: list[str]) -> bool:
+    """Whether ``words`` read in the order of ``sequence`` from some starting word on, going round:
+    "PEREZ MENDOZA RAUL" and "RAUL MENDOZA" are in the order of RAUL PEREZ MENDOZA, "RAUL MENDOZA
+    PEREZ" (another man: first and second surnames swapped) is not."""
+    for start in range(len(sequence)):
+        remaining = iter(sequence[start:] + sequence[:start])
+        if all(word in remaining for word in words):
+            return True
+    return False
+
+
+@F.pandas_udf(BooleanType())
+def _in_any_order(words: pd.Series, sequences: pd.Series) -> pd.Series:
+    return pd.Series([any(in_name_order(list(w), list(s)) for s in seqs) for w, seqs in zip(words, sequences)])
+
+
 def _record_name() -> Column:
     parts = F.concat_ws(" ", "given_names", "family_name")
     return F.when(parts != "", parts).otherwise(F.col("full_name"))
@@ -150,17 +173,20 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
     must know anyway. Both give exactly the candidates and the decision of meeting them all.
     """
     people = (records.where(F.col("record_type") == "person")
-              .select("record_id", _name_words(_record_name())
-                      .alias("words"))
+              .select("record_id", _name_words(_record_name()).alias("words"),
+                      _name_sequence(_record_name()).alias("sequence"))
               .join(clusters, "record_id"))
-    entity_words = people.groupBy("entity_id").agg(F.array_distinct(F.flatten(F.collect_list("words"))).alias("known"))
+    entity_words = people.groupBy("entity_id").agg(F.array_distinct(F.flatten(F.collect_list("words"))).alias("known"),
+                                                   F.collect_set("sequence").alias("sequences"))
     entity_keys = people.select("entity_id", F.explode(_pair_keys(F.array_sort("words"))).alias("key")).distinct()
     named = (mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")
                             & (F.col("field") != "header"))
-             .select("mention_id", "doc_id", _name_words("canonical").alias("words")))
+             .select("mention_id", "doc_id", _name_words("canonical").alias("words"),
+                     _name_sequence("canonical").alias("sequence")))
     words = F.array_sort("words")
     keyed = named.where(F.size("words") >= 2).select(
-        "mention_id", "doc_id", "words", F.concat_ws("|", F.element_at(words, 1), F.element_at(words, -1)).alias("key"),
+        "mention_id", "doc_id", "words", "sequence",
+        F.concat_ws("|", F.element_at(words, 1), F.element_at(words, -1)).alias("key"),
         F.when(F.size("words") > 2, F.element_at(words, 2)).alias("probe"))
     # Namesakes: the candidate whose identifiers or aliases the same document names wins.
     doc_clues = (mentions.where((F.col("type").isin(*IDENTIFIER_TYPES, "alias")) & (F.col("extractor") != "structured")
@@ -171,7 +197,7 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
     probes = entity_keys.join(entity_words.select("entity_id", F.explode("known").alias("probe")), "entity_id")
     longer = (keyed.where(F.col("probe").isNotNull()).join(probes, ["key", "probe"]).join(entity_words, "entity_id")
               .where(F.size(F.array_except("words", "known")) == 0)
-              .select("mention_id", "doc_id", "entity_id",
+              .select("mention_id", "doc_id", "entity_id", _in_any_order("sequence", "sequences").alias("in_order"),
                       F.count("*").over(Window.partitionBy("mention_id")).alias("candidates")))
     longer_shared = (longer.join(doc_clues, "doc_id").join(entity_clues, ["entity_id", "clue"])
                      .groupBy("mention_id", "entity_id").agg(F.count("*").alias("shared")))
@@ -183,15 +209,22 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
         "mention_id", "entity_id", "candidates", F.lit(0).cast("long").alias("shared"))
     sharing = (pair.join(doc_clues, "doc_id").join(entity_clues, "clue").join(entity_keys, ["entity_id", "key"])
                .groupBy("mention_id", "entity_id", "candidates").agg(F.count("*").alias("shared")))
-    pair = (only.join(sharing.select("mention_id"), "mention_id", "left_anti").unionByName(sharing))
+    # Two words say little of order ("RAUL PEREZ" reads in both RAUL PEREZ MENDOZA and RAUL
+    # MENDOZA PEREZ): a pair's candidates are told apart by clues alone.
+    pair = (only.join(sharing.select("mention_id"), "mention_id", "left_anti").unionByName(sharing)
+            .withColumn("in_order", F.lit(False)))
 
     # Candidates sharing no clue are left out of ``pair``; they would rank below every one that does.
-    by_mention = Window.partitionBy("mention_id").orderBy(F.desc("shared"), "entity_id")
-    scored = (longer.select("mention_id", "entity_id", "candidates", "shared").unionByName(pair)
+    # Then the one whose names read in the mention's order: the same words in another order name
+    # another man ("RAUL MENDOZA PEREZ" is not RAUL PEREZ MENDOZA).
+    by_mention = Window.partitionBy("mention_id").orderBy(F.desc("shared"), F.desc("in_order"), "entity_id")
+    scored = (longer.select("mention_id", "entity_id", "candidates", "shared", "in_order").unionByName(pair)
               .withColumn("rank", F.row_number().over(by_mention))
-              .withColumn("runner_up", F.lead("shared").over(by_mention)))
-    decided = (F.col("candidates") == 1) | (F.col("shared") > F.coalesce(F.col("runner_up"), F.lit(0)))
-    return scored.where((F.col("rank") == 1) & decided).select("mention_id", "entity_id")
+              .withColumn("next_shared", F.coalesce(F.lead("shared").over(by_mention), F.lit(0)))
+              .withColumn("next_in_order", F.coalesce(F.lead("in_order").over(by_mention), F.lit(False))))
+    better = (F.col("shared") > F.col("next_shared")) | (
+        (F.col("shared") == F.col("next_shared")) & F.col("in_order") & ~F.col("next_in_order"))
+    return scored.where((F.col("rank") == 1) & ((F.col("candidates") == 1) | better)).select("mention_id", "entity_id")
 
 
 def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFrame) -> DataFrame:
