@@ -138,32 +138,25 @@ def _identifier_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict
     return [r["entity_id"] for r in rows]
 
 
-def _entity_hits(engine: EmbeddedEngine, scored: list[tuple[str, float]]) -> list[Hit]:
-    names = names_of(engine, [entity_id for entity_id, _ in scored])
-    hits = []
-    for entity_id, score in scored:
-        e = names.get(entity_id)
-        if e is None:
-            continue
-        summary = f"{e['entity_type']} named in {e['documents']} document(s) of {', '.join(e['sources'])}"
-        hits.append(Hit(kind="entity", id=entity_id, source="entities", source_id=entity_id, title=e["name"] or "",
-                        snippet=summary, score=round(score, 4), owner_country=e["owner_country"] or "",
-                        entities=[{"entity_id": entity_id, "entity_type": e["entity_type"], "value": e["name"]}]))
-    return hits
+def _entity_hit(entity_id: str, score: float) -> Hit:
+    """An entity found by its name or identifier; :func:`with_graph` names it."""
+    return Hit(kind="entity", id=entity_id, source="entities", source_id=entity_id, title="", snippet="",
+               score=round(score, 4), owner_country="", entities=[{"entity_id": entity_id}])
 
 
-def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> None:
-    """Fills each document hit's entities (what it names) and every hit's linked (up to two typed
-    links away, its own entities left out, the closest first), from the index views: only what
-    the user may see. Names are looked up once, for what is shown."""
+def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> list[Hit]:
+    """The hits with each document's entities (what it names), each entity hit's name and summary,
+    and every hit's linked (up to two typed links away, its own entities left out, the closest
+    first), from the index views: only what the user may see. Names are looked up once, for what
+    is shown; an entity hit the user may not see is left out."""
     if not hits:
-        return
+        return hits
     documents = [h for h in hits if h.kind == "document"]
     mentioned = engine.run("search/entities", {"doc_ids": [h.id for h in documents]}).to_pylist() if documents else []
     for hit in documents:
         hit.entities = [{"entity_id": r["entity_id"]} for r in mentioned if r["doc_id"] == hit.id]
     links = links_within_two(engine, {r["entity_id"] for r in mentioned if r["entity_type"] != "location"}
-                             | {e["entity_id"] for hit in hits if hit.kind == "entity" for e in hit.entities})
+                             | {hit.id for hit in hits if hit.kind == "entity"})
     candidates: dict[int, list[dict[str, Any]]] = {}
     for index, hit in enumerate(hits):
         own = {e["entity_id"] for e in hit.entities}
@@ -172,16 +165,24 @@ def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> None:
             if link["seed"] in own and link["entity_id"] not in own and link["entity_id"] not in best:
                 best[link["entity_id"]] = link
         candidates[index] = list(best.values())[:2 * LINKED_PER_HIT]  # twice: some may be hidden from the user
-    names = names_of(engine, {e["entity_id"] for hit in documents for e in hit.entities}
+    names = names_of(engine, {e["entity_id"] for hit in hits for e in hit.entities}
                      | {link["entity_id"] for chosen in candidates.values() for link in chosen})
+    shown = []
     for index, hit in enumerate(hits):
-        if hit.kind == "document":
-            hit.entities = sorted(
-                ({"entity_id": e["entity_id"], "entity_type": names[e["entity_id"]]["entity_type"],
-                  "value": names[e["entity_id"]]["name"]} for e in hit.entities if e["entity_id"] in names),
-                key=lambda e: (e["entity_type"], e["value"] or ""))
+        if hit.kind == "entity":
+            e = names.get(hit.id)
+            if e is None:
+                continue
+            hit.title, hit.owner_country = e["name"] or "", e["owner_country"] or ""
+            hit.snippet = f"{e['entity_type']} named in {e['documents']} document(s) of {', '.join(e['sources'])}"
+        hit.entities = sorted(
+            ({"entity_id": e["entity_id"], "entity_type": names[e["entity_id"]]["entity_type"],
+              "value": names[e["entity_id"]]["name"]} for e in hit.entities if e["entity_id"] in names),
+            key=lambda e: (e["entity_type"], e["value"] or ""))
         hit.linked = [{k: link[k] for k in ("entity_id", "entity_type", "value", "relation", "hops")}
                       for link in named(candidates[index], names)[:LINKED_PER_HIT]]
+        shown.append(hit)
+    return shown
 
 
 def _ordinal(day: dt.date | None) -> int:
@@ -214,8 +215,8 @@ def search(engine: EmbeddedEngine, text: str, limit: int = 10) -> dict[str, Any]
     entity_scores = [(e, IDENTIFIER_WEIGHT + top_document) for e in by_identifier[:ENTITY_HITS]]
     entity_scores += [(e, NAME_WEIGHT * s + top_document) for e, s in by_name[:ENTITY_HITS]
                       if e not in dict(entity_scores)]
-    hits = sorted(_entity_hits(engine, entity_scores[:ENTITY_HITS]) + documents, key=lambda h: -h.score)[:limit]
-    with_graph(engine, hits)
+    entity_hits = [_entity_hit(entity_id, score) for entity_id, score in entity_scores[:ENTITY_HITS]]
+    hits = with_graph(engine, sorted(entity_hits + documents, key=lambda h: -h.score)[:limit])
     return {
         "query": text,
         "user": engine.user.id,
