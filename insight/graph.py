@@ -67,11 +67,15 @@ def named(links: list[dict[str, Any]], names: dict[str, dict[str, Any]]) -> list
             for link in links if link["entity_id"] in names]
 
 
-def reach(engine: EmbeddedEngine, seeds: Iterable[str], limit: int) -> list[dict[str, Any]]:
-    """The ``limit`` closest links of :func:`links_within_two`, named.
+def shortlist(links: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """The closest links worth naming to show ``limit``: twice as many, for those hidden from the user.
 
-    Only the closest are looked up by name (a hub reaches thousands: naming every one read much
-    of ``entities``); twice the limit, for those hidden from the user."""
-    links = links_within_two(engine, seeds)
-    wanted = links[:2 * limit]
+    Only these are looked up by name: a hub reaches thousands, and naming every one read much of
+    ``entities``."""
+    return links[:2 * limit]
+
+
+def reach(engine: EmbeddedEngine, seeds: Iterable[str], limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` closest links of :func:`links_within_two`, named."""
+    wanted = shortlist(links_within_two(engine, seeds), limit)
     return named(wanted, names_of(engine, {link["entity_id"] for link in wanted}))[:limit]

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from insight.engine import EmbeddedEngine
-from insight.graph import links_within_two, named, names_of
+from insight.graph import links_within_two, named, names_of, shortlist
 from pipelines.identifiers import fold_accents
 from pipelines.index.keys import MAX_NAME_WORDS, NameKey, identifier_keys, name_keys, terms
 
@@ -164,7 +164,7 @@ def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> list[Hit]:
         for link in links:  # closest first: the first link to an entity is its best
             if link["seed"] in own and link["entity_id"] not in own and link["entity_id"] not in best:
                 best[link["entity_id"]] = link
-        candidates[index] = list(best.values())[:2 * LINKED_PER_HIT]  # twice: some may be hidden from the user
+        candidates[index] = shortlist(list(best.values()), LINKED_PER_HIT)
     names = names_of(engine, {e["entity_id"] for hit in hits for e in hit.entities}
                      | {link["entity_id"] for chosen in candidates.values() for link in chosen})
     shown = []
@@ -175,10 +175,7 @@ def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> list[Hit]:
                 continue
             hit.title, hit.owner_country = e["name"] or "", e["owner_country"] or ""
             hit.snippet = f"{e['entity_type']} named in {e['documents']} document(s) of {', '.join(e['sources'])}"
-        hit.entities = sorted(
-            ({"entity_id": e["entity_id"], "entity_type": names[e["entity_id"]]["entity_type"],
-              "value": names[e["entity_id"]]["name"]} for e in hit.entities if e["entity_id"] in names),
-            key=lambda e: (e["entity_type"], e["value"] or ""))
+        hit.entities = sorted(named(hit.entities, names), key=lambda e: (e["entity_type"], e["value"] or ""))
         hit.linked = [{k: link[k] for k in ("entity_id", "entity_type", "value", "relation", "hops")}
                       for link in named(candidates[index], names)[:LINKED_PER_HIT]]
         shown.append(hit)

@@ -103,15 +103,15 @@ def person_clusters(records: DataFrame, threshold: float = THRESHOLD, engine: st
 
 
 @F.pandas_udf(ArrayType(StringType()))
-def _name_words(names: pd.Series) -> pd.Series:
-    """The sound keys of the words of a name that tell persons apart (no particles, no initials)."""
-    return names.map(lambda name: sorted({name_sound(w) for w in name_words(name)}))
-
-
-@F.pandas_udf(ArrayType(StringType()))
 def _name_sequence(names: pd.Series) -> pd.Series:
-    """The sound keys of those words in the order written."""
+    """The sound keys of the words of a name that tell persons apart (no particles, no initials),
+    in the order written."""
     return names.map(lambda name: [name_sound(w) for w in name_words(name)])
+
+
+def _words(sequence: str) -> Column:
+    """A name's sound keys as a sorted set."""
+    return F.array_sort(F.array_distinct(sequence))
 
 
 def in_name_order(words: list[str], sequence: list[str]) -> bool:
@@ -173,16 +173,16 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
     must know anyway. Both give exactly the candidates and the decision of meeting them all.
     """
     people = (records.where(F.col("record_type") == "person")
-              .select("record_id", _name_words(_record_name()).alias("words"),
-                      _name_sequence(_record_name()).alias("sequence"))
+              .select("record_id", _name_sequence(_record_name()).alias("sequence"))
+              .withColumn("words", _words("sequence"))
               .join(clusters, "record_id"))
     entity_words = people.groupBy("entity_id").agg(F.array_distinct(F.flatten(F.collect_list("words"))).alias("known"),
                                                    F.collect_set("sequence").alias("sequences"))
     entity_keys = people.select("entity_id", F.explode(_pair_keys(F.array_sort("words"))).alias("key")).distinct()
     named = (mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")
                             & (F.col("field") != "header"))
-             .select("mention_id", "doc_id", _name_words("canonical").alias("words"),
-                     _name_sequence("canonical").alias("sequence")))
+             .select("mention_id", "doc_id", _name_sequence("canonical").alias("sequence"))
+             .withColumn("words", _words("sequence")))
     words = F.array_sort("words")
     keyed = named.where(F.size("words") >= 2).select(
         "mention_id", "doc_id", "words", "sequence",
