@@ -175,7 +175,8 @@ def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> list[Hit]:
                 continue
             hit.title, hit.owner_country = e["name"] or "", e["owner_country"] or ""
             hit.snippet = f"{e['entity_type']} named in {e['documents']} document(s) of {', '.join(e['sources'])}"
-        hit.entities = sorted(named(hit.entities, names), key=lambda e: (e["entity_type"], e["value"] or ""))
+        hit.entities = sorted(named(hit.entities, names),
+                              key=lambda e: (e["entity_type"], e["value"] or "", e["entity_id"]))
         hit.linked = [{k: link[k] for k in ("entity_id", "entity_type", "value", "relation", "hops")}
                       for link in named(candidates[index], names)[:LINKED_PER_HIT]]
         shown.append(hit)
