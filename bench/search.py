@@ -21,7 +21,6 @@ Figures, not asserts.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import resource
@@ -31,30 +30,21 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import phonenumbers
 
+from generator.dropzone import iter_truth
 from insight.engine import EmbeddedEngine
 from insight.search import search
 from insight.users import find_user
 from pipelines.config import LakePaths
-from pipelines.extract.evaluate import SOURCE_KIND, truth_doc_id
+from pipelines.extract.evaluate import record_doc_id, truth_doc_id
 from pipelines.identifiers import fold_accents
 from pipelines.index.keys import STOP_WORDS
 from pipelines.resolve.evaluate import person_entities
 
 KINDS = ("name", "identifier", "text")
-
-
-def _jsonl(folder: Path) -> Iterator[dict[str, Any]]:
-    for path in sorted(folder.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as lines:
-            yield from (json.loads(line) for line in lines)
-
-
-def _doc_id(source: str, source_id: str) -> str:
-    return f"{SOURCE_KIND[source]}:{source_id}"
 
 
 def _name_variant(name: str, rng: random.Random) -> str:
@@ -88,11 +78,11 @@ def build_queries(home: Path, engine: EmbeddedEngine, count: int, seed: int) -> 
     """Queries with their targets: a name's are the documents naming the person, an identifier's
     those where the ground truth has it (any written form), a text's the document it comes from."""
     rng = random.Random(seed)
-    persons = {p["person_id"]: p for p in _jsonl(home / "truth" / "persons")}
+    persons = {p["person_id"]: p for p in iter_truth(home, "persons")}
     recorded: dict[str, set[str]] = defaultdict(set)
-    for record in _jsonl(home / "truth" / "records"):
+    for record in iter_truth(home, "records"):
         for person_id in record.get("person_ids") or []:
-            recorded[person_id].add(_doc_id(record["source"], record["source_id"]))
+            recorded[person_id].add(record_doc_id(record))
     people = sorted(p for p in recorded if p in persons)
     queries: list[dict[str, Any]] = []
     while len(queries) < count * 35 // 100:
@@ -105,7 +95,7 @@ def build_queries(home: Path, engine: EmbeddedEngine, count: int, seed: int) -> 
             queries.append({"kind": "identifier", "query": chosen[1], "canonical": chosen[0], "targets": set()})
     by_person = {q["person"]: q for q in queries if q["kind"] == "name"}
     by_value = {q["canonical"]: q for q in queries if q["kind"] == "identifier"}
-    for mention in _jsonl(home / "truth" / "mentions"):
+    for mention in iter_truth(home, "mentions"):
         doc_id = truth_doc_id(mention)
         if mention["entity_type"] == "person" and mention.get("person_id") in by_person:
             by_person[mention["person_id"]]["targets"].add(doc_id)
@@ -132,14 +122,14 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
     (else his name as written); the expectation, the second's person entities in the lake, read
     from the truth (an entity's displayed name is one of its written forms, so names can't tell)."""
     sources_of: dict[str, set[str]] = defaultdict(set)
-    for record in _jsonl(home / "truth" / "records"):
+    for record in iter_truth(home, "records"):
         for person_id in record.get("person_ids") or []:
             sources_of[person_id].add(record["source"])
-    links = [link for link in _jsonl(home / "truth" / "links") if len(sources_of[link["src"]]) > 1]
+    links = [link for link in iter_truth(home, "links") if len(sources_of[link["src"]]) > 1]
     chosen = random.Random(seed).sample(links, min(count, len(links)))
     first = {link["src"] for link in chosen}
     written: dict[str, tuple[int, str]] = {}
-    for mention in _jsonl(home / "truth" / "mentions"):
+    for mention in iter_truth(home, "mentions"):
         person, kind = mention.get("person_id"), mention["entity_type"]
         if person in first and kind in QUERY_TYPES and mention["text"]:
             rank = QUERY_TYPES.index(kind)

@@ -134,7 +134,7 @@ def _base36(number: int) -> str:
 
 
 # Records draw persons from the whole population, so a worker meets most of it: a cache that
-# holds it up to a million records (250,000 persons, ~250 MB) makes each once, where a quarter
+# holds it up to a million records (250,000 persons, ~300 MB) makes each once, where a quarter
 # of it made three in four again (~35 µs each, a third of the generator's time at 1M). Bounded
 # all the same: beyond, the least recently used go.
 @lru_cache(maxsize=1 << 18)
