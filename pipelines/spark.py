@@ -3,18 +3,48 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 from pyspark import Broadcast
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from pipelines.java import ensure_java_home
 
 _LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
+_scratch: str | None = None
+
+
+def scratch_dir(name: str) -> str:
+    """A folder for spills and checkpoints under one directory per process, removed at exit."""
+    global _scratch
+    if _scratch is None:
+        _scratch = tempfile.mkdtemp(prefix="insight-scratch-")
+        atexit.register(shutil.rmtree, _scratch, True)
+    return tempfile.mkdtemp(prefix=f"{name}-", dir=_scratch)
+
+
+def ensure_checkpoint_dir(spark: SparkSession) -> None:
+    """Checkpoints go to ``spark.checkpoint.dir`` (set it on a cluster: a folder every executor
+    reaches), else to this process's scratch folder."""
+    try:
+        context = spark.sparkContext
+    except Exception:  # Spark Connect: the server's spark.checkpoint.dir
+        return
+    if context.getCheckpointDir() is None:
+        context.setCheckpointDir(scratch_dir("checkpoints"))
+
+
+def checkpoint(frame: DataFrame) -> DataFrame:
+    """``frame`` computed once, now, and its lineage cut: for a result read by several later steps."""
+    ensure_checkpoint_dir(frame.sparkSession)
+    return frame.checkpoint(eager=True)
 
 
 def default_driver_memory() -> str:

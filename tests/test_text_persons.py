@@ -65,3 +65,53 @@ def test_the_same_words_in_another_order_name_another_man(resolved):
     ("RAUL MENDOZA PEREZ", False), ("PEREZ RAUL MENDOZA", False), ("RAUL RUIZ", False)])
 def test_name_order_reads_round_from_any_word(words, expected):
     assert in_name_order(words.split(), "RAUL PEREZ MENDOZA".split()) is expected
+
+
+NETWORK = {  # record → (entity, given names, family name): two pairs of namesakes and two others
+    "s1": ("sophie_1", "SOPHIE", "BERNARD"), "s2": ("sophie_2", "SOPHIE", "BERNARD"),
+    "p1": ("pedro_1", "PEDRO", "SANTOS SILVA"), "p2": ("pedro_2", "PEDRO", "SANTOS SILVA"),
+    "m": ("marta", "MARTA", "GOMEZ"), "x": ("xavier", "XAVIER", "DUPONT"),
+}
+
+
+@pytest.fixture(scope="module")
+def networked(spark) -> dict[str, str | None]:
+    """Each document names one record's subject (a structured mention) and a name in its text."""
+    records = [(r, "person", given, family, None, None, None, []) for r, (_, given, family) in NETWORK.items()]
+    clusters = [(r, entity) for r, (entity, _, _) in NETWORK.items()]
+    documents = {  # document → (subject's record, name written in the text)
+        "dA": ("s1", "Pedro Santos Silva"), "dB": ("p1", "Sophie Bernard"), "dE": ("m", "PEDRO SANTOS SILVA"),
+        "dG": ("s1", "Marta Gómez"), "dD": ("x", "Sophie Bernard"), "dH": ("s2", "SOPHIE BERNARD"),
+    }
+    mentions = [(record, doc, "person", "structured", "record:subject", " ".join(NETWORK[record][1:]))
+                for doc, (record, _) in documents.items()]
+    mentions += [(f"{doc}:text", doc, "person", "gazetteer", "body", name) for doc, (_, name) in documents.items()]
+    mentions.append(("dC:text", "dC", "person", "gazetteer", "body", "Sophie Bernard"))
+    found = text_person_entities(spark.createDataFrame(mentions, MENTIONS),
+                                 spark.createDataFrame(clusters, "record_id string, entity_id string"),
+                                 spark.createDataFrame(records, RECORDS)).collect()
+    assert len({r.mention_id for r in found}) == len(found)
+    return {r.mention_id.split(":")[0]: r.entity_id for r in found if r.mention_id.endswith(":text")}
+
+
+def test_namesakes_are_told_apart_by_whom_they_are_named_with_elsewhere(networked):
+    # SOPHIE (1) is the subject of dA, which names a "Pedro Santos Silva"; PEDRO (1) is the subject
+    # of dB, which names a "Sophie Bernard": each undecided name is a possible link, so each
+    # settles the other.
+    assert networked["dA"] == "pedro_1"
+    assert networked["dB"] == "sophie_1"
+
+
+def test_an_associate_of_an_associate_tells_namesakes_apart(networked):
+    # dE names PEDRO beside MARTA, who is named beside SOPHIE (1) in dG, named beside PEDRO (1) in dB.
+    assert networked["dG"] == "marta"
+    assert networked["dE"] == "pedro_1"
+
+
+def test_a_name_the_document_already_resolved_is_the_same_person(networked):
+    assert networked["dH"] == "sophie_2"
+
+
+def test_no_network_no_decision(networked):
+    assert "dC" not in networked  # named alone
+    assert "dD" not in networked  # beside someone neither namesake is ever seen with

@@ -18,6 +18,7 @@ it through an entity's names, properties or links (the views filter these rows l
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import pandas as pd
 from pyspark.sql import Column, DataFrame
@@ -30,6 +31,7 @@ from pipelines.identifiers import name_sound, name_words
 from pipelines.publish import canonical_names
 from pipelines.resolve.persons import (FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark,
                                       person_features)
+from pipelines.spark import checkpoint
 
 IDENTIFIER_TYPES = ("phone", "email", "identity_document", "vehicle", "plate", "account", "imei", "crypto_wallet",
                     "ip_address")
@@ -43,6 +45,10 @@ ENTITY_COLUMNS = ["row_id", "entity_id", "entity_type", "name", "names", "proper
                   "mentions", "documents", *ACCESS]
 LINK_COLUMNS = ["row_id", "src_entity_id", "dst_entity_id", "relation", "doc_ids", "weight", *ACCESS]
 
+
+# A name left undecided is a possible link of its namesakes only when they are this few: "JUAN
+# PEREZ" may name thousands of entities, each of them not a clue to anyone.
+MAX_NAMESAKES = 8
 
 CLUSTER_COLUMNS = ["record_id", "entity_id"]
 RECORD_FACTS = ["record_id", "date_of_birth", "sex", "nationalities"]
@@ -163,52 +169,66 @@ def person_clues(records: DataFrame) -> DataFrame:
     return identifiers.unionByName(aliases).where(F.col("clue").isNotNull())
 
 
-def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: DataFrame) -> DataFrame:
-    """(mention_id, entity_id) for persons named in free text, resolved as the module says.
+@dataclass(frozen=True)
+class _Namesakes:
+    """The person entities' names, as free-text names look them up."""
+    words: DataFrame  # entity_id, known (every word of its names), sequences (each name's words in order)
+    keys: DataFrame  # entity_id, key (a pair of its words)
+    probes: DataFrame  # key, probe (a third word), entity_id
 
-    A common pair of words ("JUAN|PEREZ") is shared by thousands of entities at a million
-    documents, so no mention meets them all. A mention of two words matches every entity holding
-    the pair, so only their count and the few sharing a clue with the document are needed; a
-    mention of three or more also looks its entities up by a third word, which each candidate
-    must know anyway. Both give exactly the candidates and the decision of meeting them all.
-    """
+
+def _namesakes(records: DataFrame, clusters: DataFrame) -> _Namesakes:
     people = (records.where(F.col("record_type") == "person")
               .select("record_id", _name_sequence(_record_name()).alias("sequence"))
               .withColumn("words", _words("sequence"))
               .join(clusters, "record_id"))
-    entity_words = people.groupBy("entity_id").agg(F.array_distinct(F.flatten(F.collect_list("words"))).alias("known"),
-                                                   F.collect_set("sequence").alias("sequences"))
-    entity_keys = people.select("entity_id", F.explode(_pair_keys(F.array_sort("words"))).alias("key")).distinct()
-    named = (mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")
-                            & (F.col("field") != "header"))
-             .select("mention_id", "doc_id", _name_sequence("canonical").alias("sequence"))
-             .withColumn("words", _words("sequence")))
-    words = F.array_sort("words")
-    keyed = named.where(F.size("words") >= 2).select(
-        "mention_id", "doc_id", "words", "sequence",
-        F.concat_ws("|", F.element_at(words, 1), F.element_at(words, -1)).alias("key"),
-        F.when(F.size("words") > 2, F.element_at(words, 2)).alias("probe"))
-    # Namesakes: the candidate whose identifiers or aliases the same document names wins.
-    doc_clues = (mentions.where((F.col("type").isin(*IDENTIFIER_TYPES, "alias")) & (F.col("extractor") != "structured")
-                                & F.col("canonical").isNotNull())
-                 .select("doc_id", _clue(F.col("type"), F.col("canonical")).alias("clue")).distinct())
-    entity_clues = person_clues(records).join(clusters, "record_id").select("entity_id", "clue").distinct()
+    words = people.groupBy("entity_id").agg(F.array_distinct(F.flatten(F.collect_list("words"))).alias("known"),
+                                            F.collect_set("sequence").alias("sequences"))
+    keys = people.select("entity_id", F.explode(_pair_keys(F.array_sort("words"))).alias("key")).distinct()
+    probes = keys.join(words.select("entity_id", F.explode("known").alias("probe")), "entity_id")
+    return _Namesakes(words, keys, probes)
 
-    probes = entity_keys.join(entity_words.select("entity_id", F.explode("known").alias("probe")), "entity_id")
-    longer = (keyed.where(F.col("probe").isNotNull()).join(probes, ["key", "probe"]).join(entity_words, "entity_id")
+
+def _candidates(keyed: DataFrame, names: _Namesakes) -> tuple[DataFrame, DataFrame]:
+    """A named mention's namesakes: every entity whose names hold all of its words.
+
+    A common pair of words ("JUAN|PEREZ") is shared by thousands of entities at a million
+    documents, so no mention meets them all. A mention of three words or more looks its entities
+    up by a third word, which each candidate must know anyway: ``longer`` (mention_id, doc_id,
+    entity_id, in_order, candidates) lists them. A mention of two words matches every entity
+    holding the pair, so ``pair`` (mention_id, doc_id, key, candidates) only counts them; those
+    that can win are found from the clues. Both give the decision of meeting them all.
+    """
+    longer = (keyed.where(F.col("probe").isNotNull()).join(names.probes, ["key", "probe"])
+              .join(names.words, "entity_id")
               .where(F.size(F.array_except("words", "known")) == 0)
               .select("mention_id", "doc_id", "entity_id", _in_any_order("sequence", "sequences").alias("in_order"),
                       F.count("*").over(Window.partitionBy("mention_id")).alias("candidates")))
-    longer_shared = (longer.join(doc_clues, "doc_id").join(entity_clues, ["entity_id", "clue"])
-                     .groupBy("mention_id", "entity_id").agg(F.count("*").alias("shared")))
-    longer = longer.join(longer_shared, ["mention_id", "entity_id"], "left").fillna(0, ["shared"])
+    pair = keyed.where(F.col("probe").isNull()).select("mention_id", "doc_id", "key").join(
+        names.keys.groupBy("key").agg(F.count("*").alias("candidates")), "key")
+    return longer, pair
 
-    pair = keyed.where(F.col("probe").isNull()).join(
-        entity_keys.groupBy("key").agg(F.count("*").alias("candidates")), "key")
-    only = pair.where(F.col("candidates") == 1).join(entity_keys, "key").select(
-        "mention_id", "entity_id", "candidates", F.lit(0).cast("long").alias("shared"))
-    sharing = (pair.join(doc_clues, "doc_id").join(entity_clues, "clue").join(entity_keys, ["entity_id", "key"])
-               .groupBy("mention_id", "entity_id", "candidates").agg(F.count("*").alias("shared")))
+
+def _shared(candidates: DataFrame, doc_clues: DataFrame, entity_clues: DataFrame, on: list[str]) -> DataFrame:
+    """(mention_id, entity_id, shared): how many of its document's clues each candidate shares.
+    A clue's ``evidence`` (the document it was learnt from, null for records) must be another
+    document: a mention does not vouch for itself."""
+    return (candidates.join(doc_clues, "doc_id").join(entity_clues, on)
+            .where(F.col("evidence").isNull() | (F.col("evidence") != F.col("doc_id")))
+            .groupBy("mention_id", "doc_id", "entity_id").agg(F.countDistinct("clue").alias("shared")))
+
+
+def _decide(longer: DataFrame, pair: DataFrame, names: _Namesakes, doc_clues: DataFrame,
+            entity_clues: DataFrame) -> DataFrame:
+    """(mention_id, doc_id, entity_id) for the mentions that have one namesake, or whose namesakes
+    the clues (``clue`` by document; ``clue``, ``evidence`` by entity) tell apart, or, for three
+    words or more, the order of the words."""
+    longer = longer.join(_shared(longer.select("mention_id", "doc_id", "entity_id"), doc_clues, entity_clues,
+                                 ["entity_id", "clue"]), ["mention_id", "doc_id", "entity_id"], "left").fillna(0, ["shared"])
+    only = pair.where(F.col("candidates") == 1).join(names.keys, "key").select(
+        "mention_id", "doc_id", "entity_id", "candidates", F.lit(0).cast("long").alias("shared"))
+    sharing = _shared(pair, doc_clues, entity_clues.join(names.keys, "entity_id"), ["clue", "key"]).join(
+        pair.select("mention_id", "candidates"), "mention_id")
     # Two words say little of order ("RAUL PEREZ" reads in both RAUL PEREZ MENDOZA and RAUL
     # MENDOZA PEREZ): a pair's candidates are told apart by clues alone.
     pair = (only.join(sharing.select("mention_id"), "mention_id", "left_anti").unionByName(sharing)
@@ -218,13 +238,81 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
     # Then the one whose names read in the mention's order: the same words in another order name
     # another man ("RAUL MENDOZA PEREZ" is not RAUL PEREZ MENDOZA).
     by_mention = Window.partitionBy("mention_id").orderBy(F.desc("shared"), F.desc("in_order"), "entity_id")
-    scored = (longer.select("mention_id", "entity_id", "candidates", "shared", "in_order").unionByName(pair)
+    scored = (longer.select("mention_id", "doc_id", "entity_id", "candidates", "shared", "in_order")
+              .unionByName(pair)
               .withColumn("rank", F.row_number().over(by_mention))
               .withColumn("next_shared", F.coalesce(F.lead("shared").over(by_mention), F.lit(0)))
               .withColumn("next_in_order", F.coalesce(F.lead("in_order").over(by_mention), F.lit(False))))
     better = (F.col("shared") > F.col("next_shared")) | (
         (F.col("shared") == F.col("next_shared")) & F.col("in_order") & ~F.col("next_in_order"))
-    return scored.where((F.col("rank") == 1) & ((F.col("candidates") == 1) | better)).select("mention_id", "entity_id")
+    return scored.where((F.col("rank") == 1) & ((F.col("candidates") == 1) | better)).select(
+        "mention_id", "doc_id", "entity_id")
+
+
+def _companion_clues(sure: DataFrame, possible: DataFrame, open_docs: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """The network as clues, for the documents ``open_docs`` (doc_id) whose names are undecided.
+    ``sure`` (doc_id, entity_id) are the persons a document names for sure, ``possible`` those it
+    may name (sure, or a namesake of a name left undecided).
+
+    A person named for sure in a document *meets* everyone it may name. An entity's clues are
+    itself and those it met, each with that document as evidence; a document's, the persons it
+    names for sure and those they met in other documents. So of the namesakes of "Sophie
+    Bernard" beside PEDRO SANTOS DE SILVA, the one whose own record names a "Pedro Santos de
+    Silva" wins (though that name was itself left undecided there), as does one who met someone
+    he met (an associate's associate), or one the document already names; a namesake never seen
+    near him does not. Only a sure person meets: two namesakes left undecided beside SOPHIE
+    BERNARD are not both her associates.
+    """
+    clue = lambda column: F.concat(F.lit("person:"), column)  # noqa: E731
+    met = (sure.alias("a").join(possible.alias("b"), "doc_id").where(F.col("a.entity_id") != F.col("b.entity_id"))
+           .select(F.col("a.entity_id").alias("entity_id"), F.col("b.entity_id").alias("neighbour"), "doc_id"))
+    itself = sure.select("entity_id", F.col("entity_id").alias("neighbour"), F.lit(None).cast("string").alias("doc_id"))
+    entity_clues = (met.unionByName(itself)
+                    .select("entity_id", clue(F.col("neighbour")).alias("clue"), F.col("doc_id").alias("evidence"))
+                    .distinct())
+    named = sure.join(open_docs, "doc_id")
+    around = (named.join(met.withColumnRenamed("doc_id", "evidence"), "entity_id")
+              .where(F.col("evidence") != F.col("doc_id")).select("doc_id", F.col("neighbour").alias("entity_id")))
+    doc_clues = named.unionByName(around).select("doc_id", clue(F.col("entity_id")).alias("clue")).distinct()
+    return doc_clues, entity_clues
+
+
+def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: DataFrame) -> DataFrame:
+    """(mention_id, entity_id) for persons named in free text, resolved as the module says: first
+    by the identifiers and aliases the document names, the order of the words, or a name only one
+    entity holds; what that leaves undecided, by the persons the document names for sure (its
+    records' subjects and the names so decided) and those each namesake is named with elsewhere.
+    """
+    names = _namesakes(records, clusters)
+    named = (mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")
+                            & (F.col("field") != "header"))
+             .select("mention_id", "doc_id", _name_sequence("canonical").alias("sequence"))
+             .withColumn("words", _words("sequence")))
+    words = F.array_sort("words")
+    keyed = named.where(F.size("words") >= 2).select(
+        "mention_id", "doc_id", "words", "sequence",
+        F.concat_ws("|", F.element_at(words, 1), F.element_at(words, -1)).alias("key"),
+        F.when(F.size("words") > 2, F.element_at(words, 2)).alias("probe"))
+    doc_clues = (mentions.where((F.col("type").isin(*IDENTIFIER_TYPES, "alias")) & (F.col("extractor") != "structured")
+                                & F.col("canonical").isNotNull())
+                 .select("doc_id", _clue(F.col("type"), F.col("canonical")).alias("clue")).distinct())
+    entity_clues = (person_clues(records).join(clusters, "record_id")
+                    .select("entity_id", "clue", F.lit(None).cast("string").alias("evidence")).distinct())
+    # Each read by both rounds: computed once, their lineage cut.
+    longer, pair = (checkpoint(frame) for frame in _candidates(keyed, names))
+    identified = checkpoint(_decide(longer, pair, names, doc_clues, entity_clues))
+
+    longer, pair = (frame.join(identified, "mention_id", "left_anti") for frame in (longer, pair))
+    subjects = (mentions.where((F.col("type") == "person") & (F.col("extractor") == "structured"))
+                .join(clusters.withColumnRenamed("record_id", "mention_id"), "mention_id"))
+    sure = subjects.select("doc_id", "entity_id").unionByName(identified.select("doc_id", "entity_id"))
+    possible = (longer.where(F.col("candidates") <= MAX_NAMESAKES).select("doc_id", "entity_id")
+                .unionByName(pair.where(F.col("candidates") <= MAX_NAMESAKES).join(names.keys, "key")
+                             .select("doc_id", "entity_id")))
+    open_docs = longer.select("doc_id").unionByName(pair.select("doc_id")).distinct()
+    networked = _decide(longer, pair, names,
+                        *_companion_clues(sure.distinct(), sure.unionByName(possible).distinct(), open_docs))
+    return identified.unionByName(networked).select("mention_id", "entity_id")
 
 
 def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFrame) -> DataFrame:

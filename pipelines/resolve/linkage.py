@@ -6,11 +6,8 @@ expectation maximisation under two blockings that leave each other's columns fre
 """
 from __future__ import annotations
 
-import atexit
 import logging
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -18,6 +15,8 @@ import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.exceptions import EMTrainingException
+
+from pipelines.spark import ensure_checkpoint_dir, scratch_dir
 
 log = logging.getLogger(__name__)
 logging.getLogger("splink").setLevel(logging.ERROR)  # untrained-level notices are expected on sparse levels
@@ -37,16 +36,6 @@ class Model:
 
 
 Frame = Any  # a pandas DataFrame (DuckDB backend) or a Spark DataFrame (Spark backend)
-_scratch: str | None = None
-
-
-def _scratch_dir(name: str) -> str:
-    """A folder for spills and checkpoints under one directory per process, removed at exit."""
-    global _scratch
-    if _scratch is None:
-        _scratch = tempfile.mkdtemp(prefix="insight-resolution-")
-        atexit.register(shutil.rmtree, _scratch, True)
-    return tempfile.mkdtemp(prefix=f"{name}-", dir=_scratch)
 
 
 def backend_api(frames: Sequence[Frame]) -> Any:
@@ -55,14 +44,12 @@ def backend_api(frames: Sequence[Frame]) -> Any:
     if isinstance(frames[0], pd.DataFrame):
         # Bounded: past the limit DuckDB spills to a temporary directory, not to the working one.
         connection = duckdb.connect(config={"memory_limit": os.environ.get("INSIGHT_RESOLUTION_MEMORY", "4GB"),
-                                            "temp_directory": _scratch_dir("duckdb")})
+                                            "temp_directory": scratch_dir("duckdb")})
         return DuckDBAPI(connection)
     from splink import SparkAPI
 
     spark = frames[0].sparkSession
-    context = spark.sparkContext
-    if context.getCheckpointDir() is None:  # Splink's clustering checkpoints; on a cluster set spark.checkpoint.dir
-        context.setCheckpointDir(_scratch_dir("splink"))
+    ensure_checkpoint_dir(spark)  # Splink's clustering checkpoints
     return SparkAPI(spark_session=spark, break_lineage_method="parquet")
 
 
