@@ -68,14 +68,17 @@ def gold_entities(lake: LakeResource, spark: SparkResource) -> dg.MaterializeRes
 
 
 @dg.asset(key=["gold", "entity_links"], deps=[dg.AssetKey(["gold", "mentions"]), dg.AssetKey(["silver", "records"]),
-                                              dg.AssetKey(["silver", "documents"])],
+                                              dg.AssetKey(["silver", "documents"]),
+                                              dg.AssetKey(["silver", "person_clusters"])],
           **_COMMON, description="Links between entities (same-as, holds-document, uses-phone, drives-vehicle, "
-          "pays-account, associated-with, co-mentioned) with their evidence documents, one row per access group.")
+          "pays-account, associated-with, co-mentioned, possibly-same-as) with their evidence documents, one row per "
+          "access group.")
 def gold_entity_links(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
     lakehouse = lake.lakehouse(spark)
     frame = entity_links(lakehouse.read(lake.paths.table("gold", "mentions")),
                          lakehouse.read(lake.paths.table("silver", "records")),
-                         lakehouse.read(lake.paths.table("silver", "documents")))
+                         lakehouse.read(lake.paths.table("silver", "documents")),
+                         lakehouse.read(lake.paths.table("silver", "person_clusters")))
     uri = lake.paths.table("gold", "entity_links")
     rows = table_row_count(lake.paths.table("gold", "mentions"))
     result = lakehouse.overwrite(clustered(frame.select(*LINK_COLUMNS), "src_entity_id", files_for(rows)), uri)

@@ -1,7 +1,8 @@
 """Persons named in free text meet the person entity whose names hold every word of theirs."""
 import pytest
 
-from pipelines.resolve.entities import in_name_order, text_person_entities
+from pipelines.resolve.entities import (MAX_NAMESAKES, in_name_order, mention_entities, possible_identities,
+                                       text_person_entities)
 
 RECORDS = "record_id string, record_type string, given_names string, family_name string, full_name string, " \
           "canonical string, related_record_id string, aliases array<string>"
@@ -115,3 +116,25 @@ def test_a_name_the_document_already_resolved_is_the_same_person(networked):
 def test_no_network_no_decision(networked):
     assert "dC" not in networked  # named alone
     assert "dD" not in networked  # beside someone neither namesake is ever seen with
+
+
+def test_a_name_left_undecided_is_possibly_each_of_its_few_namesakes(spark):
+    people = {**{r: (entity, given, family) for r, (entity, given, family) in PERSONS.items()},
+              **{f"t{i}": (f"torres_{i}", "ANA", "TORRES") for i in range(MAX_NAMESAKES + 1)}}
+    records = [(r, "person", given, family, None, None, None, []) for r, (_, given, family) in people.items()]
+    clusters = spark.createDataFrame([(r, entity) for r, (entity, _, _) in people.items()],
+                                     "record_id string, entity_id string")
+    said = {"two": ("d2", "JUAN PEREZ"), "unknown": ("d5", "JUAN PEREZ RUIZ"), "alone": ("d3", "María Souza"),
+            "many": ("d11", "Ana Torres")}
+    mentions = spark.createDataFrame(
+        [(m, doc, "person", "ner", "narrative", name.upper(), name, "CO", 0, len(name), 0.9, "CO", [], "official")
+         for m, (doc, name) in said.items()],
+        f"{MENTIONS}, text string, country string, start int, end int, confidence double, owner_country string, "
+        "restricted_to array<string>, classification string")
+    records = spark.createDataFrame(records, RECORDS)
+    gold = mention_entities(mentions, records, clusters)
+    links = possible_identities(gold, records, clusters).collect()
+    doc_local = {r.mention_id: r.entity_id for r in gold.collect()}
+    assert {(r.src, r.dst, r.relation, r.doc_id, r.owner_country) for r in links} == {
+        (doc_local["two"], "gomez", "possibly_same_as", "d2", "CO"),
+        (doc_local["two"], "lopez", "possibly_same_as", "d2", "CO")}

@@ -7,7 +7,8 @@ names. A direct link lies in one document, so in one country's data, and is neve
 in ``entity_links``. Places and dates join everything to everything and are not middles or ends;
 nor is an entity linked to more than ``MAX_VIA_DEGREE`` others (a hub says little about any two
 of its neighbours). Both ends are persons: a person and his own phone, joined through his
-passport, are one subject, not a link.
+passport, are one subject, not a link. A possible identity (a name and one of its namesakes) is
+a lead to check, not a link: paths through guesses would multiply.
 
 The strength of a path is that of its weaker hop; a hop's is the evidence of its relation (see
 ``RELATION_WEIGHT``) times its documents. The view computes it from the evidence its user may
@@ -22,6 +23,7 @@ from pyspark.sql import functions as F
 
 from pipelines.conform import access_group
 from pipelines.patterns.findings import evidence_rows, finding_id, first_seen
+from pipelines.resolve.entities import POSSIBLY_SAME_AS
 
 NOT_LINKING = ("location", "date", "alias")
 MAX_VIA_DEGREE = 50
@@ -38,7 +40,8 @@ def _type(column: str) -> Column:
 
 def _hops(links: DataFrame) -> DataFrame:
     """Every usable link from both ends: ``(a, b, relation, doc_ids, weight, country, access…)``."""
-    usable = links.where(~_type("src_entity_id").isin(*NOT_LINKING) & ~_type("dst_entity_id").isin(*NOT_LINKING))
+    usable = links.where(~_type("src_entity_id").isin(*NOT_LINKING) & ~_type("dst_entity_id").isin(*NOT_LINKING)
+                         & (F.col("relation") != POSSIBLY_SAME_AS))
     weight = F.coalesce(*[F.when(F.col("relation") == r, F.lit(w)) for r, w in RELATION_WEIGHT.items()], F.lit(0.3))
     both = usable.select(F.col("src_entity_id").alias("a"), F.col("dst_entity_id").alias("b"), "relation",
                          "doc_ids", *access_group()).unionByName(

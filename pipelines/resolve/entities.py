@@ -7,8 +7,9 @@
 - A person named in free text joins the person entity whose names contain every word of it,
   looked up by a pair of its words (order-free: "PEREZ GOMEZ JUAN" meets "JUAN PEREZ GOMEZ");
   among several namesakes, the one sharing an identifier the document also names, else (three
-  words or more) the one whose name reads in the mention's order; with none to tell them apart,
-  or no record at all, the name stays an entity of its own document.
+  words or more) the one whose name reads in the mention's order, else the one seen elsewhere
+  with the persons this document names for sure (see ``_companion_clues``); with none to tell
+  them apart, or no record at all, the name stays an entity of its own document.
 - Places are one entity per folded name.
 
 Every derived row carries the access fields of its evidence: an entity or a link has one row per
@@ -49,6 +50,7 @@ LINK_COLUMNS = ["row_id", "src_entity_id", "dst_entity_id", "relation", "doc_ids
 # A name left undecided is a possible link of its namesakes only when they are this few: "JUAN
 # PEREZ" may name thousands of entities, each of them not a clue to anyone.
 MAX_NAMESAKES = 8
+POSSIBLY_SAME_AS = "possibly_same_as"  # a name no rule could resolve, and one of its few namesakes
 
 CLUSTER_COLUMNS = ["record_id", "entity_id"]
 RECORD_FACTS = ["record_id", "date_of_birth", "sex", "nationalities"]
@@ -189,6 +191,19 @@ def _namesakes(records: DataFrame, clusters: DataFrame) -> _Namesakes:
     return _Namesakes(words, keys, probes)
 
 
+def _keyed(named: DataFrame, name: str) -> DataFrame:
+    """Named mentions (``mention_id``, ``doc_id`` and the name in column ``name``) of two words or
+    more, with the sound keys of their words (``sequence`` as written, ``words`` sorted) and the
+    look-up keys of :func:`_candidates`."""
+    named = (named.select("mention_id", "doc_id", _name_sequence(name).alias("sequence"))
+             .withColumn("words", _words("sequence")))
+    words = F.array_sort("words")
+    return named.where(F.size("words") >= 2).select(
+        "mention_id", "doc_id", "words", "sequence",
+        F.concat_ws("|", F.element_at(words, 1), F.element_at(words, -1)).alias("key"),
+        F.when(F.size("words") > 2, F.element_at(words, 2)).alias("probe"))
+
+
 def _candidates(keyed: DataFrame, names: _Namesakes) -> tuple[DataFrame, DataFrame]:
     """A named mention's namesakes: every entity whose names hold all of its words.
 
@@ -284,15 +299,8 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
     records' subjects and the names so decided) and those each namesake is named with elsewhere.
     """
     names = _namesakes(records, clusters)
-    named = (mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")
-                            & (F.col("field") != "header"))
-             .select("mention_id", "doc_id", _name_sequence("canonical").alias("sequence"))
-             .withColumn("words", _words("sequence")))
-    words = F.array_sort("words")
-    keyed = named.where(F.size("words") >= 2).select(
-        "mention_id", "doc_id", "words", "sequence",
-        F.concat_ws("|", F.element_at(words, 1), F.element_at(words, -1)).alias("key"),
-        F.when(F.size("words") > 2, F.element_at(words, 2)).alias("probe"))
+    keyed = _keyed(mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")
+                                  & (F.col("field") != "header")), "canonical")
     doc_clues = (mentions.where((F.col("type").isin(*IDENTIFIER_TYPES, "alias")) & (F.col("extractor") != "structured")
                                 & F.col("canonical").isNotNull())
                  .select("doc_id", _clue(F.col("type"), F.col("canonical")).alias("clue")).distinct())
@@ -315,13 +323,35 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
     return identified.unionByName(networked).select("mention_id", "entity_id")
 
 
+def _undecided_entity(doc_id: Column, value: Column) -> Column:
+    """The entity of a name in free text no person entity could take: its own, in its document."""
+    return person_entity_id(F.concat_ws("|", doc_id, value))
+
+
+def possible_identities(gold_mentions: DataFrame, records: DataFrame, clusters: DataFrame) -> DataFrame:
+    """``possibly_same_as`` links (src, dst, relation, doc_id, access) from a name left to its
+    document to each of its namesakes, when they are at most ``MAX_NAMESAKES``: "Raúl Pérez,
+    alias PETIT" in a Colombian report may be RAUL PEREZ MENDOZA or RAUL MENDOZA PEREZ, and an
+    analyst looking at either should see the report and whom it names with him, as a lead."""
+    undecided = gold_mentions.where((F.col("entity_type") == "person") & (F.col("extractor") != "structured")
+                                    & (F.col("entity_id") == _undecided_entity(F.col("doc_id"), F.col("value"))))
+    names = _namesakes(records, clusters)
+    longer, pair = _candidates(_keyed(undecided, "value"), names)
+    namesakes = (longer.where(F.col("candidates") <= MAX_NAMESAKES).select("mention_id", "entity_id")
+                 .unionByName(pair.where(F.col("candidates") <= MAX_NAMESAKES).join(names.keys, "key")
+                              .select("mention_id", "entity_id")))
+    return (undecided.select("mention_id", "doc_id", F.col("entity_id").alias("src"), *ACCESS)
+            .join(namesakes.withColumnRenamed("entity_id", "dst"), "mention_id")
+            .select("src", "dst", F.lit(POSSIBLY_SAME_AS).alias("relation"), "doc_id", *ACCESS))
+
+
 def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFrame) -> DataFrame:
     """``gold.mentions``: every mention with the entity it names (none for dates and aliases)."""
     structured_person = mentions.where((F.col("type") == "person") & (F.col("extractor") == "structured")).join(
         clusters.withColumnRenamed("record_id", "mention_id"), "mention_id", "left")
     text_person = mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")).join(
         text_person_entities(mentions, clusters, records), "mention_id", "left").withColumn(
-        "entity_id", F.coalesce("entity_id", person_entity_id(F.concat_ws("|", "doc_id", "canonical"))))
+        "entity_id", F.coalesce("entity_id", _undecided_entity(F.col("doc_id"), F.col("canonical"))))
     others = mentions.where(F.col("type") != "person").withColumn("entity_id", F.when(
         F.col("type").isin(*IDENTIFIER_TYPES) & F.col("canonical").isNotNull(),
         F.concat_ws(":", "type", "canonical")).when(
@@ -379,7 +409,8 @@ def entities(gold_mentions: DataFrame, documents: DataFrame, records: DataFrame,
                     "first_seen", "last_seen", "mentions", "documents", *ACCESS))
 
 
-def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFrame) -> DataFrame:
+def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFrame,
+                 clusters: DataFrame) -> DataFrame:
     """``gold.entity_links``: edges with their evidence documents, one row per access group.
 
     From records: a person holds the documents, phones and e-mails listed with it; a plate is
@@ -387,6 +418,8 @@ def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFr
     named nearest before it (after it when none is before), persons named together are
     associated, and every other pair of entities in the document is co-mentioned. What an
     attachment naming no one lists belongs to the person its message names, when it names one.
+    A name no person entity could take is possibly the same as each of its few namesakes
+    (:func:`possible_identities`).
     """
     by_record = gold_mentions.where(F.col("extractor") == "structured").select(
         F.col("mention_id").alias("record_id"), "entity_id", "entity_type")
@@ -432,7 +465,8 @@ def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFr
                      F.when((F.col("a.entity_type") == "person") & (F.col("b.entity_type") == "person"),
                             F.lit("associated_with")).otherwise(F.lit("co_mentioned")).alias("relation"),
                      "doc_id", *[F.col(f"a.{c}").alias(c) for c in ACCESS]))
-    edges = structured.unionByName(owner).unionByName(attached).unionByName(pairs).where(F.col("src") != F.col("dst"))
+    edges = (structured.unionByName(owner).unionByName(attached).unionByName(pairs)
+             .unionByName(possible_identities(gold_mentions, records, clusters)).where(F.col("src") != F.col("dst")))
     return (edges.groupBy("src", "dst", "relation", *ACCESS)
             .agg(F.array_sort(F.collect_set("doc_id")).alias("doc_ids"))
             .select(_row_id("src", "dst", "relation").alias("row_id"),
