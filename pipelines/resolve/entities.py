@@ -224,8 +224,15 @@ def _candidates(keyed: DataFrame, names: _Namesakes) -> tuple[DataFrame, DataFra
     return longer, pair
 
 
+def _few_namesakes(longer: DataFrame, pair: DataFrame, names: _Namesakes) -> DataFrame:
+    """(mention_id, doc_id, entity_id): every namesake of the mentions that have at most ``MAX_NAMESAKES``."""
+    return (longer.where(F.col("candidates") <= MAX_NAMESAKES).select("mention_id", "doc_id", "entity_id")
+            .unionByName(pair.where(F.col("candidates") <= MAX_NAMESAKES).join(names.keys, "key")
+                         .select("mention_id", "doc_id", "entity_id")))
+
+
 def _shared(candidates: DataFrame, doc_clues: DataFrame, entity_clues: DataFrame, on: list[str]) -> DataFrame:
-    """(mention_id, entity_id, shared): how many of its document's clues each candidate shares.
+    """(mention_id, doc_id, entity_id, shared): how many of its document's clues each candidate shares.
     A clue's ``evidence`` (the document it was learnt from, null for records) must be another
     document: a mention does not vouch for itself."""
     return (candidates.join(doc_clues, "doc_id").join(entity_clues, on)
@@ -314,9 +321,7 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
     subjects = (mentions.where((F.col("type") == "person") & (F.col("extractor") == "structured"))
                 .join(clusters.withColumnRenamed("record_id", "mention_id"), "mention_id"))
     sure = subjects.select("doc_id", "entity_id").unionByName(identified.select("doc_id", "entity_id"))
-    possible = (longer.where(F.col("candidates") <= MAX_NAMESAKES).select("doc_id", "entity_id")
-                .unionByName(pair.where(F.col("candidates") <= MAX_NAMESAKES).join(names.keys, "key")
-                             .select("doc_id", "entity_id")))
+    possible = _few_namesakes(longer, pair, names).select("doc_id", "entity_id")
     open_docs = longer.select("doc_id").unionByName(pair.select("doc_id")).distinct()
     networked = _decide(longer, pair, names,
                         *_companion_clues(sure.distinct(), sure.unionByName(possible).distinct(), open_docs))
@@ -334,14 +339,12 @@ def possible_identities(gold_mentions: DataFrame, records: DataFrame, clusters: 
     alias PETIT" in a Colombian report may be RAUL PEREZ MENDOZA or RAUL MENDOZA PEREZ, and an
     analyst looking at either should see the report and whom it names with him, as a lead."""
     undecided = gold_mentions.where((F.col("entity_type") == "person") & (F.col("extractor") != "structured")
+                                    & (F.col("field") != "header")
                                     & (F.col("entity_id") == _undecided_entity(F.col("doc_id"), F.col("value"))))
     names = _namesakes(records, clusters)
-    longer, pair = _candidates(_keyed(undecided, "value"), names)
-    namesakes = (longer.where(F.col("candidates") <= MAX_NAMESAKES).select("mention_id", "entity_id")
-                 .unionByName(pair.where(F.col("candidates") <= MAX_NAMESAKES).join(names.keys, "key")
-                              .select("mention_id", "entity_id")))
+    namesakes = _few_namesakes(*_candidates(_keyed(undecided, "value"), names), names)
     return (undecided.select("mention_id", "doc_id", F.col("entity_id").alias("src"), *ACCESS)
-            .join(namesakes.withColumnRenamed("entity_id", "dst"), "mention_id")
+            .join(namesakes.select("mention_id", F.col("entity_id").alias("dst")), "mention_id")
             .select("src", "dst", F.lit(POSSIBLY_SAME_AS).alias("relation"), "doc_id", *ACCESS))
 
 
