@@ -108,6 +108,9 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
             .config("spark.driver.memory", settings.driver_memory)
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
+            # A checkpoint (see checkpoint()) is deleted once nothing refers to it: a long-lived
+            # process materializing day after day does not pile them up.
+            .config("spark.cleaner.referenceTracking.cleanCheckpoints", "true")
             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{_LOG_CONFIG}")
             # Splink's string similarities (Jaro-Winkler, …) for its Spark backend, from its own wheel
             .config("spark.jars", _splink_jar())
