@@ -299,6 +299,13 @@ def _companion_clues(sure: DataFrame, possible: DataFrame, open_docs: DataFrame)
     return doc_clues, entity_clues
 
 
+def _record_persons(mentions: DataFrame, clusters: DataFrame) -> DataFrame:
+    """A record's person mentions (its structured mention is the record itself) with the entity of
+    the record's cluster (null for a record not clustered)."""
+    return mentions.where((F.col("type") == "person") & (F.col("extractor") == "structured")).join(
+        clusters.withColumnRenamed("record_id", "mention_id"), "mention_id", "left")
+
+
 def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: DataFrame) -> DataFrame:
     """(mention_id, entity_id) for persons named in free text, resolved as the module says: first
     by the identifiers and aliases the document names, the order of the words, or a name only one
@@ -318,8 +325,7 @@ def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: Data
     identified = checkpoint(_decide(longer, pair, names, doc_clues, entity_clues))
 
     longer, pair = (frame.join(identified, "mention_id", "left_anti") for frame in (longer, pair))
-    subjects = (mentions.where((F.col("type") == "person") & (F.col("extractor") == "structured"))
-                .join(clusters.withColumnRenamed("record_id", "mention_id"), "mention_id"))
+    subjects = _record_persons(mentions, clusters).where(F.col("entity_id").isNotNull())
     sure = subjects.select("doc_id", "entity_id").unionByName(identified.select("doc_id", "entity_id"))
     possible = _few_namesakes(longer, pair, names).select("doc_id", "entity_id")
     open_docs = longer.select("doc_id").unionByName(pair.select("doc_id")).distinct()
@@ -350,8 +356,7 @@ def possible_identities(gold_mentions: DataFrame, records: DataFrame, clusters: 
 
 def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFrame) -> DataFrame:
     """``gold.mentions``: every mention with the entity it names (none for dates and aliases)."""
-    structured_person = mentions.where((F.col("type") == "person") & (F.col("extractor") == "structured")).join(
-        clusters.withColumnRenamed("record_id", "mention_id"), "mention_id", "left")
+    structured_person = _record_persons(mentions, clusters)
     text_person = mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")).join(
         text_person_entities(mentions, clusters, records), "mention_id", "left").withColumn(
         "entity_id", F.coalesce("entity_id", _undecided_entity(F.col("doc_id"), F.col("canonical"))))
