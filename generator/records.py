@@ -177,13 +177,19 @@ def _sent_between_bureaus(world: World, kind: str, n: int, most_recipients: int)
 def diffusion(world: World, n: int) -> tuple[dict[str, Any], list[Person]]:
     rng, who, partner, issuer, recipients = _sent_between_bureaus(world, "diffusion", n, 4)
     language = LANGUAGE[issuer]
-    summary = {"es": "Buscado por {o}. Sería socio de {p}.", "pt": "Procurado por {o}. Seria comparsa de {p}.",
-               "en": "Wanted for {o}. Believed to be an associate of {p}.",
-               "fr": "Recherché pour {o}. Serait un complice de {p}."}[language]
+    template = {"es": "Buscado por {offence}. Sería socio de {name2}.",
+                "pt": "Procurado por {offence}. Seria comparsa de {name2}.",
+                "en": "Wanted for {offence}. Believed to be an associate of {name2}.",
+                "fr": "Recherché pour {offence}. Serait un complice de {name2}."}[language]
     record = {"diffusion_id": f"{issuer}-{2022 + n % 4}-{n:05d}", "diffusion_type": rng.choice(
         ["wanted", "wanted", "missing", "information", "warning"]), "issuing_country": issuer,
-        "date_sent": _date(rng).isoformat(), **_person_fields(rng, who),
-        "summary": summary.format(o=pick(rng, OFFENCES, language).lower(), p=written_name(rng, partner))}
+        "date_sent": _date(rng).isoformat(), **_person_fields(rng, who)}
+    offence = pick(rng, OFFENCES, language).lower()
+    partner_name = written_name(rng, partner)
+    record["summary"], spans = render(template, {"offence": (offence, offence, None),
+                                                 "name2": (partner_name, partner.full_name, partner.person_id)})
+    # The partner is named in free text only: planted as a text mention, as a report's names are.
+    mention_truth(world, "diffusions", record["diffusion_id"], "summary", spans)
     return {**record, **world.access(rng, issuer, recipients)}, [who, partner]
 
 

@@ -7,7 +7,8 @@ value named twice must be found twice. Free text and structured fields are score
 Message headers (From/To/Subject lines, and the subject again as the document's title, which the
 generator does not plant) are left out, and
 free text is scored on the free-text documents (reports, messages, attachments): the rendered
-text of a structured record holds its fields, scored as structured. The truth of a structured
+text of a structured record holds its fields, scored as structured (so the partner a diffusion's
+summary names, planted for resolution, is not scored here). The truth of a structured
 record lists the fields of its main person only, so structured precision is not measured.
 Reads the lake with delta-rs: no Spark.
 """
@@ -69,6 +70,8 @@ def evaluate(home: Path, types: Iterable[str] | None = None) -> dict[tuple[str, 
         doc_id = truth_doc_id(row)
         if doc_id in language:  # a quarantined record has no document to find mentions in
             mode = "structured" if row["start"] is None else "text"
+            if mode == "text" and not doc_id.startswith(FREE_TEXT_KINDS):
+                continue
             wanted[(mode, doc_id)][(row["entity_type"], _key(row["entity_type"], row["text"], row["canonical"]))] += 1
     scored = {mode: set(types) if types else {kind for (m, _), counts in wanted.items() if m == mode
                                               for kind, _ in counts} for mode in ("text", "structured")}

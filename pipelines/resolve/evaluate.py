@@ -5,7 +5,8 @@ Two populations are scored:
 - ``records``: every person record of a structured source (notice subject, diffusion subjects,
   nominal, document holder), its true person read from the truth of its record;
 - ``mentions``: those records plus every person named in free text (reports, messages,
-  attachments), matched to the truth by document and folded name.
+  attachments, the partner in a diffusion's summary), matched to the truth by document and
+  folded name.
 
 ``namesakes_merged`` counts pairs of different true persons with the same name (the planted
 decoys) that ended up in one entity: it must be 0. Reads the lake with delta-rs: no Spark.

@@ -31,15 +31,20 @@ def test_all_seven_sources_and_planted_mentions_at_their_offsets(tmp_path):
     generate(tmp_path, size=300, seed=3, dirty_rate=0.0, progress=False)
     assert {p.name for p in (tmp_path / "raw").iterdir()} == {
         "notices", "diffusions", "messages", "reports", "sltd", "smv", "nominals"}
-    narratives = {}
-    for file in (tmp_path / "raw" / "reports").glob("*.jsonl"):
-        for line in file.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            narratives[record["report_id"]] = record["narrative"]
-    mentions = [m for m in iter_truth(tmp_path, "mentions") if m["source"] == "reports"]
-    assert mentions
+    texts = {}  # (source, id, field) → free text: a report's narrative, a diffusion's summary
+    for source, id_field, field in (("reports", "report_id", "narrative"), ("diffusions", "diffusion_id", "summary")):
+        for file in (tmp_path / "raw" / source).glob("*.jsonl"):
+            for line in file.read_text(encoding="utf-8").splitlines():
+                record = json.loads(line)
+                texts[(source, record[id_field], field)] = record[field]
+    mentions = [m for m in iter_truth(tmp_path, "mentions") if m["source"] in ("reports", "diffusions")
+                and m["start"] is not None]
     for m in mentions:
-        assert narratives[m["source_id"]][m["start"]:m["end"]] == m["text"]
+        assert texts[(m["source"], m["source_id"], m["field"])][m["start"]:m["end"]] == m["text"]
+    partners = [m for m in mentions if m["source"] == "diffusions"]
+    # every diffusion names its subject's partner in the summary, and the truth says who he is
+    assert len(partners) == sum(1 for key in texts if key[0] == "diffusions") > 0
+    assert all(m["entity_type"] == "person" and m["person_id"] for m in partners)
 
 
 def test_identifiers_are_valid_and_decoys_share_only_the_name():
