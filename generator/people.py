@@ -1,8 +1,9 @@
 """Persons of the synthetic world, each derived from (seed, index) alone so memory stays flat.
 
 Names follow each country's structure (two surnames in Spanish-speaking countries, particles in
-Brazil, one surname in France and the US), with transliterated foreign names and aliases. Every
-``DECOY_EVERY``-th person shares the name of the person before it but is someone else.
+Brazil, one surname and often a middle name in France and the US), with transliterated foreign
+names and aliases. Every ``DECOY_EVERY``-th person shares the name of the person before it but is
+someone else.
 """
 from __future__ import annotations
 
@@ -21,39 +22,92 @@ COUNTRY_WEIGHTS = (14, 16, 10, 14, 10, 12, 8, 8, 8)
 DECOY_EVERY = 40
 GROUP_SIZE = 4  # persons of one criminal group co-occur across sources
 
+# Pools large enough that a whole name is shared about as often as in life: at a million records
+# (250,000 persons) half the persons shared theirs, one in five with more than eight others, when
+# French and US persons had ten given names and fifteen surnames and every foreign-origin person
+# was one of eight names; now 22 % and 6 % (the planted decoys, and names of foreign origin).
 HISPANIC_M = ["JUAN", "CARLOS", "JOSÉ", "LUIS", "JORGE", "MIGUEL", "ANDRÉS", "DIEGO", "FERNANDO", "RAÚL", "JAVIER",
-              "SERGIO", "PABLO", "MARTÍN", "ALEJANDRO", "RICARDO", "HÉCTOR", "ÓSCAR", "JESÚS", "MANUEL"]
+              "SERGIO", "PABLO", "MARTÍN", "ALEJANDRO", "RICARDO", "HÉCTOR", "ÓSCAR", "JESÚS", "MANUEL", "ALBERTO",
+              "ANTONIO", "EDUARDO", "FRANCISCO", "GUSTAVO", "IGNACIO", "RAFAEL", "ROBERTO", "SANTIAGO", "TOMÁS",
+              "VÍCTOR", "ERNESTO", "GONZALO", "RODRIGO", "EMILIO"]
 HISPANIC_F = ["MARÍA", "ANA", "LUCÍA", "CARMEN", "SOFÍA", "VALENTINA", "ISABEL", "PAULA", "ROSA", "ELENA",
-              "GABRIELA", "ANDREA", "MÓNICA", "VERÓNICA", "PATRICIA", "LAURA", "DANIELA", "CAMILA", "XIMENA", "BEATRIZ"]
+              "GABRIELA", "ANDREA", "MÓNICA", "VERÓNICA", "PATRICIA", "LAURA", "DANIELA", "CAMILA", "XIMENA", "BEATRIZ",
+              "ADRIANA", "ALEJANDRA", "CAROLINA", "CLAUDIA", "CRISTINA", "NATALIA", "SILVIA", "TERESA", "VICTORIA",
+              "LORENA", "MARCELA", "JIMENA", "RAQUEL", "SUSANA", "LILIANA"]
 HISPANIC_SURNAMES = ["PÉREZ", "GÓMEZ", "RODRÍGUEZ", "GONZÁLEZ", "FERNÁNDEZ", "LÓPEZ", "MARTÍNEZ", "SÁNCHEZ",
                      "RAMÍREZ", "TORRES", "FLORES", "RIVERA", "DÍAZ", "MORALES", "ORTIZ", "CASTRO", "VARGAS",
                      "ROJAS", "MUÑOZ", "QUISPE", "MAMANI", "HERNÁNDEZ", "JIMÉNEZ", "RUIZ", "ÁLVAREZ", "MENDOZA",
-                     "SILVA", "CONTRERAS", "SEPÚLVEDA", "ARAYA", "CÁRDENAS", "OSORIO", "BETANCOURT", "CHÁVEZ"]
+                     "SILVA", "CONTRERAS", "SEPÚLVEDA", "ARAYA", "CÁRDENAS", "OSORIO", "BETANCOURT", "CHÁVEZ",
+                     "GARCÍA", "ROMERO", "NAVARRO", "MOLINA", "DELGADO", "CASTILLO", "ORTEGA", "ROSALES", "MARÍN",
+                     "SANZ", "IGLESIAS", "MEDINA", "GARRIDO", "GUERRERO", "CORTÉS", "LOZANO", "CANO", "MIRANDA",
+                     "MÉNDEZ", "PACHECO", "FIGUEROA", "VIDAL", "HERRERA", "AGUILAR", "PEÑA", "CABRERA", "ACOSTA",
+                     "VEGA", "SALAZAR", "CARRASCO", "REYES", "NÚÑEZ", "SOTO", "PAREDES", "ESPINOZA", "VALENZUELA"]
 BRAZIL_M = ["JOÃO", "PEDRO", "LUCAS", "MATEUS", "GABRIEL", "RAFAEL", "GUILHERME", "FELIPE", "THIAGO", "ANTÔNIO",
-            "FRANCISCO", "MARCOS", "LEANDRO", "RODRIGO", "VINÍCIUS"]
+            "FRANCISCO", "MARCOS", "LEANDRO", "RODRIGO", "VINÍCIUS", "CARLOS", "EDUARDO", "BRUNO", "DANIEL", "DIEGO",
+            "GUSTAVO", "HENRIQUE", "LEONARDO", "MARCELO", "PAULO", "RICARDO", "SÉRGIO", "FÁBIO", "ANDRÉ", "RENATO"]
 BRAZIL_F = ["MARIA", "ANA", "JULIANA", "FERNANDA", "PATRÍCIA", "ALINE", "CAMILA", "BEATRIZ", "LETÍCIA", "VITÓRIA",
-            "LUÍSA", "RAFAELA", "SIMONE", "ADRIANA", "CONCEIÇÃO"]
+            "LUÍSA", "RAFAELA", "SIMONE", "ADRIANA", "CONCEIÇÃO", "JÉSSICA", "LARISSA", "BRUNA", "GABRIELA",
+            "MARIANA", "AMANDA", "BÁRBARA", "CAROLINA", "CLÁUDIA", "DÉBORA", "ISABELA", "LUANA", "NATÁLIA",
+            "PRISCILA", "TATIANA"]
 BRAZIL_SURNAMES = ["SILVA", "SANTOS", "OLIVEIRA", "SOUZA", "COSTA", "PEREIRA", "ALMEIDA", "FERREIRA", "RODRIGUES",
-                   "LIMA", "GONÇALVES", "CARVALHO", "ARAÚJO", "RIBEIRO", "BARBOSA", "CAVALCANTI", "NASCIMENTO"]
+                   "LIMA", "GONÇALVES", "CARVALHO", "ARAÚJO", "RIBEIRO", "BARBOSA", "CAVALCANTI", "NASCIMENTO",
+                   "ALVES", "MARTINS", "ROCHA", "SOARES", "FERNANDES", "GOMES", "LOPES", "MARQUES", "MOREIRA",
+                   "MENDES", "CARDOSO", "TEIXEIRA", "CORREIA", "NUNES", "VIEIRA", "MONTEIRO", "MOURA", "FREITAS",
+                   "PINTO", "CASTRO", "AZEVEDO", "BATISTA", "RAMOS"]
 BRAZIL_PARTICLES = ["DA", "DOS", "DE", "DAS"]
-FRENCH_M = ["JEAN", "PIERRE", "MICHEL", "NICOLAS", "JULIEN", "THOMAS", "LUC", "FRANÇOIS", "ANTOINE", "SÉBASTIEN"]
-FRENCH_F = ["MARIE", "SOPHIE", "CAMILLE", "JULIE", "ÉMILIE", "CHLOÉ", "NATHALIE", "CÉLINE", "HÉLÈNE", "MANON"]
+FRENCH_M = ["JEAN", "PIERRE", "MICHEL", "NICOLAS", "JULIEN", "THOMAS", "LUC", "FRANÇOIS", "ANTOINE", "SÉBASTIEN",
+            "PHILIPPE", "ALAIN", "PATRICK", "CHRISTOPHE", "STÉPHANE", "OLIVIER", "FRÉDÉRIC", "MAXIME", "ALEXANDRE",
+            "GUILLAUME", "ROMAIN", "HUGO", "LOUIS", "ARTHUR", "BENOÎT", "CÉDRIC", "DIDIER", "GILLES", "JÉRÔME",
+            "MATHIEU", "QUENTIN", "RÉMI", "SAMUEL", "THIERRY", "YANNICK", "BRUNO", "FABRICE", "LAURENT", "XAVIER",
+            "BAPTISTE"]
+FRENCH_F = ["MARIE", "SOPHIE", "CAMILLE", "JULIE", "ÉMILIE", "CHLOÉ", "NATHALIE", "CÉLINE", "HÉLÈNE", "MANON",
+            "ISABELLE", "SYLVIE", "CATHERINE", "CHRISTINE", "SANDRINE", "VALÉRIE", "AURÉLIE", "CAROLINE", "STÉPHANIE",
+            "LAETITIA", "PAULINE", "LÉA", "INÈS", "CLARA", "MATHILDE", "ANNE", "BRIGITTE", "MONIQUE", "PASCALE",
+            "ÉLODIE", "AMÉLIE", "GAËLLE", "JULIETTE", "LUCIE", "MARGAUX", "NOÉMIE", "ODILE", "VIRGINIE", "AGNÈS",
+            "CORINNE"]
 FRENCH_SURNAMES = ["DUBOIS", "MARTIN", "BERNARD", "LEFÈVRE", "MOREAU", "LAURENT", "GIRARD", "ROUSSEAU", "FAURE",
-                   "MERCIER", "BLANC", "GUÉRIN", "BOYER", "CHEVALIER", "FONTAINE"]
-US_M = ["JOHN", "MICHAEL", "DAVID", "JAMES", "ROBERT", "WILLIAM", "KEVIN", "BRIAN", "JASON", "ERIC"]
-US_F = ["JENNIFER", "JESSICA", "ASHLEY", "SARAH", "EMILY", "MEGAN", "LAUREN", "AMANDA", "NICOLE", "RACHEL"]
+                   "MERCIER", "BLANC", "GUÉRIN", "BOYER", "CHEVALIER", "FONTAINE", "DURAND", "LEROY", "SIMON",
+                   "ROBERT", "RICHARD", "BERTRAND", "ROUX", "FOURNIER", "MOREL", "GIRAUD", "LEFEBVRE", "BONNET",
+                   "LEGRAND", "GARNIER", "LAMBERT", "ROUSSEL", "CLÉMENT", "GAUTHIER", "PERRIN", "MORIN", "HENRY",
+                   "MASSON", "MARCHAND", "DUVAL", "DENIS", "DUMONT", "LEMAIRE", "MEYER", "DUFOUR", "MEUNIER",
+                   "BLANCHARD", "BRUNET", "JOLY", "GAILLARD", "BARBIER", "ARNAUD", "GÉRARD", "RENARD", "SCHMITT",
+                   "LEROUX", "COLIN", "CARON", "PICARD", "FABRE", "AUBERT", "LEMOINE", "RENAUD", "DUMAS", "LACROIX",
+                   "BOUCHER", "MALLET", "CHARPENTIER", "BENOIT", "POIRIER", "LECLERC"]
+US_M = ["JOHN", "MICHAEL", "DAVID", "JAMES", "ROBERT", "WILLIAM", "KEVIN", "BRIAN", "JASON", "ERIC", "RICHARD",
+        "JOSEPH", "CHARLES", "CHRISTOPHER", "DANIEL", "MATTHEW", "ANTHONY", "GREGORY", "DONALD", "STEVEN", "PAUL",
+        "ANDREW", "JOSHUA", "KENNETH", "GEORGE", "TIMOTHY", "RONALD", "EDWARD", "JEFFREY", "RYAN", "JACOB", "GARY",
+        "NICHOLAS", "STEPHEN", "JONATHAN", "LARRY", "JUSTIN", "TYLER", "BRANDON", "BENJAMIN"]
+US_F = ["JENNIFER", "JESSICA", "ASHLEY", "SARAH", "EMILY", "MEGAN", "LAUREN", "AMANDA", "NICOLE", "RACHEL", "MARY",
+        "LINDA", "BARBARA", "ELIZABETH", "SUSAN", "KAREN", "NANCY", "LISA", "BETTY", "SANDRA", "DONNA", "CAROL",
+        "MICHELLE", "DOROTHY", "AMY", "ANGELA", "MELISSA", "DEBORAH", "STEPHANIE", "REBECCA", "SHARON", "CYNTHIA",
+        "KATHLEEN", "HEATHER", "DIANE", "JULIE", "JOYCE", "VICTORIA", "KELLY", "SAMANTHA"]
 US_SURNAMES = ["SMITH", "JOHNSON", "WILLIAMS", "BROWN", "JONES", "MILLER", "DAVIS", "WILSON", "ANDERSON", "TAYLOR",
-               "THOMAS", "MOORE", "JACKSON", "WHITE", "HARRIS"]
-# Foreign-origin names with the transliterations that occur for the same person.
+               "THOMAS", "MOORE", "JACKSON", "WHITE", "HARRIS", "MARTIN", "THOMPSON", "GARCIA", "MARTINEZ",
+               "ROBINSON", "CLARK", "RODRIGUEZ", "LEWIS", "LEE", "WALKER", "ALLEN", "HERNANDEZ", "WRIGHT", "LOPEZ",
+               "SCOTT", "ADAMS", "GONZALEZ", "NELSON", "CARTER", "MITCHELL", "PEREZ", "ROBERTS", "TURNER",
+               "PHILLIPS", "CAMPBELL", "PARKER", "EVANS", "EDWARDS", "COLLINS", "STEWART", "SANCHEZ", "MORRIS",
+               "ROGERS", "MORGAN", "MURPHY", "BAILEY", "RIVERA", "COOPER", "RICHARDSON", "HOWARD", "TORRES",
+               "PETERSON", "RAMIREZ", "WATSON", "SANDERS", "BENNETT", "BARNES", "ROSS", "HENDERSON", "COLEMAN",
+               "JENKINS", "PERRY", "POWELL", "PATTERSON", "HUGHES"]
+# Foreign-origin names: a given and a family name of one origin, each with the transliterations
+# that occur for the same person.
 TRANSLITERATED = [
-    (["MOHAMMED", "MUHAMMAD", "MOHAMED"], ["AL-HASSAN", "AL HASSAN", "ALHASSAN"]),
-    (["YOUSSEF", "YUSUF", "YOUSEF"], ["BENALI", "BEN ALI", "BEN-ALI"]),
-    (["SERGEI", "SERGEY", "SERGUEI"], ["IVANOV", "IVANOFF", "IWANOW"]),
-    (["DMITRI", "DMITRY", "DMITRIJ"], ["VOLKOV", "VOLKOFF", "WOLKOW"]),
-    (["ALEKSANDR", "ALEXANDER", "ALEKSANDER"], ["KUZNETSOV", "KUZNETSOFF", "KOUZNETSOV"]),
-    (["WEI"], ["ZHANG", "CHANG", "CHEUNG"]),
-    (["XIAOMING", "HSIAO-MING"], ["WANG", "WONG"]),
-    (["AHMED", "AHMAD", "AHMET"], ["KHALIL", "KHALEEL", "HALIL"]),
+    ([["MOHAMMED", "MUHAMMAD", "MOHAMED"], ["YOUSSEF", "YUSUF", "YOUSEF"], ["AHMED", "AHMAD", "AHMET"],
+      ["OMAR", "UMAR"], ["KHALED", "KHALID"], ["HASSAN", "HASAN"], ["MUSTAFA", "MOUSTAFA", "MUSTAPHA"],
+      ["IBRAHIM", "EBRAHIM"], ["KARIM", "KAREEM"], ["TARIQ", "TAREK"]],
+     [["AL-HASSAN", "AL HASSAN", "ALHASSAN"], ["BENALI", "BEN ALI", "BEN-ALI"], ["KHALIL", "KHALEEL", "HALIL"],
+      ["MANSOUR", "MANSUR"], ["HADDAD", "HADDED"], ["NASSER", "NASIR"], ["AZIZ", "AZIS"], ["SALEH", "SALAH"],
+      ["HAMDAN", "HAMDANE"], ["FARES", "FARIS"]]),
+    ([["SERGEI", "SERGEY", "SERGUEI"], ["DMITRI", "DMITRY", "DMITRIJ"], ["ALEKSANDR", "ALEXANDER", "ALEKSANDER"],
+      ["ANDREI", "ANDREY"], ["NIKOLAI", "NIKOLAY"], ["YURI", "YURIY", "IOURI"], ["MIKHAIL", "MICHAIL"],
+      ["VLADIMIR", "WLADIMIR"]],
+     [["IVANOV", "IVANOFF", "IWANOW"], ["VOLKOV", "VOLKOFF", "WOLKOW"], ["KUZNETSOV", "KUZNETSOFF", "KOUZNETSOV"],
+      ["SMIRNOV", "SMIRNOFF"], ["POPOV", "POPOFF"], ["PETROV", "PETROFF", "PETROW"], ["SOKOLOV", "SOKOLOFF"],
+      ["MOROZOV", "MOROZOFF"]]),
+    ([["WEI"], ["XIAOMING", "HSIAO-MING"], ["JIAN", "CHIEN"], ["MING"], ["JUN", "CHUN"], ["YONG", "YUNG"],
+      ["HUA", "HWA"], ["FENG", "FUNG"]],
+     [["ZHANG", "CHANG", "CHEUNG"], ["WANG", "WONG"], ["CHEN", "CHAN"], ["LIU", "LAU"], ["ZHAO", "CHAO", "CHIU"],
+      ["ZHOU", "CHOU", "CHOW"], ["XU", "HSU", "HUI"], ["LIN", "LAM"]]),
 ]
 ALIASES = ["EL CHINO", "EL FLACO", "EL GORDO", "LA NEGRA", "EL MONO", "CHAPO", "EL PROFE", "GATO", "TITO", "EL RUSO",
            "LA GÜERA", "BIGODE", "NEGÃO", "MAGRÃO", "LE BLOND", "PETIT", "SHORTY", "BIG MIKE", "EL TURCO", "PACHO"]
@@ -104,7 +158,8 @@ class Person:
 
 def _names(rng: random.Random, country: str, sex: str) -> tuple[list[str], list[str], bool, list]:
     if rng.random() < 0.06:  # a foreign-origin name, transliterated differently by each source
-        givens, families = rng.choice(TRANSLITERATED)
+        given_names, family_names = rng.choice(TRANSLITERATED)
+        givens, families = rng.choice(given_names), rng.choice(family_names)
         variants = [([g], [f]) for g in givens for f in families]
         return [givens[0]], [families[0]], True, variants
     if country == "BR":
@@ -113,10 +168,10 @@ def _names(rng: random.Random, country: str, sex: str) -> tuple[list[str], list[
         if rng.random() < 0.35:
             family.insert(1, rng.choice(BRAZIL_PARTICLES))
         return given, family, False, []
-    if country == "FR":
-        return [rng.choice(FRENCH_M if sex == "M" else FRENCH_F)], [rng.choice(FRENCH_SURNAMES)], False, []
-    if country == "US":
-        return [rng.choice(US_M if sex == "M" else US_F)], [rng.choice(US_SURNAMES)], False, []
+    if country in ("FR", "US"):  # one surname; a second given name (a middle name) half the time
+        given_names = (FRENCH_M if sex == "M" else FRENCH_F) if country == "FR" else (US_M if sex == "M" else US_F)
+        return (rng.sample(given_names, rng.choice([1, 2])),
+                [rng.choice(FRENCH_SURNAMES if country == "FR" else US_SURNAMES)], False, [])
     given = rng.sample(HISPANIC_M if sex == "M" else HISPANIC_F, rng.choice([1, 2, 2]))
     family = rng.sample(HISPANIC_SURNAMES, 2)
     if sex == "F" and rng.random() < 0.1:  # married name: "DE" + husband's surname
