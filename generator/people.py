@@ -89,6 +89,7 @@ US_SURNAMES = ["SMITH", "JOHNSON", "WILLIAMS", "BROWN", "JONES", "MILLER", "DAVI
                "ROGERS", "MORGAN", "MURPHY", "BAILEY", "RIVERA", "COOPER", "RICHARDSON", "HOWARD", "TORRES",
                "PETERSON", "RAMIREZ", "WATSON", "SANDERS", "BENNETT", "BARNES", "ROSS", "HENDERSON", "COLEMAN",
                "JENKINS", "PERRY", "POWELL", "PATTERSON", "HUGHES"]
+ONE_SURNAME = {"FR": (FRENCH_M, FRENCH_F, FRENCH_SURNAMES), "US": (US_M, US_F, US_SURNAMES)}
 # Foreign-origin names: a given and a family name of one origin, each with the transliterations
 # that occur for the same person.
 TRANSLITERATED = [
@@ -168,10 +169,9 @@ def _names(rng: random.Random, country: str, sex: str) -> tuple[list[str], list[
         if rng.random() < 0.35:
             family.insert(1, rng.choice(BRAZIL_PARTICLES))
         return given, family, False, []
-    if country in ("FR", "US"):  # one surname; a second given name (a middle name) half the time
-        given_names = (FRENCH_M if sex == "M" else FRENCH_F) if country == "FR" else (US_M if sex == "M" else US_F)
-        return (rng.sample(given_names, rng.choice([1, 2])),
-                [rng.choice(FRENCH_SURNAMES if country == "FR" else US_SURNAMES)], False, [])
+    if country in ONE_SURNAME:  # a second given name (a middle name) half the time
+        men, women, surnames = ONE_SURNAME[country]
+        return rng.sample(men if sex == "M" else women, rng.choice([1, 2])), [rng.choice(surnames)], False, []
     given = rng.sample(HISPANIC_M if sex == "M" else HISPANIC_F, rng.choice([1, 2, 2]))
     family = rng.sample(HISPANIC_SURNAMES, 2)
     if sex == "F" and rng.random() < 0.1:  # married name: "DE" + husband's surname

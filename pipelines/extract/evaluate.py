@@ -48,6 +48,11 @@ def _key(kind: str, text: str | None, canonical: str | None) -> str | None:
     return canonical
 
 
+def _scored(mode: str, doc_id: str) -> bool:
+    """Free text is scored on the free-text documents only (see the module's docstring)."""
+    return mode != "text" or doc_id.startswith(FREE_TEXT_KINDS)
+
+
 def record_doc_id(row: dict[str, Any]) -> str:
     """The document a truth row's record is (a message, not one of its attachments)."""
     return f"{SOURCE_KIND[row['source']]}:{row['source_id']}"
@@ -70,7 +75,7 @@ def evaluate(home: Path, types: Iterable[str] | None = None) -> dict[tuple[str, 
         doc_id = truth_doc_id(row)
         if doc_id in language:  # a quarantined record has no document to find mentions in
             mode = "structured" if row["start"] is None else "text"
-            if mode == "text" and not doc_id.startswith(FREE_TEXT_KINDS):
+            if not _scored(mode, doc_id):
                 continue
             wanted[(mode, doc_id)][(row["entity_type"], _key(row["entity_type"], row["text"], row["canonical"]))] += 1
     scored = {mode: set(types) if types else {kind for (m, _), counts in wanted.items() if m == mode
@@ -82,7 +87,7 @@ def evaluate(home: Path, types: Iterable[str] | None = None) -> dict[tuple[str, 
         mode = "structured" if m["extractor"] == "structured" else "text"
         if m["type"] not in scored[mode] or m["field"] in UNPLANTED_FIELDS:
             continue
-        if mode == "text" and not m["doc_id"].startswith(FREE_TEXT_KINDS):
+        if not _scored(mode, m["doc_id"]):
             continue
         if mode == "structured" and not any(k == m["type"] for k, _ in wanted.get((mode, m["doc_id"]), ())):
             continue  # fields the truth does not list for this record

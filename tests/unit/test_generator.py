@@ -39,6 +39,7 @@ def test_all_seven_sources_and_planted_mentions_at_their_offsets(tmp_path):
                 texts[(source, record[id_field], field)] = record[field]
     mentions = [m for m in iter_truth(tmp_path, "mentions") if m["source"] in ("reports", "diffusions")
                 and m["start"] is not None]
+    assert any(m["source"] == "reports" for m in mentions)
     for m in mentions:
         assert texts[(m["source"], m["source_id"], m["field"])][m["start"]:m["end"]] == m["text"]
     partners = [m for m in mentions if m["source"] == "diffusions"]
