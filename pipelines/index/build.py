@@ -18,6 +18,7 @@ from pipelines.conform import ACCESS, access_group
 from pipelines.index.keys import identifier_key, name_keys, terms
 from pipelines.layout import clustered
 from pipelines.resolve.entities import IDENTIFIER_TYPES
+from pipelines.resolve.relations import CO_MENTIONED
 
 TERM_COLUMNS = ["term", "doc_id", "tf", "doc_len", *ACCESS]
 STATS_COLUMNS = ["owner_country", "restricted_to", "classification", "docs", "total_len"]
@@ -106,7 +107,7 @@ def search_edges(links: DataFrame, files: int) -> DataFrame:
 
     A search's two hops are two look-ups of this table, each reading only the files of its ids.
     """
-    typed = links.where(F.col("relation") != "co_mentioned")
+    typed = links.where(F.col("relation") != CO_MENTIONED)
     both = typed.select(F.col("src_entity_id").alias("entity_id"), F.col("dst_entity_id").alias("other_id"),
                         "relation", "doc_ids", *ACCESS).unionByName(
         typed.select(F.col("dst_entity_id").alias("entity_id"), F.col("src_entity_id").alias("other_id"),

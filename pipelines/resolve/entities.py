@@ -32,14 +32,12 @@ from pipelines.identifiers import name_sound, name_words
 from pipelines.publish import canonical_names
 from pipelines.resolve.persons import (FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark,
                                       person_features)
+from pipelines.resolve.relations import ASSOCIATED_WITH, CO_MENTIONED, POSSIBLY_SAME_AS, RELATION_OF, SAME_AS
 from pipelines.spark import checkpoint
 
 IDENTIFIER_TYPES = ("phone", "email", "identity_document", "vehicle", "plate", "account", "imei", "crypto_wallet",
                     "ip_address")
 STRONG_IDENTIFIERS = ("identity_document", "phone", "email")  # what person records hold, compared by the model
-# Relation of a person to an identifier named with it, by the identifier's type.
-RELATION_OF = {"identity_document": "holds_document", "phone": "uses_phone", "vehicle": "drives_vehicle",
-               "plate": "drives_vehicle", "account": "pays_account", "crypto_wallet": "pays_account"}
 GOLD_MENTION_COLUMNS = ["mention_id", "doc_id", "entity_id", "entity_type", "field", "text", "value", "country",
                         "start", "end", "extractor", "confidence", *ACCESS]
 ENTITY_COLUMNS = ["row_id", "entity_id", "entity_type", "name", "names", "properties", "sources", "first_seen", "last_seen",
@@ -50,7 +48,6 @@ LINK_COLUMNS = ["row_id", "src_entity_id", "dst_entity_id", "relation", "doc_ids
 # A name left undecided is a possible link of its namesakes only when they are this few: "JUAN
 # PEREZ" may name thousands of entities, each of them not a clue to anyone.
 MAX_NAMESAKES = 8
-POSSIBLY_SAME_AS = "possibly_same_as"  # a name no rule could resolve, and one of its few namesakes
 
 CLUSTER_COLUMNS = ["record_id", "entity_id"]
 RECORD_FACTS = ["record_id", "date_of_birth", "sex", "nationalities"]
@@ -438,11 +435,11 @@ def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFr
                                       F.col("entity_id").alias("owner_id"), F.col("entity_type").alias("owner_type")),
                      "related_record_id"))
     relation = F.coalesce(F.create_map(*[F.lit(x) for kv in RELATION_OF.items() for x in kv])[F.col("entity_type")],
-                          F.lit("associated_with"))
+                          F.lit(ASSOCIATED_WITH))
     structured = related.select(
         F.col("owner_id").alias("src"), F.col("entity_id").alias("dst"),
         F.when(F.col("owner_type").isin("vehicle", "plate") & F.col("entity_type").isin("vehicle", "plate"),
-               F.lit("same_as")).otherwise(relation).alias("relation"),
+               F.lit(SAME_AS)).otherwise(relation).alias("relation"),
         "doc_id", *ACCESS)
     in_text = gold_mentions.where((F.col("extractor") != "structured") & (F.col("field") != "header")
                                   & F.col("entity_id").isNotNull())
@@ -471,7 +468,7 @@ def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFr
              .where(F.col("a.entity_id") < F.col("b.entity_id"))
              .select(F.col("a.entity_id").alias("src"), F.col("b.entity_id").alias("dst"),
                      F.when((F.col("a.entity_type") == "person") & (F.col("b.entity_type") == "person"),
-                            F.lit("associated_with")).otherwise(F.lit("co_mentioned")).alias("relation"),
+                            F.lit(ASSOCIATED_WITH)).otherwise(F.lit(CO_MENTIONED)).alias("relation"),
                      "doc_id", *[F.col(f"a.{c}").alias(c) for c in ACCESS]))
     edges = (structured.unionByName(owner).unionByName(attached).unionByName(pairs)
              .unionByName(possible_identities(gold_mentions, records, clusters)).where(F.col("src") != F.col("dst")))

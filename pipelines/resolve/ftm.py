@@ -17,6 +17,8 @@ from typing import Any, Iterable, Iterator, Mapping
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
+from pipelines.resolve.relations import ASSOCIATED_WITH, CO_MENTIONED
+
 SCHEMA_OF = {"person": "Person", "identity_document": "Identification", "plate": "Vehicle", "vehicle": "Vehicle",
              "account": "BankAccount", "crypto_wallet": "CryptoWallet", "location": "Address",
              "organization": "Organization"}
@@ -99,10 +101,10 @@ def ftm_entities(types: Mapping[str, str], entities: Iterable[dict[str, Any]],
         if types.get(src) not in SCHEMA_OF or types.get(dst) not in SCHEMA_OF:
             continue
         holder = HOLDER.get(SCHEMA_OF[types[other]])
-        if types[person] == "person" and holder and relation != "co_mentioned":
+        if types[person] == "person" and holder and relation != CO_MENTIONED:
             extra[other].append((holder, ftm_id(person)))
             continue
-        if relation == "associated_with" and types[src] == types[dst] == "person":
+        if relation == ASSOCIATED_WITH and types[src] == types[dst] == "person":
             edge = model.make_entity("Associate")
             edge.add("person", ftm_id(src))
             edge.add("associate", ftm_id(dst))
