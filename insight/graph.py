@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from insight.engine import EmbeddedEngine
+from pipelines.resolve.relations import POSSIBLY_SAME_AS
 
 MAX_FRONTIER = 200  # entities whose links a second hop reads at most: those with most evidence first
 
@@ -17,8 +18,8 @@ def names_of(engine: EmbeddedEngine, entity_ids: Iterable[str]) -> dict[str, dic
 
 
 def links_within_two(engine: EmbeddedEngine, seeds: Iterable[str]) -> list[dict[str, Any]]:
-    """Every entity one or two links from a seed, unnamed: ``seed``, ``entity_id``, ``relation`` (of
-    the last link), ``hops`` and ``doc_ids`` (the evidence of the last link), closest first."""
+    """Every entity one or two links from a seed, unnamed, closest first (see :func:`walk`); the
+    second hop reads the links of the ``MAX_FRONTIER`` entities with most evidence."""
     seeds = sorted(set(seeds))
     if not seeds:
         return []
@@ -30,6 +31,17 @@ def links_within_two(engine: EmbeddedEngine, seeds: Iterable[str]) -> list[dict[
             evidence[edge["other_id"]] = max(evidence.get(edge["other_id"], 0), len(edge["doc_ids"]))
     frontier = sorted(evidence, key=lambda entity: (-evidence[entity], entity))[:MAX_FRONTIER]
     second = engine.run("search/edges", {"entity_ids": frontier}).to_pylist() if frontier else []
+    return walk(first, second)
+
+
+def walk(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """From the seeds' edges (``first``) and their neighbours' (``second``), each an ``entity_id``,
+    ``other_id``, ``relation`` and ``doc_ids``: every entity reached, as ``seed``, ``entity_id``,
+    ``relation`` (of the last link), ``hops`` and ``doc_ids`` (the evidence of the last link),
+    closest first. An entity one link away is not shown again two links away.
+
+    Two possible identities in a row are no link: they lead from a person to a name he may bear and
+    back to the other namesakes that name may be, who are nothing to him."""
     by_entity: dict[str, list[dict[str, Any]]] = {}
     for edge in first + second:
         by_entity.setdefault(edge["entity_id"], []).append(edge)
@@ -46,13 +58,13 @@ def links_within_two(engine: EmbeddedEngine, seeds: Iterable[str]) -> list[dict[
     for edge in first:
         keep(edge["entity_id"], edge, 1)
         for onward in by_entity.get(edge["other_id"], []):
-            if onward["other_id"] != edge["entity_id"]:
+            both_possible = edge["relation"] == onward["relation"] == POSSIBLY_SAME_AS
+            if onward["other_id"] != edge["entity_id"] and not both_possible:
                 keep(edge["entity_id"], onward, 2)
-    nearest = {}
+    nearest: dict[tuple[str, str], int] = {}
     for row in found.values():
         key = (row["seed"], row["entity_id"])
         nearest[key] = min(nearest.get(key, row["hops"]), row["hops"])
-    # An entity one link away is not shown again two links away (through another relation).
     return sorted((r for r in found.values() if r["hops"] == nearest[(r["seed"], r["entity_id"])]), key=closest)
 
 

@@ -138,6 +138,15 @@ def _identifier_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict
     return [r["entity_id"] for r in rows]
 
 
+def _holders(engine: EmbeddedEngine, identifiers: list[str]) -> list[str]:
+    """The persons the identifiers found belong to: who holds the passport searched is what the
+    analyst asks next, and his own links reach further than the passport's."""
+    if not identifiers:
+        return []
+    rows = engine.run("search/holders", {"entity_ids": identifiers, "limit": ENTITY_HITS}).to_pylist()
+    return [r["entity_id"] for r in rows]
+
+
 def _entity_hit(entity_id: str, score: float) -> Hit:
     """An entity found by its name or identifier; :func:`with_graph` names it."""
     return Hit(kind="entity", id=entity_id, source="entities", source_id=entity_id, title="", snippet="",
@@ -209,8 +218,10 @@ def search(engine: EmbeddedEngine, text: str, limit: int = 10) -> dict[str, Any]
         for row, evidence in shown
     ]
     top_document = documents[0].score if documents else 0.0
-    # The entities found by identifier or name rank above every document.
-    entity_scores = [(e, IDENTIFIER_WEIGHT + top_document) for e in by_identifier[:ENTITY_HITS]]
+    # The entities found by identifier (then their holders) or name rank above every document.
+    identified = by_identifier[:ENTITY_HITS]
+    entity_scores = [(e, IDENTIFIER_WEIGHT + top_document)
+                     for e in dict.fromkeys(identified + _holders(engine, identified))]
     entity_scores += [(e, NAME_WEIGHT * s + top_document) for e, s in by_name[:ENTITY_HITS]
                       if e not in dict(entity_scores)]
     entity_hits = [_entity_hit(entity_id, score) for entity_id, score in entity_scores[:ENTITY_HITS]]

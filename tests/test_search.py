@@ -47,6 +47,16 @@ def test_a_phone_in_any_written_form_finds_the_same_documents(sample_home, capsy
     assert {("notice", "2024/51234"), ("report", "PE-LIM-2024-1187"), ("message", "0457.2024@co.example.org"),
             ("attachment", "0457.2024@co.example.org/acta_0457.pdf")} <= set(documents(answer))
     assert JUAN in {e["value"] for e in first["linked"]}  # the phone's holder, one link away
+    holder = answer["hits"][1]
+    assert (holder["kind"], holder["title"]) == ("entity", JUAN)  # and a hit of his own, with his links
+
+
+def test_a_passport_machine_readable_zone_pasted_whole_finds_the_passport(sample_home, capsys, monkeypatch):
+    mrz = "P<ARGPEREZ<GOMEZ<<JUAN<CARLOS<<<<<<<<<<<<<<<\nAAB1234566ARG7905126M2901019<<<<<<<<<<<<<<04"
+    answer = search(capsys, monkeypatch, sample_home, mrz, "gs_analyst")
+    passport, holder = answer["hits"][:2]
+    assert passport["id"] == "identity_document:AAB123456"
+    assert (holder["kind"], holder["title"]) == ("entity", JUAN)
 
 
 def test_an_entity_hit_carries_its_links_as_the_user_may_see_them(sample_home, capsys, monkeypatch):

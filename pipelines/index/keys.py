@@ -13,6 +13,7 @@ from typing import Iterable, NamedTuple
 
 from normality import ascii_text
 
+from pipelines.extract.finders import find_mrz
 from pipelines.identifiers import canonical_phone, compact, fold_accents, name_sound, name_words
 
 MAX_TERM_CHARS = 40
@@ -67,13 +68,15 @@ def identifier_key(value: str) -> str:
 
 
 def identifier_keys(text: str, regions: Iterable[str]) -> list[str]:
-    """Every key a query may stand for: as written compacted, and as a phone of each region.
+    """Every key a query may stand for: as written compacted, as a phone of each region, and the
+    document number of a passport's machine-readable zone pasted whole.
 
     ``+57 310 555 1234``, ``0057 3105551234`` and ``310-555-1234`` (in Colombia's numbering)
     all give the key of ``+573105551234``.
     """
     written = compact(text)
     keys = [written] if len(written) >= 4 else []
+    keys += [identifier_key(m.canonical) for m in find_mrz(text)]
     if sum(c.isdigit() for c in text) >= 6:
         for region in [None, *regions]:
             phone = canonical_phone(text, [region] if region else [])

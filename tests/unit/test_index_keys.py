@@ -52,3 +52,10 @@ def test_every_written_form_of_a_phone_gives_its_key(written):
 ])
 def test_identifiers_reduce_to_the_key_of_their_canonical_value(written, canonical):
     assert identifier_key(canonical) in identifier_keys(written, REGIONS)
+
+
+def test_a_pasted_machine_readable_zone_gives_the_key_of_its_passport_number():
+    # ICAO 9303 specimen (check digits hold): document L898902C3
+    mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    assert identifier_key("L898902C3") in identifier_keys(mrz, REGIONS)
+    assert identifier_key("L898902C3") not in identifier_keys(mrz.replace("C36UTO", "C37UTO"), REGIONS)
