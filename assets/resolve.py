@@ -33,6 +33,7 @@ def silver_person_clusters(lake: LakeResource, spark: SparkResource) -> dg.Mater
 
 
 @dg.asset(key=["gold", "mentions"], deps=[dg.AssetKey(["silver", "mentions"]), dg.AssetKey(["silver", "records"]),
+                                          dg.AssetKey(["silver", "documents"]),
                                           dg.AssetKey(["silver", "person_clusters"])], **_COMMON,
           description="Every mention with the entity it names: identifiers by canonical value, persons by "
           "their cluster (names in text by their words and the identifiers beside them), places by name.")
@@ -41,8 +42,9 @@ def gold_mentions(lake: LakeResource, spark: SparkResource) -> dg.MaterializeRes
     mentions = lakehouse.read(lake.paths.table("silver", "mentions"))
     records = lakehouse.read(lake.paths.table("silver", "records"))
     clusters = lakehouse.read(lake.paths.table("silver", "person_clusters"))
+    documents = lakehouse.read(lake.paths.table("silver", "documents"))
     uri = lake.paths.table("gold", "mentions")
-    frame = mention_entities(mentions, records, clusters).select(*GOLD_MENTION_COLUMNS)
+    frame = mention_entities(mentions, records, clusters, documents).select(*GOLD_MENTION_COLUMNS)
     source_rows = table_row_count(lake.paths.table("silver", "mentions"))
     result = lakehouse.overwrite(clustered(frame, "doc_id", files_for(source_rows), "mention_id"), uri)
     metadata = table_metadata(uri, result, ["doc_id", "entity_id", "text"])

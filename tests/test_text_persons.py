@@ -7,6 +7,7 @@ from pipelines.resolve.entities import (MAX_NAMESAKES, in_name_order, mention_en
 RECORDS = "record_id string, record_type string, given_names string, family_name string, full_name string, " \
           "canonical string, related_record_id string, aliases array<string>"
 MENTIONS = "mention_id string, doc_id string, type string, extractor string, field string, canonical string"
+DOCUMENTS = "doc_id string, parent_doc_id string"
 PERSONS = {  # record → (entity, given names, family name)
     "r1": ("gomez", "JUAN", "PEREZ GOMEZ"),
     "r2": ("lopez", "JUAN", "PEREZ LOPEZ"),
@@ -28,13 +29,16 @@ def resolved(spark) -> dict[str, str | None]:
         "three": ("d4", "PEREZ GOMEZ Juan"), "unknown": ("d5", "JUAN PEREZ RUIZ"),
         "both_records": ("d6", "ANA COSTA SILVA"), "one_word": ("d7", "PEREZ"),
         "given_first": ("d8", "Raúl Pérez Mendoza"), "family_first": ("d9", "MENDOZA PEREZ RAUL"),
-        "two_of_three": ("d10", "RAUL MENDOZA"),
+        "two_of_three": ("d10", "RAUL MENDOZA"), "attached": ("m12", "JUAN PEREZ"),
     }
     mentions = [(m, doc, "person", "ner", "narrative", name) for m, (doc, name) in said.items()]
     mentions.append(("phone", "d1", "phone", "pattern", "narrative", "+5491155551234"))
+    mentions.append(("scanned", "m12/scan.pdf", "phone", "pattern", "narrative", "+5491155551234"))
+    documents = [("m12", None), ("m12/scan.pdf", "m12"), ("d2", None)]  # a message and its attachment
     found = text_person_entities(spark.createDataFrame(mentions, MENTIONS),
                                  spark.createDataFrame(clusters, "record_id string, entity_id string"),
-                                 spark.createDataFrame(records, RECORDS)).collect()
+                                 spark.createDataFrame(records, RECORDS),
+                                 spark.createDataFrame(documents, DOCUMENTS)).collect()
     assert len({r.mention_id for r in found}) == len(found)
     return {m: next((r.entity_id for r in found if r.mention_id == m), None) for m in said}
 
@@ -42,6 +46,10 @@ def resolved(spark) -> dict[str, str | None]:
 def test_namesakes_are_told_apart_by_an_identifier_the_document_names(resolved):
     assert resolved["clue"] == "lopez"
     assert resolved["no_clue"] is None
+
+
+def test_a_message_names_what_its_attachments_name(resolved):
+    assert resolved["attached"] == "lopez"  # his phone is in the scan attached to the message
 
 
 def test_a_name_held_by_one_entity_meets_it_in_any_order_and_spelling(resolved):
@@ -90,7 +98,7 @@ def networked(spark) -> dict[str, str | None]:
     mentions.append(("dC:text", "dC", "person", "gazetteer", "body", "Sophie Bernard"))
     found = text_person_entities(spark.createDataFrame(mentions, MENTIONS),
                                  spark.createDataFrame(clusters, "record_id string, entity_id string"),
-                                 spark.createDataFrame(records, RECORDS)).collect()
+                                 spark.createDataFrame(records, RECORDS), spark.createDataFrame([], DOCUMENTS)).collect()
     assert len({r.mention_id for r in found}) == len(found)
     return {r.mention_id.split(":")[0]: r.entity_id for r in found if r.mention_id.endswith(":text")}
 
@@ -132,7 +140,7 @@ def test_a_name_left_undecided_is_possibly_each_of_its_few_namesakes(spark):
         f"{MENTIONS}, text string, country string, start int, end int, confidence double, owner_country string, "
         "restricted_to array<string>, classification string")
     records = spark.createDataFrame(records, RECORDS)
-    gold = mention_entities(mentions, records, clusters)
+    gold = mention_entities(mentions, records, clusters, spark.createDataFrame([], DOCUMENTS))
     links = possible_identities(gold, records, clusters).collect()
     doc_local = {r.mention_id: r.entity_id for r in gold.collect()}
     assert {(r.src, r.dst, r.relation, r.doc_id, r.owner_country) for r in links} == {

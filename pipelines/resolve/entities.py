@@ -6,10 +6,11 @@
   ``person:<hash of its smallest record id>``.
 - A person named in free text joins the person entity whose names contain every word of it,
   looked up by a pair of its words (order-free: "PEREZ GOMEZ JUAN" meets "JUAN PEREZ GOMEZ");
-  among several namesakes, the one sharing an identifier the document also names, else (three
-  words or more) the one whose name reads in the mention's order, else the one seen elsewhere
-  with the persons this document names for sure (see ``_companion_clues``); with none to tell
-  them apart, or no record at all, the name stays an entity of its own document.
+  among several namesakes, the one sharing an identifier the document (or its message, or an
+  attachment of it) also names, else (three words or more) the one whose name reads in the
+  mention's order, else the one seen elsewhere with the persons this document names for sure (see
+  ``_companion_clues``); with none to tell them apart, or no record at all, the name stays an
+  entity of its own document.
 - Places are one entity per folded name.
 
 Every derived row carries the access fields of its evidence: an entity or a link has one row per
@@ -303,18 +304,30 @@ def _record_persons(mentions: DataFrame, clusters: DataFrame) -> DataFrame:
         clusters.withColumnRenamed("record_id", "mention_id"), "mention_id", "left")
 
 
-def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: DataFrame) -> DataFrame:
+def _communication_clues(doc_clues: DataFrame, documents: DataFrame) -> DataFrame:
+    """(doc_id, clue): each document's clues and those of the rest of its communication: a message
+    names what its attachments name (the passport scanned with it), and they what it names."""
+    member = documents.select("doc_id", F.coalesce("parent_doc_id", "doc_id").alias("communication"))
+    spread = (doc_clues.join(member, "doc_id").select("communication", "clue")
+              .join(member, "communication").select("doc_id", "clue"))
+    return doc_clues.unionByName(spread).distinct()
+
+
+def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: DataFrame,
+                         documents: DataFrame) -> DataFrame:
     """(mention_id, entity_id) for persons named in free text, resolved as the module says: first
-    by the identifiers and aliases the document names, the order of the words, or a name only one
-    entity holds; what that leaves undecided, by the persons the document names for sure (its
-    records' subjects and the names so decided) and those each namesake is named with elsewhere.
+    by the identifiers and aliases the document (or its communication: a message and its
+    attachments) names, the order of the words, or a name only one entity holds; what that leaves
+    undecided, by the persons the document names for sure (its records' subjects and the names so
+    decided) and those each namesake is named with elsewhere.
     """
     names = _namesakes(records, clusters)
     keyed = _keyed(mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")
                                   & (F.col("field") != "header")), "canonical")
-    doc_clues = (mentions.where((F.col("type").isin(*IDENTIFIER_TYPES, "alias")) & (F.col("extractor") != "structured")
-                                & F.col("canonical").isNotNull())
-                 .select("doc_id", _clue(F.col("type"), F.col("canonical")).alias("clue")).distinct())
+    doc_clues = _communication_clues(
+        mentions.where((F.col("type").isin(*IDENTIFIER_TYPES, "alias")) & (F.col("extractor") != "structured")
+                       & F.col("canonical").isNotNull())
+        .select("doc_id", _clue(F.col("type"), F.col("canonical")).alias("clue")).distinct(), documents)
     entity_clues = (person_clues(records).join(clusters, "record_id")
                     .select("entity_id", "clue", F.lit(None).cast("string").alias("evidence")).distinct())
     # Each read by both rounds: computed once, their lineage cut.
@@ -351,11 +364,12 @@ def possible_identities(gold_mentions: DataFrame, records: DataFrame, clusters: 
             .select("src", "dst", F.lit(POSSIBLY_SAME_AS).alias("relation"), "doc_id", *ACCESS))
 
 
-def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFrame) -> DataFrame:
+def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFrame,
+                     documents: DataFrame) -> DataFrame:
     """``gold.mentions``: every mention with the entity it names (none for dates and aliases)."""
     structured_person = _record_persons(mentions, clusters)
     text_person = mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")).join(
-        text_person_entities(mentions, clusters, records), "mention_id", "left").withColumn(
+        text_person_entities(mentions, clusters, records, documents), "mention_id", "left").withColumn(
         "entity_id", F.coalesce("entity_id", _undecided_entity(F.col("doc_id"), F.col("canonical"))))
     others = mentions.where(F.col("type") != "person").withColumn("entity_id", F.when(
         F.col("type").isin(*IDENTIFIER_TYPES) & F.col("canonical").isNotNull(),
@@ -421,8 +435,9 @@ def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFr
     From records: a person holds the documents, phones and e-mails listed with it; a plate is
     the same vehicle as its VIN. From a document's text: each identifier belongs to the person
     named nearest before it (after it when none is before), persons named together are
-    associated, and every other pair of entities in the document is co-mentioned. What an
-    attachment naming no one lists belongs to the person its message names, when it names one.
+    associated, and every other pair of entities in the document (or in a message and its
+    attachments) is co-mentioned. What an attachment naming no one lists belongs to the person its
+    message names, when it names one.
     A name no person entity could take is possibly the same as each of its few namesakes
     (:func:`possible_identities`).
     """
@@ -463,13 +478,17 @@ def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFr
                 .select("src", F.col("entity_id").alias("dst"), relation.alias("relation"),
                         F.array("doc_id", "parent_doc_id").alias("evidence"), *ACCESS)
                 .select("src", "dst", "relation", F.explode("evidence").alias("doc_id"), *ACCESS))
-    pairs = (in_text.select("doc_id", "entity_id", "entity_type", *ACCESS).distinct().alias("a")
-             .join(in_text.select("doc_id", "entity_id", "entity_type").distinct().alias("b"), "doc_id")
+    # A message and its attachments are one communication: what one names is named with what the
+    # others name (the passport scanned beside the two men the message is about), on both documents.
+    named = (in_text.join(documents.select("doc_id", "parent_doc_id"), "doc_id", "left")
+             .select(F.coalesce("parent_doc_id", "doc_id").alias("communication"), "doc_id", "entity_id",
+                     "entity_type", *ACCESS).distinct())
+    pairs = (named.alias("a").join(named.alias("b"), ["communication", *ACCESS])
              .where(F.col("a.entity_id") < F.col("b.entity_id"))
              .select(F.col("a.entity_id").alias("src"), F.col("b.entity_id").alias("dst"),
                      F.when((F.col("a.entity_type") == "person") & (F.col("b.entity_type") == "person"),
                             F.lit(ASSOCIATED_WITH)).otherwise(F.lit(CO_MENTIONED)).alias("relation"),
-                     "doc_id", *[F.col(f"a.{c}").alias(c) for c in ACCESS]))
+                     F.explode(F.array_distinct(F.array("a.doc_id", "b.doc_id"))).alias("doc_id"), *ACCESS))
     edges = (structured.unionByName(owner).unionByName(attached).unionByName(pairs)
              .unionByName(possible_identities(gold_mentions, records, clusters)).where(F.col("src") != F.col("dst")))
     return (edges.groupBy("src", "dst", "relation", *ACCESS)
