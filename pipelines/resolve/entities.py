@@ -304,10 +304,15 @@ def _record_persons(mentions: DataFrame, clusters: DataFrame) -> DataFrame:
         clusters.withColumnRenamed("record_id", "mention_id"), "mention_id", "left")
 
 
+def _communications(documents: DataFrame) -> DataFrame:
+    """(doc_id, communication): a message and its attachments are one communication, the message's id."""
+    return documents.select("doc_id", F.coalesce("parent_doc_id", "doc_id").alias("communication"))
+
+
 def _communication_clues(doc_clues: DataFrame, documents: DataFrame) -> DataFrame:
     """(doc_id, clue): each document's clues and those of the rest of its communication: a message
     names what its attachments name (the passport scanned with it), and they what it names."""
-    member = documents.select("doc_id", F.coalesce("parent_doc_id", "doc_id").alias("communication"))
+    member = _communications(documents)
     spread = (doc_clues.join(member, "doc_id").select("communication", "clue")
               .join(member, "communication").select("doc_id", "clue"))
     return doc_clues.unionByName(spread).distinct()
@@ -480,8 +485,8 @@ def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFr
                 .select("src", "dst", "relation", F.explode("evidence").alias("doc_id"), *ACCESS))
     # A message and its attachments are one communication: what one names is named with what the
     # others name (the passport scanned beside the two men the message is about), on both documents.
-    named = (in_text.join(documents.select("doc_id", "parent_doc_id"), "doc_id", "left")
-             .select(F.coalesce("parent_doc_id", "doc_id").alias("communication"), "doc_id", "entity_id",
+    named = (in_text.join(_communications(documents), "doc_id", "left")
+             .select(F.coalesce("communication", "doc_id").alias("communication"), "doc_id", "entity_id",
                      "entity_type", *ACCESS).distinct())
     pairs = (named.alias("a").join(named.alias("b"), ["communication", *ACCESS])
              .where(F.col("a.entity_id") < F.col("b.entity_id"))
