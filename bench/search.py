@@ -14,7 +14,10 @@ words of a document) — and prints, for the user ``--user`` (default the Genera
 - recall@10 of planted cross-source links: for ``--links`` links the generator planted between two
   persons (the first of whom appears in more than one source), a search for an identifier of the
   first as a document writes it (else his name) shows one of the second's person entities among
-  the top 10 hits' entities or linked entities.
+  the top 10 hits' entities or linked entities. Split in two: the links whose document tells the
+  first person apart, and those whose document names him only by a name other persons of the
+  generated world bear too, with nothing else of his (the generator's same-name people: no reading
+  of that document can tell it is him).
 
 Figures, not asserts.
 """
@@ -30,7 +33,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import phonenumbers
 
@@ -40,7 +43,7 @@ from insight.search import search
 from insight.users import find_user
 from pipelines.config import LakePaths
 from pipelines.extract.evaluate import record_doc_id, truth_doc_id
-from pipelines.identifiers import fold_accents
+from pipelines.identifiers import fold_accents, name_sound, name_words
 from pipelines.index.keys import STOP_WORDS
 from pipelines.resolve.evaluate import person_entities
 
@@ -116,11 +119,27 @@ def build_queries(home: Path, engine: EmbeddedEngine, count: int, seed: int) -> 
 QUERY_TYPES = ("identity_document", "phone", "email", "person")  # how a link's first person is looked up, best first
 
 
+def _sounds(name: str) -> frozenset[str]:
+    return frozenset(name_sound(word) for word in name_words(name))
+
+
+def _bearers(home: Path) -> Callable[[str], int]:
+    """How many persons of the generated world bear every word of a name (by sound, any order)."""
+    by_sound: dict[str, set[str]] = defaultdict(set)
+    for person in iter_truth(home, "persons"):
+        for sound in _sounds(person["name"]):
+            by_sound[sound].add(person["person_id"])
+    return lambda name: len(set.intersection(*(by_sound.get(s, set()) for s in _sounds(name)))) if _sounds(name) else 0
+
+
 def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
     """``count`` links the generator planted between two persons, the first recorded in more than
     one source. The query is the first's passport or other identifier as a document writes it
     (else his name as written); the expectation, the second's person entities in the lake, read
-    from the truth (an entity's displayed name is one of its written forms, so names can't tell)."""
+    from the truth (an entity's displayed name is one of its written forms, so names can't tell).
+    ``ambiguous``: the link's document names the first only by a name other persons bear too,
+    and no identifier of his that another document ties to him, so that no reading of the lake
+    can tell it is him."""
     sources_of: dict[str, set[str]] = defaultdict(set)
     for record in iter_truth(home, "records"):
         for person_id in record.get("person_ids") or []:
@@ -128,16 +147,34 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
     links = [link for link in iter_truth(home, "links") if len(sources_of[link["src"]]) > 1]
     chosen = random.Random(seed).sample(links, min(count, len(links)))
     first = {link["src"] for link in chosen}
+    where = {(link["source"], link["source_id"], link["src"]) for link in chosen}
     written: dict[str, tuple[int, str]] = {}
+    named_as: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # his names in the link's document
+    held: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # (person, identifier) → documents
     for mention in iter_truth(home, "mentions"):
         person, kind = mention.get("person_id"), mention["entity_type"]
-        if person in first and kind in QUERY_TYPES and mention["text"]:
+        if person not in first:
+            continue
+        if kind in QUERY_TYPES and mention["text"]:
             rank = QUERY_TYPES.index(kind)
             if rank < written.get(person, (len(QUERY_TYPES), ""))[0]:
                 written[person] = rank, mention["text"]
+        if kind == "person" and (mention["source"], mention["source_id"], person) in where:
+            named_as[(mention["source"], mention["source_id"], person)].append(mention["text"])
+        elif kind != "person":
+            held[(person, mention["canonical"])].add((mention["source"], mention["source_id"]))
+    bearers = _bearers(home)
+
+    def ambiguous(link: dict[str, Any]) -> bool:
+        here = (link["source"], link["source_id"])
+        tied = any(here in documents and len(documents) > 1
+                   for (person, _), documents in held.items() if person == link["src"])
+        names = named_as[(*here, link["src"])]
+        return not tied and bool(names) and all(bearers(name) > 1 for name in names)
+
     entities = person_entities(home)
-    return [{"query": written[link["src"]][1], "expect": entities.get(link["dst"], set())}
-            for link in chosen if link["src"] in written]
+    return [{"query": written[link["src"]][1], "expect": entities.get(link["dst"], set()),
+             "ambiguous": ambiguous(link)} for link in chosen if link["src"] in written]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -183,6 +220,8 @@ def main() -> None:
         answer = search(engine, link["query"], 10)
         seen = {e["entity_id"] for h in answer["hits"] for e in h["entities"] + h["linked"]}
         link_found.append(bool(link["expect"] & seen))
+    ambiguous = [found for found, link in zip(link_found, links) if link["ambiguous"]]
+    told = [found for found, link in zip(link_found, links) if not link["ambiguous"]]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     search_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"home {args.home}: {documents:,} documents visible to {args.user}")
@@ -197,6 +236,10 @@ def main() -> None:
               f"recall@10 {sum(hits) / len(hits):.3f}")
     print(f"planted cross-source links: {sum(link_found)}/{len(link_found)} found in the top 10 "
           f"(recall@10 {sum(link_found) / max(1, len(link_found)):.3f})")
+    print(f"  whose document tells the first person apart (an identifier of his, or a name only he bears): "
+          f"{sum(told)}/{len(told)}")
+    print(f"  whose document names him only by a name others bear too, nothing else of his: "
+          f"{sum(ambiguous)}/{len(ambiguous)}")
     print(f"peak RSS of this process {peak:,.0f} MB (the truth it reads included)")
     engine.close()
 
