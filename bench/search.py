@@ -150,6 +150,7 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
     where = {(link["source"], link["source_id"], link["src"]) for link in chosen}
     written: dict[str, tuple[int, str]] = {}
     named_as: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # his names in the link's document
+    named_in: dict[str, set[tuple[str, str]]] = defaultdict(set)  # person → documents naming him
     held: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # (person, identifier) → documents
     for mention in iter_truth(home, "mentions"):
         person, kind = mention.get("person_id"), mention["entity_type"]
@@ -159,15 +160,17 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
             rank = QUERY_TYPES.index(kind)
             if rank < written.get(person, (len(QUERY_TYPES), ""))[0]:
                 written[person] = rank, mention["text"]
-        if kind == "person" and (mention["source"], mention["source_id"], person) in where:
-            named_as[(mention["source"], mention["source_id"], person)].append(mention["text"])
-        elif kind != "person":
+        if kind == "person":
+            named_in[person].add((mention["source"], mention["source_id"]))
+            if (mention["source"], mention["source_id"], person) in where:
+                named_as[(mention["source"], mention["source_id"], person)].append(mention["text"])
+        else:
             held[(person, mention["canonical"])].add((mention["source"], mention["source_id"]))
     bearers = _bearers(home)
 
     def ambiguous(link: dict[str, Any]) -> bool:
         here = (link["source"], link["source_id"])
-        tied = any(here in documents and len(documents) > 1
+        tied = any(here in documents and documents & named_in[person] - {here}  # a record of his holds it
                    for (person, _), documents in held.items() if person == link["src"])
         names = named_as[(*here, link["src"])]
         return not tied and bool(names) and all(bearers(name) > 1 for name in names)

@@ -30,8 +30,15 @@ PERSON_CUES = re.compile(
     r"subject|suspect|driver|passenger|named|mr\.|mrs\.|ms\.|in the name of|identified as|seized from|"
     r"l'individu|individu|nomm[ée]|conducteur|passager|interpellation de|concernant|m\.|mme|junto a)\s*[:,]?\s*$",
     re.IGNORECASE)
-ALIAS_CUES = re.compile(r"(alias|vulgo|dit|dite|a\.k\.a\.|aka|apodado|apelido|conhecido como|conocido como)\s*$",
-                        re.IGNORECASE)
+ALIAS_CUES = re.compile(r"(alias|aliases|vulgo|dit|dite|a\.k\.a\.|aka|apodado|apelido|conhecido como|conocido como)"
+                        r"\s*:?\s*$", re.IGNORECASE)
+# Vehicle makes: a run of unknown capitalised words they open is a car ("Vehicle: RENAULT DUSTER"), no one.
+VEHICLE_MAKES = frozenset("""
+ACURA ALFA AUDI BAJAJ BMW BYD CHANGAN CHERY CHEVROLET CHRYSLER CITROEN CUPRA DACIA DAEWOO DAIHATSU DODGE FIAT FORD
+FOTON GEELY GMC HAVAL HINO HONDA HYUNDAI INFINITI ISUZU IVECO JAC JEEP KIA LADA LEXUS MAHINDRA MAZDA MERCEDES MINI
+MITSUBISHI NISSAN OPEL PEUGEOT PORSCHE RAM RENAULT SCANIA SEAT SKODA SSANGYONG SUBARU SUZUKI TESLA TOYOTA TROLLER
+VOLKSWAGEN VOLVO VW YAMAHA
+""".split())
 _LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ"
 # The words names and places are made of: capitalised ones, and particles in lower case.
 _TOKEN = re.compile(rf"(?<![{_LETTERS}'’-])(?:[A-ZÀ-ÖØ-Þ][{_LETTERS}'’-]*\.?|"
@@ -194,6 +201,11 @@ def find_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
             i += place  # "en Buenos Aires de MÓNICA …": the place, then the name
             continue
         run = _name_run(tokens, i, text, case, gazetteer)
+        a_place = place > 1 and run == i + place  # "…, São Paulo": a place of several words, whatever its words
+        an_alias = ALIAS_CUES.search(text, max(0, tokens[i].start - 12), tokens[i].start)
+        if run and (a_place or an_alias):
+            i = run  # no person: the place or the alias is taken below
+            continue
         if run:
             first, last = tokens[i], tokens[run - 1]
             start, end = first.start, last.end - (1 if last.text.endswith(".") and not last.initial else 0)
@@ -257,10 +269,9 @@ def _name_run(tokens: list[_Token], i: int, text: str, case: _Case, gazetteer: G
     if names < 2 or known == 0:
         # Unknown words still make a name in a mixed-case sentence when written as officers write
         # names (all in capitals: "contactos con JAMES WILLIAMS") or after a cue ("se observó a").
-        if names >= 2 and not upper and (
+        if names >= 2 and not upper and tokens[i].key not in VEHICLE_MAKES and (
                 (not mixed and _capitals_in_lower_case(text, case, tokens[i].start, tokens[j - 1].end))
-                or PERSON_CUES.search(text[max(0, tokens[i].start - 30):tokens[i].start])) \
-                and not ALIAS_CUES.search(text[max(0, tokens[i].start - 12):tokens[i].start]):
+                or PERSON_CUES.search(text[max(0, tokens[i].start - 30):tokens[i].start])):
             return j
         return 0
     return j
@@ -329,7 +340,8 @@ def _after_place_cue(text: str, start: int) -> bool:
 def _aliases_unquoted(text: str, mentions: list[Mention]) -> list[Mention]:
     """``alias EL CHINO``: the upper-case words right after an alias cue."""
     found = []
-    for m in re.finditer(r"\b(alias|vulgo|a\.k\.a\.|aka|dit)\s+((?:[A-ZÁÉÍÓÚÑÃÕÇ]{2,}\s?){1,3})", text):
+    for m in re.finditer(r"\b((?i:alias|aliases)|vulgo|a\.k\.a\.|aka|dit)\s*:?\s+((?:[A-ZÁÉÍÓÚÑÃÕÇ]{2,}\s?){1,3})",
+                         text):
         start, end = m.start(2), m.start(2) + len(m.group(2).rstrip())
         if not any(x.start <= start < x.end for x in mentions):
             found.append(Mention(start, end, "alias", text[start:end], canonical_name(text[start:end]),

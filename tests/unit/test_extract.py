@@ -79,6 +79,16 @@ def test_places_are_not_nationalities_codes_or_aliases():
     assert places("detención de PEDRO (alias 'EL CHINO') en Cartagena, y transferencias a la cuenta.") == {"CARTAGENA"}
 
 
+def test_a_car_a_place_of_several_words_and_an_alias_line_are_no_persons():
+    gazetteer = Gazetteer.from_records([("PAULO", "SOUZA", [], ["BR"]), ("MIKE", "JONES", [], ["US"])])
+    def found(text):
+        return {(m.type, m.canonical) for m in find_names(text, gazetteer)}
+    assert found("Stolen vehicle RENAULT DUSTER 2011 GRIS 3905AWJ") == set()
+    assert found("Addresses: 2074 Calle 72, São Paulo\nOffences: robo") == {("location", "SAO PAULO")}
+    assert found("detenido PAULO SOUZA en São Paulo") == {("person", "PAULO SOUZA"), ("location", "SAO PAULO")}
+    assert found("Sex: M\nAliases: BIG MIKE\nBorn: 1964-12-01") == {("alias", "BIG MIKE")}
+
+
 def test_the_tail_of_a_passport_number_is_no_phone():
     from pipelines.extract.finders import find_phones
 
