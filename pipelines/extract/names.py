@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 
 from pipelines.extract.countries import country_names
 from pipelines.extract.mentions import Mention, fold_aligned
-from pipelines.identifiers import canonical_name
+from pipelines.identifiers import canonical_name, name_sound
 
 PARTICLES = frozenset({"DE", "DA", "DO", "DOS", "DAS", "DEL", "LA", "LAS", "LOS", "VAN", "VON", "DI", "LE", "AL",
                        "EL", "BEN", "BIN", "IBN", "MC"})
@@ -100,6 +100,14 @@ class Gazetteer:
 
     def is_name_token(self, token: str) -> bool:
         return token in self.given or token in self.family
+
+    @cached_property
+    def _surname_sounds(self) -> frozenset[str]:
+        return frozenset(name_sound(t) for t in self.family)
+
+    def sounds_like_surname(self, token: str) -> bool:
+        """ESPINOSA for ESPINOZA: a surname misspelt as officers hear it."""
+        return name_sound(token) in self._surname_sounds
 
     def nationalities_of(self, name: str) -> set[str]:
         """Nationalities recorded for a person named ``name`` (any given name + surname pair in it)."""
@@ -260,8 +268,8 @@ def _name_run(tokens: list[_Token], i: int, text: str, case: _Case, gazetteer: G
         if word and token.text.isupper() != word.text.isupper() and not gazetteer.is_name_token(word.key):
             break  # "NOMBRE DE Elena": an unknown word in other case than the next opens no name
         mixed = mixed or not token.text.isupper()
-        if (token.key,) in gazetteer.places and not is_known:
-            break
+        if (token.key,) in gazetteer.places and not is_known and not (known and gazetteer.sounds_like_surname(token.key)):
+            break  # "Juan Pérez Lima": the place he is in; "Roberto Andrés Espinosa Medina": his surname
         known += is_known
         names += 1
         word = token

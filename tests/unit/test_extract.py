@@ -89,6 +89,13 @@ def test_a_car_a_place_of_several_words_and_an_alias_line_are_no_persons():
     assert found("Sex: M\nAliases: BIG MIKE\nBorn: 1964-12-01") == {("alias", "BIG MIKE")}
 
 
+def test_a_misspelt_surname_that_is_also_a_town_stays_in_the_name():
+    gazetteer = Gazetteer.from_records([("ROBERTO ANDRES", "ESPINOZA MEDINA", [], ["AR"])])
+    text = "Peritaje del celular incautado a Roberto Andrés Espinosa Medina (IMEI 017292241836158)."
+    assert [(m.type, m.text) for m in find_names(text, gazetteer)] == [("person", "Roberto Andrés Espinosa Medina")]
+    assert ("location", "Espinosa") in [(m.type, m.text) for m in find_names("detenido en Espinosa", gazetteer)]
+
+
 def test_the_tail_of_a_passport_number_is_no_phone():
     from pipelines.extract.finders import find_phones
 
