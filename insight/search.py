@@ -103,13 +103,13 @@ class _Evidence:
         return IDENTIFIER_WEIGHT * self.identifier + NAME_WEIGHT * self.name + TEXT_WEIGHT * self.text
 
 
-def _text_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict[str, _Evidence]) -> None:
-    if not query.terms:
+def _text_evidence(engine: EmbeddedEngine, words: list[str], found: dict[str, _Evidence]) -> None:
+    if not words:
         return
-    rows = engine.run("search/terms", {"terms": query.terms, "limit": TEXT_CANDIDATES}).to_pylist()
+    rows = engine.run("search/terms", {"terms": words, "limit": TEXT_CANDIDATES}).to_pylist()
     best = max((r["bm25"] for r in rows), default=0.0) or 1.0
     for r in rows:
-        found.setdefault(r["doc_id"], _Evidence()).text = (r["matched"] / len(query.terms)) * (r["bm25"] / best)
+        found.setdefault(r["doc_id"], _Evidence()).text = (r["matched"] / len(words)) * (r["bm25"] / best)
 
 
 def _name_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict[str, _Evidence]) -> list[tuple[str, float]]:
@@ -204,9 +204,11 @@ def search(engine: EmbeddedEngine, text: str, limit: int = 10) -> dict[str, Any]
     if not query.terms and not query.names and not query.identifiers:
         raise ValueError("empty query: give words, a name or an identifier")
     found: dict[str, _Evidence] = {}
-    _text_evidence(engine, query, found)
-    by_name = _name_evidence(engine, query, found)
     by_identifier = _identifier_evidence(engine, query, found)
+    # The digits of an identifier found are looked up as the identifier: as words ("11", "54") they
+    # are in a good part of the lake and rank nothing.
+    _text_evidence(engine, [t for t in query.terms if not (by_identifier and any(c.isdigit() for c in t))], found)
+    by_name = _name_evidence(engine, query, found)
     ranked = sorted(found.items(), key=lambda item: (-item[1].score, item[0]))[:3 * limit]
     rows = {r["doc_id"]: r for r in engine.run("search/documents", {"doc_ids": [d for d, _ in ranked]}).to_pylist()}
     shown = [(rows[doc_id], evidence) for doc_id, evidence in ranked if doc_id in rows]
