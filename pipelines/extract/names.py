@@ -211,8 +211,7 @@ def find_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
             continue
         run = _name_run(tokens, i, text, case, gazetteer)
         a_place = place > 1 and run == i + place  # "…, São Paulo": a place of several words, whatever its words
-        an_alias = ALIAS_CUES.search(text, max(0, tokens[i].start - 12), tokens[i].start)
-        if run and (a_place or an_alias):
+        if run and (a_place or ALIAS_CUES.search(text, max(0, tokens[i].start - 12), tokens[i].start)):
             i = run  # no person: the place or the alias is taken below
             continue
         if run:
