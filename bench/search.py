@@ -129,7 +129,12 @@ def _bearers(home: Path) -> Callable[[str], int]:
     for person in iter_truth(home, "persons"):
         for sound in _sounds(person["name"]):
             by_sound[sound].add(person["person_id"])
-    return lambda name: len(set.intersection(*(by_sound.get(s, set()) for s in _sounds(name)))) if _sounds(name) else 0
+
+    def bearers(name: str) -> int:
+        sounds = _sounds(name)
+        return len(set.intersection(*(by_sound.get(s, set()) for s in sounds))) if sounds else 0
+
+    return bearers
 
 
 def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
@@ -151,7 +156,8 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
     written: dict[str, tuple[int, str]] = {}
     named_as: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # his names in the link's document
     named_in: dict[str, set[tuple[str, str]]] = defaultdict(set)  # person → documents naming him
-    held: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # (person, identifier) → documents
+    # person → identifier of his → documents naming it
+    held: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
     for mention in iter_truth(home, "mentions"):
         person, kind = mention.get("person_id"), mention["entity_type"]
         if person not in first:
@@ -165,13 +171,13 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
             if (mention["source"], mention["source_id"], person) in where:
                 named_as[(mention["source"], mention["source_id"], person)].append(mention["text"])
         else:
-            held[(person, mention["canonical"])].add((mention["source"], mention["source_id"]))
+            held[person][mention["canonical"]].add((mention["source"], mention["source_id"]))
     bearers = _bearers(home)
 
     def ambiguous(link: dict[str, Any]) -> bool:
         here = (link["source"], link["source_id"])
-        tied = any(here in documents and documents & named_in[person] - {here}  # a record of his holds it
-                   for (person, _), documents in held.items() if person == link["src"])
+        tied = any(here in documents and documents & named_in[link["src"]] - {here}  # a record of his holds it
+                   for documents in held[link["src"]].values())
         names = named_as[(*here, link["src"])]
         return not tied and bool(names) and all(bearers(name) > 1 for name in names)
 
