@@ -38,6 +38,7 @@ from typing import Any, Callable
 import phonenumbers
 
 from generator.dropzone import iter_truth
+from generator.people import TRANSLITERATED
 from insight.engine import EmbeddedEngine
 from insight.search import search
 from insight.users import find_user
@@ -117,14 +118,22 @@ def build_queries(home: Path, engine: EmbeddedEngine, count: int, seed: int) -> 
 
 
 QUERY_TYPES = ("identity_document", "phone", "email", "person")  # how a link's first person is looked up, best first
+TEXT_SOURCES = {"reports", "messages"}  # the rest are records of their first person
+
+
+# A word's transliterations (the generator's: YURI, YURIY, IOURI; FENG, FUNG) are one name: a
+# person bears every written form of his.
+_ONE_NAME = {fold_accents(form): forms[0] for given, family in TRANSLITERATED for forms in given + family
+             for form in forms}
 
 
 def _sounds(name: str) -> frozenset[str]:
-    return frozenset(name_sound(word) for word in name_words(name))
+    return frozenset(name_sound(_ONE_NAME.get(word, word)) for word in name_words(name))
 
 
 def _bearers(home: Path) -> Callable[[str], int]:
-    """How many persons of the generated world bear every word of a name (by sound, any order)."""
+    """How many persons of the generated world bear every word of a name (by sound and
+    transliteration, any order)."""
     by_sound: dict[str, set[str]] = defaultdict(set)
     for person in iter_truth(home, "persons"):
         for sound in _sounds(person["name"]):
@@ -137,27 +146,51 @@ def _bearers(home: Path) -> Callable[[str], int]:
     return bearers
 
 
+Document = tuple[str, str]  # (source, source_id)
+
+
+def _tied(start: Document, held: dict[str, set[Document]], named_in: set[Document], records: set[Document]) -> bool:
+    """Whether an identifier of his that ``start`` names leads to one of his ``records``, directly
+    or through documents that name him with it (a phone in a report that also names him and his
+    passport): the only way a reading of the lake can tell that ``start`` names him."""
+    seen, frontier = {start}, [start]
+    while frontier:
+        here = frontier.pop()
+        for documents in held.values():
+            if here not in documents:
+                continue
+            if documents & records:
+                return True
+            for there in documents & named_in - seen:
+                seen.add(there)
+                frontier.append(there)
+    return False
+
+
 def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
     """``count`` links the generator planted between two persons, the first recorded in more than
     one source. The query is the first's passport or other identifier as a document writes it
     (else his name as written); the expectation, the second's person entities in the lake, read
     from the truth (an entity's displayed name is one of its written forms, so names can't tell).
-    ``ambiguous``: the link's document names the first only by a name other persons bear too,
-    and no identifier of his that another document ties to him, so that no reading of the lake
-    can tell it is him."""
+    ``ambiguous``: the link's document names the first only by a name other persons bear too (in
+    any of its transliterations), and no identifier of his leads from it to a record of his (see
+    ``_tied``), so that no reading of the lake can tell it is him."""
     sources_of: dict[str, set[str]] = defaultdict(set)
+    records_of: dict[str, set[Document]] = defaultdict(set)  # the records he is the subject of
     for record in iter_truth(home, "records"):
         for person_id in record.get("person_ids") or []:
             sources_of[person_id].add(record["source"])
+        if record.get("person_ids") and record["source"] not in TEXT_SOURCES:
+            records_of[record["person_ids"][0]].add((record["source"], record["source_id"]))
     links = [link for link in iter_truth(home, "links") if len(sources_of[link["src"]]) > 1]
     chosen = random.Random(seed).sample(links, min(count, len(links)))
     first = {link["src"] for link in chosen}
     where = {(link["source"], link["source_id"], link["src"]) for link in chosen}
     written: dict[str, tuple[int, str]] = {}
     named_as: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # his names in the link's document
-    named_in: dict[str, set[tuple[str, str]]] = defaultdict(set)  # person → documents naming him
+    named_in: dict[str, set[Document]] = defaultdict(set)  # person → documents naming him
     # person → identifier of his → documents naming it
-    held: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+    held: dict[str, dict[str, set[Document]]] = defaultdict(lambda: defaultdict(set))
     for mention in iter_truth(home, "mentions"):
         person, kind = mention.get("person_id"), mention["entity_type"]
         if person not in first:
@@ -175,11 +208,10 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
     bearers = _bearers(home)
 
     def ambiguous(link: dict[str, Any]) -> bool:
-        here = (link["source"], link["source_id"])
-        tied = any(here in documents and documents & named_in[link["src"]] - {here}  # a record of his holds it
-                   for documents in held[link["src"]].values())
-        names = named_as[(*here, link["src"])]
-        return not tied and bool(names) and all(bearers(name) > 1 for name in names)
+        here, who = (link["source"], link["source_id"]), link["src"]
+        names = named_as[(*here, who)]
+        return (not _tied(here, held[who], named_in[who], records_of[who])
+                and bool(names) and all(bearers(name) > 1 for name in names))
 
     entities = person_entities(home)
     return [{"query": written[link["src"]][1], "expect": entities.get(link["dst"], set()),
