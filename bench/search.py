@@ -121,14 +121,19 @@ QUERY_TYPES = ("identity_document", "phone", "email", "person")  # how a link's 
 TEXT_SOURCES = {"reports", "messages"}  # the rest are records of their first person
 
 
-# A word's transliterations (the generator's: YURI, YURIY, IOURI; FENG, FUNG) are one name: a
-# person bears every written form of his.
-_ONE_NAME = {fold_accents(form): forms[0] for given, family in TRANSLITERATED for forms in given + family
-             for form in forms}
+# A name's transliterations (the generator's: YURI, YURIY, IOURI; XIAOMING, HSIAO-MING) are one
+# name: a person bears every written form of his.
+_ONE_NAME = {tuple(name_words(form)): name_words(forms[0]) for given, family in TRANSLITERATED
+             for forms in given + family for form in forms}
 
 
 def _sounds(name: str) -> frozenset[str]:
-    return frozenset(name_sound(_ONE_NAME.get(word, word)) for word in name_words(name))
+    words, sounds = name_words(name), set()
+    while words:
+        length = next((n for n in (2, 1) if tuple(words[:n]) in _ONE_NAME), 0)
+        sounds.update(name_sound(w) for w in (_ONE_NAME[tuple(words[:length])] if length else words[:1]))
+        words = words[max(length, 1):]
+    return frozenset(sounds)
 
 
 def _bearers(home: Path) -> Callable[[str], int]:
