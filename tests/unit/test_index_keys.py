@@ -26,6 +26,9 @@ def _skeletons(name: str) -> list[str]:
     ("GOMEZ PEREZ, Juan Carlos", "Juan Carlos Pérez Gómez"),      # order
     ("Juan C. Pérez-Gómez", "JUAN PEREZ GOMEZ"),                   # initials, hyphens
     ("YOUSSEF MOHAMMED", "Yusuf Muhammad"),                        # transliterations
+    ("Michail Sokolov", "MIKHAIL SOKOLOFF"),
+    ("Iouri Petrov", "YURIY PETROW"),
+    ("Zhang Wei", "CHANG WEI"), ("Fung Cheung", "FENG ZHANG"),    # Pinyin and Wade-Giles
     ("Юсуф Мухаммед", "Yusuf Muhammad"),                           # Cyrillic script
     ("Maria da Silva", "MARIA SILVA"),                             # particles
 ])
