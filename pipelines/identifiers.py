@@ -50,11 +50,14 @@ def name_words(value: str | None) -> list[str]:
 
 
 # Spellings that sound alike in Spanish and Portuguese, as officers mishear and mistype them:
-# PERES/PEREZ, SILBA/SILVA, MENDOSA/MENDOZA, HERNANDES/HERNANDEZ, ORTIS/ORTIZ, YUSUF/YOUSSEF.
+# PERES/PEREZ, SILBA/SILVA, MENDOSA/MENDOZA, HERNANDES/HERNANDEZ, ORTIS/ORTIZ, YUSUF/YOUSSEF;
+# and the transliterations of one name: MUSTAPHA/MUSTAFA, MICHAIL/MIKHAIL, IOURI/YURI,
+# SOKOLOFF/SOKOLOV/SOKOLOW, Pinyin ZHANG/Wade-Giles CHANG. In order: each applies to what the
+# ones before it left.
 _SOUNDS = [(re.compile(p), r) for p, r in (
-    (r"^H", ""), (r"(?<=[^CS])H", ""), (r"PH", "F"), (r"QU", "K"), (r"C(?=[EI])", "S"), (r"C", "K"), (r"Z", "S"),
-    (r"V", "B"), (r"W", "B"), (r"G(?=[EI])", "J"), (r"LL", "Y"), (r"Y(?=[^AEIOU]|$)", "I"), (r"X$", "S"),
-    (r"OU", "U"), (r"TH", "T"), (r"(.)\1+", r"\1"))]
+    (r"^ZH", "CH"), (r"^H", ""), (r"PH", "F"), (r"(?<=[^CS])H", ""), (r"QU", "K"), (r"C(?=[EI])", "S"), (r"C", "K"),
+    (r"KH", "K"), (r"Z", "S"), (r"V", "B"), (r"W", "B"), (r"G(?=[EI])", "J"), (r"LL", "Y"), (r"Y(?=[^AEIOU]|$)", "I"),
+    (r"X$", "S"), (r"OU", "U"), (r"^I(?=[AEIOU])", "Y"), (r"(.)\1+", r"\1"), (r"OF$", "OB"))]
 
 
 def name_sound(word: str) -> str:

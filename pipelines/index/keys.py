@@ -21,12 +21,7 @@ MAX_NAME_WORDS = 6  # a longer query is prose, not a name
 _WORD = re.compile(r"\w+", re.UNICODE)
 _VOWELS = re.compile(r"[AEIOUY]")
 _PUNCTUATION = re.compile(r"[^\w\s'’.-]")  # what canonical_name keeps apart: commas, brackets, quotes
-_PINYIN_ZH = re.compile(r"^ZH")  # Pinyin's ZHANG, ZHOU are Wade-Giles's CHANG, CHOU
-# Where transliterations of one name still sound apart, as a skeleton makes them meet.
-_TRANSLITERATED = [(re.compile(p), r) for p, r in (
-    (r"^[YI](?=[AEIOU])", ""),   # YUSUF, IUSUF and Юсуф (USUF) begin alike; YURI and IOURI
-    (r"(?<=[^AEIOU])H", ""),     # after a consonant: MICHAIL and MIKHAIL, SHAKIRA and SAKIRA
-    (r"(?<=[AEIOU])F$", "B"))]   # Russian -ov as German and French write it: SOKOLOV, SOKOLOFF, SOKOLOW
+_GLIDE = re.compile(r"^[YI](?=[AEIOU])")  # YUSUF, IUSUF and Юсуф (USUF) begin alike
 
 # Function words of the four languages of the reports: they tell no document apart and would
 # make the largest posting lists of the index.
@@ -50,19 +45,13 @@ def terms(text: str | None) -> Counter[str]:
 class NameKey(NamedTuple):
     word: str       # folded, upper-case, as written
     sound: str      # name_sound: PERES = PEREZ
-    skeleton: str   # see _skeleton: YUSUF = YOUSSEF = USB
-
-
-def _skeleton(word: str) -> str:
-    """The first letter and the consonants of how a word sounds, once its transliterations meet."""
-    bare = name_sound(_PINYIN_ZH.sub("CH", word))
-    for pattern, replacement in _TRANSLITERATED:
-        bare = pattern.sub(replacement, bare)
-    return bare[:1] + _VOWELS.sub("", bare[1:])
+    skeleton: str   # first letter and consonants of the sound: YUSUF = YOUSSEF = YSF
 
 
 def name_key(word: str) -> NameKey:
-    return NameKey(word, name_sound(word), _skeleton(word))
+    sound = name_sound(word)
+    bare = _GLIDE.sub("", sound)
+    return NameKey(word, sound, bare[:1] + _VOWELS.sub("", bare[1:]))
 
 
 def name_keys(name: str | None) -> list[NameKey]:
