@@ -282,7 +282,8 @@ def find_plates(text: str) -> Iterator[Mention]:
                               "shape:plate", 0.95 if cued else 0.8, country)
     for m in _PLATE_WITH_CUE.finditer(text):
         value = compact(m.group())
-        if (m.start(), m.end()) in seen or not 5 <= len(value) <= 8:
+        # The look-aheads see the digit of the next word: "2010 WHITE 9WOK132" is no plate WHITE.
+        if (m.start(), m.end()) in seen or not 5 <= len(value) <= 8 or value.isalpha():
             continue
         if _cue_before(PLATE_CUES, text, m.start(), 25) and _nearest_cue(text, m.start()) == "plate":
             yield Mention(m.start(), m.end(), "plate", m.group(), value, "cue:plate", 0.9)

@@ -16,6 +16,10 @@ def test_the_argentine_number_in_the_colombian_message_is_read_as_argentine():
         ("identity_document", "AAB123456"), ("phone", "+5491155551234"), ("plate", "BRA2E19")}
 
 
+def test_a_colour_before_a_plate_is_no_plate():
+    assert found("Stolen vehicle FIAT STRADA 2010 WHITE 9WOK132, plate 9WOK132") == {("plate", "9WOK132")}
+
+
 def test_nationality_of_a_person_named_decides_a_national_number():
     text = "Interpellation de JOSE PEREZ; saisie d'un téléphone 947 041 765."
     assert ("phone", "+51947041765") in found(text, ["FR"], [(18, {"PE"})])
