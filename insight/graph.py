@@ -1,12 +1,14 @@
 """What entities reach in two typed links, read from the ``search_edges`` index as the user sees it."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from functools import partial
+from typing import Any, Callable, Iterable
 
 from insight.engine import EmbeddedEngine
 from pipelines.resolve.relations import POSSIBLY_SAME_AS
 
 MAX_FRONTIER = 200  # entities whose links a second hop reads at most: those with most evidence first
+NAMING_ROUNDS = 3  # look-ups of names to fill a list whose closest links are hidden from the user
 
 
 def names_of(engine: EmbeddedEngine, entity_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -79,15 +81,38 @@ def named(links: list[dict[str, Any]], names: dict[str, dict[str, Any]]) -> list
             for link in links if link["entity_id"] in names]
 
 
-def shortlist(links: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
-    """The closest links worth naming to show ``limit``: twice as many, for those hidden from the user.
+Names = dict[str, dict[str, Any]]  # entity id → what :func:`names_of` gives of it
 
-    Only these are looked up by name: a hub reaches thousands, and naming every one read much of
-    ``entities``."""
-    return links[:2 * limit]
+
+def name_closest(lookup: Callable[[set[str]], Names], lists: list[list[dict[str, Any]]], limit: int,
+                 also: Iterable[str] = ()) -> tuple[list[list[dict[str, Any]]], Names]:
+    """The first ``limit`` links of each list (closest first) whose entity the user may see, named,
+    and the names looked up (``lookup``: :func:`names_of` of the user's engine), those of the
+    entities ``also`` among them.
+
+    Names are looked up in rounds, each for as many links as a list still lacks: a hub reaches
+    thousands, naming every one read much of ``entities``, and most users see the first ``limit``,
+    so one round is the rule; an entity hidden from the user costs its list one link more in the
+    next round, for ``NAMING_ROUNDS`` rounds."""
+    consumed = [0] * len(lists)
+    names: Names = {}
+    looked: set[str] = set()
+    wanted = set(also)
+    for _ in range(NAMING_ROUNDS):
+        for index, links in enumerate(lists):
+            lacking = limit - sum(1 for link in links[:consumed[index]] if link["entity_id"] in names)
+            taken = links[consumed[index]:consumed[index] + max(0, lacking)]
+            consumed[index] += len(taken)
+            wanted.update(link["entity_id"] for link in taken)
+        wanted -= looked
+        if not wanted:
+            break
+        names.update(lookup(wanted))
+        looked |= wanted
+        wanted = set()
+    return [named(links[:consumed[index]], names)[:limit] for index, links in enumerate(lists)], names
 
 
 def reach(engine: EmbeddedEngine, seeds: Iterable[str], limit: int) -> list[dict[str, Any]]:
-    """The ``limit`` closest links of :func:`links_within_two`, named."""
-    wanted = shortlist(links_within_two(engine, seeds), limit)
-    return named(wanted, names_of(engine, {link["entity_id"] for link in wanted}))[:limit]
+    """The ``limit`` closest links of :func:`links_within_two` the user may see, named."""
+    return name_closest(partial(names_of, engine), [links_within_two(engine, seeds)], limit)[0][0]

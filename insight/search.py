@@ -12,10 +12,11 @@ import datetime as dt
 import re
 import time
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 from insight.engine import EmbeddedEngine
-from insight.graph import links_within_two, named, names_of, shortlist
+from insight.graph import links_within_two, name_closest, named, names_of
 from pipelines.identifiers import fold_accents
 from pipelines.index.keys import MAX_NAME_WORDS, NameKey, identifier_keys, name_keys, terms
 
@@ -156,8 +157,8 @@ def _entity_hit(entity_id: str, score: float) -> Hit:
 def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> list[Hit]:
     """The hits with each document's entities (what it names), each entity hit's name and summary,
     and every hit's linked (up to two typed links away, its own entities left out, the closest
-    first), from the index views: only what the user may see. Names are looked up once, for what
-    is shown; an entity hit the user may not see is left out."""
+    first), from the index views: only what the user may see. Names are looked up for what is
+    shown (:func:`name_closest`); an entity hit the user may not see is left out."""
     if not hits:
         return hits
     documents = [h for h in hits if h.kind == "document"]
@@ -166,18 +167,18 @@ def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> list[Hit]:
         hit.entities = [{"entity_id": r["entity_id"]} for r in mentioned if r["doc_id"] == hit.id]
     links = links_within_two(engine, {r["entity_id"] for r in mentioned if r["entity_type"] != "location"}
                              | {hit.id for hit in hits if hit.kind == "entity"})
-    candidates: dict[int, list[dict[str, Any]]] = {}
-    for index, hit in enumerate(hits):
+    closest = []
+    for hit in hits:
         own = {e["entity_id"] for e in hit.entities}
         best: dict[str, dict[str, Any]] = {}
         for link in links:  # closest first: the first link to an entity is its best
             if link["seed"] in own and link["entity_id"] not in own and link["entity_id"] not in best:
                 best[link["entity_id"]] = link
-        candidates[index] = shortlist(list(best.values()), LINKED_PER_HIT)
-    names = names_of(engine, {e["entity_id"] for hit in hits for e in hit.entities}
-                     | {link["entity_id"] for chosen in candidates.values() for link in chosen})
+        closest.append(list(best.values()))
+    linked, names = name_closest(partial(names_of, engine), closest, LINKED_PER_HIT,
+                                 {e["entity_id"] for hit in hits for e in hit.entities})
     shown = []
-    for index, hit in enumerate(hits):
+    for hit, chosen in zip(hits, linked):
         if hit.kind == "entity":
             e = names.get(hit.id)
             if e is None:
@@ -187,7 +188,7 @@ def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> list[Hit]:
         hit.entities = sorted(named(hit.entities, names),
                               key=lambda e: (e["entity_type"], e["value"] or "", e["entity_id"]))
         hit.linked = [{k: link[k] for k in ("entity_id", "entity_type", "value", "relation", "hops")}
-                      for link in named(candidates[index], names)[:LINKED_PER_HIT]]
+                      for link in chosen]
         shown.append(hit)
     return shown
 

@@ -1,5 +1,5 @@
 """The two-hop walk of a hit's linked entities, on edges as ``search_edges`` gives them."""
-from insight.graph import walk
+from insight.graph import name_closest, walk
 
 
 def edge(a: str, b: str, relation: str, *docs: str) -> dict:
@@ -27,3 +27,19 @@ def test_a_possible_identity_leads_to_what_that_name_did_but_not_to_its_other_na
               edge("juan_in_report", "namesake_1", "possibly_same_as", "report:1"),
               edge("juan_in_report", "namesake_2", "possibly_same_as", "report:1")]
     assert reached(walk(first, second)) == {"juan_in_report": 1, "partner": 2}
+
+
+def test_names_are_looked_up_for_what_is_shown_and_a_hidden_entity_gives_its_place_to_the_next():
+    visible = {f"e{i}": {"entity_type": "person", "name": f"NAME {i}"} for i in range(10) if i != 1}
+    asked: list[set[str]] = []
+
+    def lookup(ids: set[str]) -> dict:
+        asked.append(set(ids))
+        return {i: visible[i] for i in ids if i in visible}
+
+    lists = [[{"entity_id": f"e{i}"} for i in range(10)], [{"entity_id": "e0"}, {"entity_id": "e9"}]]
+    shown, names = name_closest(lookup, lists, 3, also={"e8"})
+    assert [[link["entity_id"] for link in links] for links in shown] == [["e0", "e2", "e3"], ["e0", "e9"]]
+    assert [link["value"] for link in shown[1]] == ["NAME 0", "NAME 9"]
+    assert asked == [{"e0", "e1", "e2", "e8", "e9"}, {"e3"}]  # e1 hidden: one more, and nothing asked twice
+    assert "e8" in names and "e1" not in names
