@@ -13,8 +13,8 @@ words of a document) — and prints, for the user ``--user`` (default the Genera
 - recall@10 per kind: the query's target documents among the top 10 hits;
 - recall@10 of planted cross-source links: for ``--links`` links the generator planted between two
   persons (the first of whom appears in more than one source), a search for an identifier of the
-  first as a document writes it (else his name) shows one of the second's person entities among
-  the top 10 hits' entities or linked entities. Split in two: the links whose document tells the
+  first as one of his records writes it (else his name) shows one of the second's person entities
+  among the top 10 hits' entities or linked entities. Split in two: the links whose document tells the
   first person apart, and those whose document names him only by a name other persons of the
   generated world bear too, with nothing else of his (the generator's same-name people: no reading
   of that document can tell it is him).
@@ -174,8 +174,8 @@ def _tied(start: Document, held: dict[str, set[Document]], named_in: set[Documen
 
 def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
     """``count`` links the generator planted between two persons, the first recorded in more than
-    one source. The query is the first's passport or other identifier as a document writes it
-    (else his name as written); the expectation, the second's person entities in the lake, read
+    one source. The query is the first's passport or other identifier as one of his records
+    writes it (else his name as a document writes it); the expectation, the second's person entities in the lake, read
     from the truth (an entity's displayed name is one of its written forms, so names can't tell).
     ``ambiguous``: the link's document names the first only by a name other persons bear too (in
     any of its transliterations), and no identifier of his leads from it to a record of his (see
@@ -191,7 +191,7 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
     chosen = random.Random(seed).sample(links, min(count, len(links)))
     first = {link["src"] for link in chosen}
     where = {(link["source"], link["source_id"], link["src"]) for link in chosen}
-    written: dict[str, tuple[int, str]] = {}
+    writings: dict[str, list[tuple[int, str, Document]]] = defaultdict(list)  # how documents write him
     named_as: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # his names in the link's document
     named_in: dict[str, set[Document]] = defaultdict(set)  # person → documents naming him
     # person → identifier of his → documents naming it
@@ -201,9 +201,8 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
         if person not in first:
             continue
         if kind in QUERY_TYPES and mention["text"]:
-            rank = QUERY_TYPES.index(kind)
-            if rank < written.get(person, (len(QUERY_TYPES), ""))[0]:
-                written[person] = rank, mention["text"]
+            document = mention["source"], mention["source_id"]
+            writings[person].append((QUERY_TYPES.index(kind), mention["text"], document))
         if kind == "person":
             named_in[person].add((mention["source"], mention["source_id"]))
             if (mention["source"], mention["source_id"], person) in where:
@@ -211,11 +210,17 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
         else:
             held[person][mention["canonical"]].add((mention["source"], mention["source_id"]))
     bearers = _bearers(home)
+    # The query: an identifier as a record naming him writes it (one only a seized phone's list
+    # names, beside two men, is nobody's), else his name.
+    written = {person: min((rank, text) for rank, text, document in found
+                           if QUERY_TYPES[rank] == "person" or document in records_of[person] & named_in[person])
+               for person, found in writings.items() if any(QUERY_TYPES[rank] == "person" for rank, _, _ in found)}
 
     def ambiguous(link: dict[str, Any]) -> bool:
         here, who = (link["source"], link["source_id"]), link["src"]
         names = named_as[(*here, who)]
-        return (not _tied(here, held[who], named_in[who], records_of[who])
+        # A record that does not name him (a stolen car's, its owner unnamed) ties nothing to him.
+        return (not _tied(here, held[who], named_in[who], records_of[who] & named_in[who])
                 and bool(names) and all(bearers(name) > 1 for name in names))
 
     entities = person_entities(home)
