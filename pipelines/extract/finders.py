@@ -344,7 +344,8 @@ def _parse_phone(raw: str, regions: list[str]) -> tuple[str, str | None] | None:
     meet most (:data:`REGION_COUNTRIES`); among the readings where it is valid, the best is:
     one whose national grouping is exactly as written ("(11) 98667-7978" is Brazilian,
     "9 9019 5628" Chilean, "990 195 628" Peruvian), then one in the context, then a mobile
-    (officers note the phones persons carry), then the context's order. A number valid
+    (officers note the phones persons carry: "900 955 102" of a Peruvian and a Spaniard is the
+    Peruvian's mobile, not a Spanish free number), then the context's order. A number valid
     outside the context only, in more than one country, with no grouping to tell, is not read.
     """
     text = "+" + raw[2:] if raw.startswith("00") else raw
@@ -370,9 +371,10 @@ def _parse_phone(raw: str, regions: list[str]) -> tuple[str, str | None] | None:
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         grouped = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) == written
         in_context = rank < len(regions)
-        if grouped and in_context:
+        mobile = phonenumbers.number_type(number) in _MOBILE
+        if grouped and in_context and mobile:
             return e164, phonenumbers.region_code_for_number(number)  # no reading can be better
-        key = (not grouped, not in_context, phonenumbers.number_type(number) not in _MOBILE, rank)
+        key = (not grouped, not in_context, not mobile, rank)
         if e164 not in readings or key < readings[e164][0]:
             readings[e164] = (key, phonenumbers.region_code_for_number(number))
     if not readings:

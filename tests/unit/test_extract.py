@@ -58,6 +58,12 @@ def test_the_grouping_as_written_tells_the_country_of_a_national_number():
     assert ("phone", "+51990195628") in found("Utiliza el celular 990 195 628.", ["CL"])
 
 
+def test_among_readings_grouped_as_written_in_the_context_a_mobile_wins():
+    # As Spanish and as Peruvian "900 955 102" is grouped as written: in Spain a free number, in Peru a mobile.
+    text = "Del análisis de la línea 900 955 102 surge que JORGE SALAZAR VARGAS coordinaba."
+    assert found(text, ["AR"], [(47, {"ES", "PE"})]) == {("phone", "+51900955102")}
+
+
 def test_a_national_number_valid_in_several_countries_outside_the_context_is_not_guessed():
     # Nine digits from 9: a Chilean and a Peruvian mobile alike; nothing in a Spanish report tells which.
     assert not any(kind == "phone" for kind, _ in found("Teléfono 990195628 incautado.", ["ES"]))
