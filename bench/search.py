@@ -175,8 +175,9 @@ def _tied(start: Document, held: dict[str, set[Document]], named_in: set[Documen
 def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
     """``count`` links the generator planted between two persons, the first recorded in more than
     one source. The query is the first's passport or other identifier as one of his records
-    writes it (else his name as a document writes it); the expectation, the second's person entities in the lake, read
-    from the truth (an entity's displayed name is one of its written forms, so names can't tell).
+    writes it (else his name as a document writes it); the expectation, the second's person
+    entities in the lake, read from the truth (an entity's displayed name is one of its written
+    forms, so names can't tell).
     ``ambiguous``: the link's document names the first only by a name other persons bear too (in
     any of its transliterations), and no identifier of his leads from it to a record of his (see
     ``_tied``), so that no reading of the lake can tell it is him."""
@@ -200,21 +201,24 @@ def planted_links(home: Path, count: int, seed: int) -> list[dict[str, Any]]:
         person, kind = mention.get("person_id"), mention["entity_type"]
         if person not in first:
             continue
+        document = mention["source"], mention["source_id"]
         if kind in QUERY_TYPES and mention["text"]:
-            document = mention["source"], mention["source_id"]
             writings[person].append((QUERY_TYPES.index(kind), mention["text"], document))
         if kind == "person":
-            named_in[person].add((mention["source"], mention["source_id"]))
-            if (mention["source"], mention["source_id"], person) in where:
-                named_as[(mention["source"], mention["source_id"], person)].append(mention["text"])
+            named_in[person].add(document)
+            if (*document, person) in where:
+                named_as[(*document, person)].append(mention["text"])
         else:
-            held[person][mention["canonical"]].add((mention["source"], mention["source_id"]))
+            held[person][mention["canonical"]].add(document)
     bearers = _bearers(home)
     # The query: an identifier as a record naming him writes it (one only a seized phone's list
     # names, beside two men, is nobody's), else his name.
-    written = {person: min((rank, text) for rank, text, document in found
-                           if QUERY_TYPES[rank] == "person" or document in records_of[person] & named_in[person])
-               for person, found in writings.items() if any(QUERY_TYPES[rank] == "person" for rank, _, _ in found)}
+    written: dict[str, tuple[int, str]] = {}
+    for person, found in writings.items():
+        usable = [(rank, text) for rank, text, document in found
+                  if QUERY_TYPES[rank] == "person" or document in records_of[person] & named_in[person]]
+        if usable:
+            written[person] = min(usable)
 
     def ambiguous(link: dict[str, Any]) -> bool:
         here, who = (link["source"], link["source_id"]), link["src"]
