@@ -189,7 +189,7 @@ def _parquet_writer_fn(table_uri: str, arrow_schema: pa.Schema):
 
 
 def _arrow_schema(df: DataFrame) -> pa.Schema:
-    return to_arrow_schema(df.schema, timezone="UTC")
+    return to_arrow_schema(df.schema, timestamp_utc=True)  # pyspark 4.1: UTC instants
 
 
 def _delta_schema(arrow_schema: pa.Schema) -> DeltaSchema:
