@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Mapping, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -16,6 +16,7 @@ from deltalake.exceptions import DeltaError, TableNotFoundError
 from sqlglot import exp
 
 from insight.access import visible_predicate
+from insight.errors import InsightError
 from insight.sql_guard import checked_query
 from insight.sqlfiles import bind, read_sql, sql_dir, to_dialect
 from insight.users import User
@@ -24,11 +25,15 @@ from pipelines.config import LakePaths
 DIALECT = "duckdb"
 
 
-class LakeNotReady(RuntimeError):
+class LakeNotReady(InsightError):
     """The gold tables do not exist yet."""
 
 
-class NothingAsOf(ValueError):
+class BadSql(InsightError):
+    """An analyst's SQL the engine could not run (a one-line reason)."""
+
+
+class NothingAsOf(InsightError):
     """A table did not exist yet at the date asked for, or its history from then was vacuumed."""
 
 
@@ -59,6 +64,17 @@ def view_columns(view: str) -> list[str]:
 # whose files are pruned by the Delta log's statistics before any is opened: the term index
 # (~100 files at 1M, a query's terms in a few) answers a BM25 query 2-4x faster so.
 PRUNED_BY_LOG = frozenset({"search_terms"})
+
+
+class Engine(Protocol):
+    """What the query side needs of an engine: the user it answers as, the SQL files of ``sql/``
+    bound to parameters, and an analyst's own SQL over the secured views."""
+
+    user: User
+
+    def run(self, name: str, params: Mapping[str, Any]) -> pa.Table: ...
+    def sql(self, statement: str) -> pa.Table: ...
+    def close(self) -> None: ...
 
 
 class EmbeddedEngine:
@@ -111,7 +127,10 @@ class EmbeddedEngine:
     def sql(self, statement: str) -> pa.Table:
         """An analyst's Trino SQL over the secured views; anything else is refused."""
         tree = checked_query(statement, secured_views())
-        return self.con.sql(to_dialect(tree, DIALECT)).to_arrow_table()
+        try:
+            return self.con.sql(to_dialect(tree, DIALECT)).to_arrow_table()
+        except duckdb.Error as exc:
+            raise BadSql(f"bad SQL: {str(exc).strip().splitlines()[0]}") from None
 
     def close(self) -> None:
         self.con.close()

@@ -4,17 +4,18 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from insight.engine import EmbeddedEngine
+from insight.engine import Engine
+from insight.errors import InsightError
 from insight.graph import reach
 
 LINKS_SHOWN = 200
 
 
-class UnknownEntity(ValueError):
+class UnknownEntity(InsightError):
     """No entity of that id is visible to the user (absent, or all its evidence hidden)."""
 
 
-def entity(engine: EmbeddedEngine, entity_id: str) -> dict[str, Any]:
+def entity(engine: Engine, entity_id: str) -> dict[str, Any]:
     """The entity as the engine's user may see it; :class:`UnknownEntity` when there is none to see."""
     started = time.perf_counter()
     found = engine.run("entity/entity", {"entity_id": entity_id}).to_pylist()

@@ -4,14 +4,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable, Iterable
 
-from insight.engine import EmbeddedEngine
+from insight.engine import Engine
 from pipelines.resolve.relations import POSSIBLY_SAME_AS
 
 MAX_FRONTIER = 200  # entities whose links a second hop reads at most: those with most evidence first
 NAMING_ROUNDS = 3  # look-ups of names to fill a list whose closest links are hidden from the user
 
 
-def names_of(engine: EmbeddedEngine, entity_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+def names_of(engine: Engine, entity_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Each visible entity's canonical name, type, sources and document count."""
     ids = sorted(set(entity_ids))
     if not ids:
@@ -19,7 +19,7 @@ def names_of(engine: EmbeddedEngine, entity_ids: Iterable[str]) -> dict[str, dic
     return {r["entity_id"]: r for r in engine.run("search/names_of", {"entity_ids": ids}).to_pylist()}
 
 
-def links_within_two(engine: EmbeddedEngine, seeds: Iterable[str]) -> list[dict[str, Any]]:
+def links_within_two(engine: Engine, seeds: Iterable[str]) -> list[dict[str, Any]]:
     """Every entity one or two links from a seed, unnamed, closest first (see :func:`walk`); the
     second hop reads the links of the ``MAX_FRONTIER`` entities with most evidence."""
     seeds = sorted(set(seeds))
@@ -113,6 +113,6 @@ def name_closest(lookup: Callable[[set[str]], Names], lists: list[list[dict[str,
     return [named(links[:consumed[index]], names)[:limit] for index, links in enumerate(lists)], names
 
 
-def reach(engine: EmbeddedEngine, seeds: Iterable[str], limit: int) -> list[dict[str, Any]]:
+def reach(engine: Engine, seeds: Iterable[str], limit: int) -> list[dict[str, Any]]:
     """The ``limit`` closest links of :func:`links_within_two` the user may see, named."""
     return name_closest(partial(names_of, engine), [links_within_two(engine, seeds)], limit)[0][0]

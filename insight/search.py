@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
-from insight.engine import EmbeddedEngine
+from insight.engine import Engine
+from insight.errors import InsightError
 from insight.graph import links_within_two, name_closest, named, names_of
 from pipelines.identifiers import fold_accents
 from pipelines.index.keys import MAX_NAME_WORDS, NameKey, identifier_keys, name_keys, terms
@@ -30,6 +31,10 @@ DOCUMENTS_PER_ENTITY = 200
 # strong, the text's BM25 (normalised to at most 1) orders the rest.
 IDENTIFIER_WEIGHT, NAME_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
 _ALPHA = re.compile(r"^[^\W\d_]+$")
+
+
+class EmptyQuery(InsightError):
+    """A query with nothing to look up: no word, name or identifier."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ class _Evidence:
         return IDENTIFIER_WEIGHT * self.identifier + NAME_WEIGHT * self.name + TEXT_WEIGHT * self.text
 
 
-def _text_evidence(engine: EmbeddedEngine, words: list[str], found: dict[str, _Evidence]) -> None:
+def _text_evidence(engine: Engine, words: list[str], found: dict[str, _Evidence]) -> None:
     if not words:
         return
     rows = engine.run("search/terms", {"terms": words, "limit": TEXT_CANDIDATES}).to_pylist()
@@ -113,7 +118,7 @@ def _text_evidence(engine: EmbeddedEngine, words: list[str], found: dict[str, _E
         found.setdefault(r["doc_id"], _Evidence()).text = (r["matched"] / len(words)) * (r["bm25"] / best)
 
 
-def _name_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict[str, _Evidence]) -> list[tuple[str, float]]:
+def _name_evidence(engine: Engine, query: ParsedQuery, found: dict[str, _Evidence]) -> list[tuple[str, float]]:
     if not query.names:
         return []
     rows = engine.run("search/names", {
@@ -129,7 +134,7 @@ def _name_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict[str, 
     return matched
 
 
-def _identifier_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict[str, _Evidence]) -> list[str]:
+def _identifier_evidence(engine: Engine, query: ParsedQuery, found: dict[str, _Evidence]) -> list[str]:
     if not query.identifiers:
         return []
     rows = engine.run("search/identifiers", {"keys": query.identifiers, "limit": DOCUMENTS_PER_ENTITY}).to_pylist()
@@ -139,7 +144,7 @@ def _identifier_evidence(engine: EmbeddedEngine, query: ParsedQuery, found: dict
     return [r["entity_id"] for r in rows]
 
 
-def _holders(engine: EmbeddedEngine, identifiers: list[str]) -> list[str]:
+def _holders(engine: Engine, identifiers: list[str]) -> list[str]:
     """The persons the identifiers found belong to: who holds the passport searched is what the
     analyst asks next, and his own links reach further than the passport's."""
     if not identifiers:
@@ -154,7 +159,7 @@ def _entity_hit(entity_id: str, score: float) -> Hit:
                score=round(score, 4), owner_country="", entities=[{"entity_id": entity_id}])
 
 
-def with_graph(engine: EmbeddedEngine, hits: list[Hit]) -> list[Hit]:
+def with_graph(engine: Engine, hits: list[Hit]) -> list[Hit]:
     """The hits with each document's entities (what it names), each entity hit's name and summary,
     and every hit's linked (up to two typed links away, its own entities left out, the closest
     first), from the index views: only what the user may see. Names are looked up for what is
@@ -197,13 +202,13 @@ def _ordinal(day: dt.date | None) -> int:
     return day.toordinal() if day else 0
 
 
-def search(engine: EmbeddedEngine, text: str, limit: int = 10) -> dict[str, Any]:
+def search(engine: Engine, text: str, limit: int = 10) -> dict[str, Any]:
     """The contract's JSON answer for one query, as the engine's user may see it."""
     started = time.perf_counter()
     owners = [r["owner_country"] for r in engine.run("search/owners", {}).to_pylist()]
     query = parse_query(text, [engine.user.country, *owners])
     if not query.terms and not query.names and not query.identifiers:
-        raise ValueError("empty query: give words, a name or an identifier")
+        raise EmptyQuery("empty query: give words, a name or an identifier")
     found: dict[str, _Evidence] = {}
     by_identifier = _identifier_evidence(engine, query, found)
     # The digits of an identifier found are looked up as the identifier: as words ("11", "54") they

@@ -7,10 +7,11 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from insight.errors import InsightError
 from insight.sqlfiles import SOURCE_DIALECT
 
 
-class RefusedSql(ValueError):
+class RefusedSql(InsightError):
     """SQL that is malformed or reaches past the secured views (a one-line reason)."""
 
 

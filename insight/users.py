@@ -6,10 +6,11 @@ from pathlib import Path
 
 import yaml
 
+from insight.errors import InsightError
 from pipelines.land.fields import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
 
 
-class UserError(ValueError):
+class UserError(InsightError):
     """A user that does not exist or is badly configured (a one-line message)."""
 
 
