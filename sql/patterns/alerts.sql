@@ -4,5 +4,5 @@ SELECT
   a.doc_id, a.watch_doc_id, a.event_date, a.via_entity_id, a.via_relation, a.owner_country, a.alert_id
 FROM alerts AS a
 WHERE a.raised_at >= :since
-ORDER BY a.raised_at DESC, a.watch_doc_id, a.event_date DESC, a.doc_id
+ORDER BY a.raised_at DESC, a.watch_doc_id, a.event_date DESC, a.doc_id, a.alert_id  -- a total order: both engines agree
 LIMIT :limit

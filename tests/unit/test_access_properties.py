@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from insight.access import visible_predicate
 from insight.sqlfiles import SOURCE_DIALECT, bind, sql_dir, to_dialect
-from insight.trino import users_view, visible_to, visible_to_current_user
+from insight.trino.statements import users_view, visible_to, visible_to_current_user
 from insight.users import User
 
 COUNTRIES = ["AR", "BR", "CL", "CO", "PE", "FR"]
