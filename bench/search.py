@@ -1,6 +1,7 @@
 """Search at scale: latency of mixed queries and recall against the generator's ground truth.
 
     python bench/search.py --home /path/to/materialized/generated/home [--queries 100] [--links 200]
+                           [--engine trino [--trino-url URL]]   # after `insight trino up` on that home
 
 On a home made by ``insight generate`` and materialized, builds ``--queries`` queries from the
 ground truth — names written as other sources write them (no accents, surname first, second
@@ -39,7 +40,8 @@ import phonenumbers
 
 from generator.dropzone import iter_truth
 from generator.people import TRANSLITERATED
-from insight.engine import EmbeddedEngine
+from insight.engine import Engine
+from insight.session import ENGINES, EngineChoice, open_engine
 from insight.search import search
 from insight.users import find_user
 from pipelines.config import LakePaths
@@ -78,7 +80,7 @@ def _identifier_variant(person: dict[str, Any], rng: random.Random) -> tuple[str
     return rng.choice(choices) if choices else None
 
 
-def build_queries(home: Path, engine: EmbeddedEngine, count: int, seed: int) -> list[dict[str, Any]]:
+def build_queries(home: Path, engine: Engine, count: int, seed: int) -> list[dict[str, Any]]:
     """Queries with their targets: a name's are the documents naming the person, an identifier's
     those where the ground truth has it (any written form), a text's the document it comes from."""
     rng = random.Random(seed)
@@ -237,9 +239,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def cold_start(home: Path, user: str, query: str) -> float:
+def cold_start(home: Path, user: str, query: str, engine: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "insight.cli", "search", query, "--user", user, "--json"],
+    subprocess.run([sys.executable, "-m", "insight.cli", "search", query, "--user", user, "--json", "--engine", engine],
                    check=True, capture_output=True, env={**os.environ, "INSIGHT_HOME": str(home)})
     return (time.perf_counter() - started) * 1000
 
@@ -251,11 +253,18 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--links", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--engine", choices=ENGINES, default="embedded",
+                        help="trino: the server of `insight trino up` for --home, or --trino-url")
+    parser.add_argument("--trino-url")
     args = parser.parse_args()
     paths = LakePaths.from_env(args.home)
-    colds = [cold_start(args.home, args.user, q) for q in ("Juan Perez", "pasaporte robado", "+57 310 555 1234")]
+    choice = EngineChoice(args.engine, args.trino_url)
+    if args.trino_url:
+        os.environ["INSIGHT_TRINO_URL"] = args.trino_url  # for the cold-start processes
+    colds = [cold_start(args.home, args.user, q, args.engine) for q in ("Juan Perez", "pasaporte robado",
+                                                                       "+57 310 555 1234")]
     opened = time.perf_counter()
-    engine = EmbeddedEngine(paths, find_user(paths.users_file, args.user))
+    engine = open_engine(paths, find_user(paths.users_file, args.user), choice, None)
     open_ms = (time.perf_counter() - opened) * 1000
     documents = engine.sql("SELECT count(*) AS n FROM documents").to_pylist()[0]["n"]
     queries = build_queries(args.home, engine, args.queries, args.seed)
@@ -279,7 +288,7 @@ def main() -> None:
     told = [found for found, link in zip(link_found, links) if not link["ambiguous"]]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     search_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"home {args.home}: {documents:,} documents visible to {args.user}")
+    print(f"home {args.home}: {documents:,} documents visible to {args.user}, on the {args.engine} engine")
     print(f"cold start (new process, import, open, first answer): "
           f"{', '.join(f'{c:.0f}' for c in colds)} ms (median {statistics.median(colds):.0f} ms, "
           f"peak RSS {search_peak:,.0f} MB); engine open in a warm process {open_ms:.0f} ms")

@@ -9,7 +9,9 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-from insight.engine import gold_tables
+from deltalake import DeltaTable
+
+from insight.engine import LakeNotReady, gold_tables
 from insight.trino.statements import (ADMIN, CATALOG, GOLD_SCHEMA, access_rules, register_statements,
                                       schema_statements, surface_statements)
 from insight.users import User
@@ -109,6 +111,13 @@ def write_local(etc: Path, state: Path, paths: LakePaths, users: Iterable[User],
     write_catalog(etc, lake_uri(paths), f"local://{(state / 'metastore').resolve()}", str(etc / RULES_FILE))
     (state / "metastore").mkdir(parents=True, exist_ok=True)
     write_rules(etc, users)
+
+
+def require_gold_tables(paths: LakePaths) -> None:
+    """Every gold table the views read exists, or a one-line error before any server starts."""
+    missing = [t for t in gold_tables() if not DeltaTable.is_deltatable(paths.table(GOLD_SCHEMA, t))]
+    if missing:
+        raise LakeNotReady(f"no gold.{missing[0]} table in {paths.lake} to serve: run `insight materialize` first")
 
 
 def sync(url: str, paths: LakePaths, users: Iterable[User]) -> None:

@@ -133,6 +133,7 @@ class LocalTrino:
         every gold table registered, the ``access.users`` and ``search`` views and the rules
         rewritten from ``users.yaml`` and ``sql/``. Returns its URL."""
         users = load_users(self.paths.users_file)
+        config.require_gold_tables(self.paths)
         url = self.url()
         if url is None or (port is not None and not url.endswith(f":{port}")):
             if url is not None:
