@@ -9,29 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from typing import Iterable
 
 import phonenumbers
 from stdnum import iban as std_iban
 from stdnum import imei as std_imei
 
-_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
+from pipelines.text import compact, fold_accents
+
 _VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 _EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}")
 MIN_NATIONAL_DIGITS = 6
-
-
-def compact(value: str) -> str:
-    """Upper-case letters and digits only: ``AAB-123 456`` → ``AAB123456``."""
-    return _NOT_ALNUM.sub("", fold_accents(value)).upper()
-
-
-def fold_accents(text: str) -> str:
-    """``PÉREZ GÓMEZ`` → ``PEREZ GOMEZ`` (display keeps the original; matching uses this)."""
-    if text.isascii():
-        return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def canonical_name(raw: str) -> str:

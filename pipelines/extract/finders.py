@@ -23,9 +23,10 @@ from stdnum.es import nie as es_nie
 from stdnum.mx import curp as mx_curp
 
 from pipelines.extract.countries import REGION_COUNTRIES, countries_named
-from pipelines.extract.mentions import Mention, fold_aligned
+from pipelines.extract.mentions import Mention
 from pipelines.identifiers import (canonical_btc_address, canonical_email, canonical_iban, canonical_imei,
-                                   canonical_vin, compact, plausible_phone)
+                                   canonical_vin, plausible_phone)
+from pipelines.text import compact, fold_aligned
 
 CUE_WINDOW = 40  # characters before a value in which its cue word counts
 

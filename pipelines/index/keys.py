@@ -14,7 +14,8 @@ from typing import Iterable, NamedTuple
 from normality import ascii_text
 
 from pipelines.extract.finders import find_mrz
-from pipelines.identifiers import canonical_phone, compact, fold_accents, name_sound, name_words
+from pipelines.identifiers import canonical_phone, name_sound, name_words
+from pipelines.text import compact, fold_accents
 
 MAX_TERM_CHARS = 40
 MAX_NAME_WORDS = 6  # a longer query is prose, not a name

@@ -1,7 +1,8 @@
 import pytest
 
 from pipelines.identifiers import (canonical_document_number, canonical_email, canonical_iban, canonical_identifier,
-                                   canonical_phone, canonical_plate, canonical_vin, fold_accents)
+                                   canonical_phone, canonical_plate, canonical_vin)
+from pipelines.text import fold_accents
 
 
 @pytest.mark.parametrize("written", ["+54 9 11 5555-1234", "+54 9 11 5555 1234", "+5491155551234", "0054 9 11 5555 1234"])
