@@ -18,7 +18,7 @@ from typing import Iterable, NamedTuple
 
 from pipelines.extract.countries import country_names
 from pipelines.extract.mentions import Mention
-from pipelines.identifiers import canonical_name, name_sound
+from pipelines.identifiers.name import canonical_name, name_sound
 from pipelines.text import fold_aligned
 
 PARTICLES = frozenset({"DE", "DA", "DO", "DOS", "DAS", "DEL", "LA", "LAS", "LOS", "VAN", "VON", "DI", "LE", "AL",

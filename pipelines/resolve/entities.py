@@ -29,7 +29,7 @@ from pyspark.sql.types import ArrayType, BooleanType, StringType
 from pyspark.sql.window import Window
 
 from pipelines.conform import ACCESS, access_group
-from pipelines.identifiers import name_sound, name_words
+from pipelines.identifiers.name import name_sound, name_words
 from pipelines.publish import canonical_names
 from pipelines.resolve.persons import (FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark,
                                       person_features)

@@ -1,7 +1,12 @@
 import pytest
 
-from pipelines.identifiers import (canonical_document_number, canonical_email, canonical_iban, canonical_identifier,
-                                   canonical_phone, canonical_plate, canonical_vin)
+from pipelines.identifiers import canonical_identifier
+from pipelines.identifiers.document import canonical_document_number
+from pipelines.identifiers.email import canonical_email
+from pipelines.identifiers.iban import canonical_iban
+from pipelines.identifiers.phone import canonical_phone
+from pipelines.identifiers.plate import canonical_plate
+from pipelines.identifiers.vin import canonical_vin
 from pipelines.text import fold_accents
 
 
@@ -37,7 +42,8 @@ def test_fold_accents_keeps_letters():
 
 
 def test_imei_and_bitcoin_addresses_are_checked():
-    from pipelines.identifiers import canonical_btc_address, canonical_imei
+    from pipelines.identifiers.imei import canonical_imei
+    from pipelines.identifiers.wallet import canonical_btc_address
 
     assert canonical_imei("35-209900-176148-1") == "352099001761481"
     assert canonical_imei("352099001761482") is None
@@ -46,7 +52,7 @@ def test_imei_and_bitcoin_addresses_are_checked():
 
 
 def test_names_that_sound_alike_share_a_key_and_others_do_not():
-    from pipelines.identifiers import name_sound
+    from pipelines.identifiers.name import name_sound
 
     for written, heard in [("PERES", "PEREZ"), ("SILBA", "SILVA"), ("MENDOSA", "MENDOZA"), ("HERNANDES", "HERNANDEZ"),
                            ("BARGAS", "VARGAS"), ("GUILERME", "GUILHERME"), ("MOHAMED", "MOHAMMED"),
@@ -60,3 +66,4 @@ def test_names_that_sound_alike_share_a_key_and_others_do_not():
 def test_a_short_run_after_00_is_no_phone():
     # phonenumbers holds "+98 9668" valid; in a nominal it was the tail of passport "J 00989668"
     assert canonical_phone("00989668") is None
+
