@@ -5,11 +5,6 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-IDENTIFIER_TYPES = ("phone", "email", "identity_document", "plate", "vehicle", "account", "imei", "crypto_wallet",
-                    "ip_address", "date")
-NAME_TYPES = ("person", "alias", "organization", "location")
-MENTION_TYPES = IDENTIFIER_TYPES + NAME_TYPES
-
 
 @dataclass(frozen=True)
 class Mention:

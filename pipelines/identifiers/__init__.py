@@ -19,6 +19,11 @@ from pipelines.identifiers.plate import canonical_plate
 from pipelines.identifiers.vin import canonical_vin
 from pipelines.identifiers.wallet import canonical_btc_address
 
+# The record and mention types that are identifiers: one entity per canonical value (a date is a
+# mention but no identifier: it is no entity).
+IDENTIFIER_TYPES = ("phone", "email", "identity_document", "vehicle", "plate", "account", "imei", "crypto_wallet",
+                    "ip_address")
+
 _CANONICAL: dict[str, Callable[[str], str | None]] = {
     "email": canonical_email, "identity_document": canonical_document_number, "vehicle": canonical_vin,
     "plate": canonical_plate, "account": canonical_iban, "imei": canonical_imei, "crypto_wallet": canonical_btc_address,

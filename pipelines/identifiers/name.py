@@ -11,14 +11,21 @@ def canonical_name(raw: str) -> str:
     return " ".join(re.sub(r"[-.'’]", " ", fold_accents(raw)).upper().split())
 
 
-# Joining words of names (DA SILVA, DE LA CRUZ, BEN ALI, Y, E): they tell no person apart.
+# Joining words of names (DA SILVA, DE LA CRUZ, BEN ALI, MC DONALD): they tell no person apart, and
+# in text they join the words of one name. The conjunctions Y and E are not among them: as one
+# letter they are dropped like initials, and in text they join two names ("Ana Silva e Rodrigo").
 PARTICLES = frozenset({"DE", "DA", "DO", "DOS", "DAS", "DEL", "LA", "LAS", "LOS", "VAN", "VON", "DI", "LE", "AL",
-                       "EL", "BEN", "BIN", "IBN", "Y", "E"})
+                       "EL", "BEN", "BIN", "IBN", "MC"})
+
+
+def is_name_word(word: str) -> bool:
+    """Whether a folded upper-case word of a name tells persons apart: no particle, no initial."""
+    return word not in PARTICLES and len(word) > 1
 
 
 def name_words(value: str | None) -> list[str]:
     """The words of a name that tell persons apart: folded, no particles, no initials."""
-    return [t for t in canonical_name(value or "").split() if t not in PARTICLES and len(t) > 1]
+    return [t for t in canonical_name(value or "").split() if is_name_word(t)]
 
 
 # Spellings that sound alike in Spanish and Portuguese, as officers mishear and mistype them:
