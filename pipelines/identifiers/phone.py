@@ -47,22 +47,25 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
 
 
 def read_phone(raw: str, regions: Iterable[str] = ()) -> PhoneReading | None:
-    """The number ``raw`` stands for in text, weighing every region it could be read in.
+    """The number ``raw`` stands for, weighing every region it could be read in.
 
-    A number written in international form is read as written. A national one is read in
-    ``regions`` (the context's, most likely first) and in the countries the region's police
-    meet most (:data:`REGION_COUNTRIES`); among the readings where it is valid, the best is:
-    one whose national grouping is exactly as written ("(11) 98667-7978" is Brazilian,
-    "9 9019 5628" Chilean, "990 195 628" Peruvian), then one in the context, then a mobile
-    (officers note the phones persons carry: "900 955 102" of a Peruvian and a Spaniard is the
-    Peruvian's mobile, not a Spanish free number), then the context's order. A number valid
-    outside the context only, in more than one country, with no grouping to tell, is not read.
+    A number written in international form is read as written. A national one needs a context:
+    ``regions`` (most likely first; with none it is not read, as any country's reading would be a
+    guess). It is read there and in the countries the region's police meet most
+    (:data:`REGION_COUNTRIES`); among the readings where it is valid, the best is: one whose
+    national grouping is exactly as written ("(11) 98667-7978" is Brazilian, "9 9019 5628"
+    Chilean, "990 195 628" Peruvian), then one in the context, then a mobile (officers note the
+    phones persons carry: "900 955 102" of a Peruvian and a Spaniard is the Peruvian's mobile,
+    not a Spanish free number), then the context's order. A number valid outside the context
+    only, in more than one country, with no grouping to tell, is not read.
     """
     text = _international(raw)
     if text.startswith("+"):
         number = parse_phone(text, None)
         return PhoneReading(_e164(number), phonenumbers.region_code_for_number(number)) if number else None
-    context = list(regions)
+    context = list(dict.fromkeys(r.upper() for r in regions if r and len(r) == 2))
+    if not text or not context:
+        return None
     written = " ".join(text.split())
     readings: dict[str, tuple[tuple[bool, bool, bool, int], PhoneReading]] = {}
     for rank, region in enumerate(dict.fromkeys(context + list(REGION_COUNTRIES))):
@@ -88,21 +91,9 @@ def read_phone(raw: str, regions: Iterable[str] = ()) -> PhoneReading | None:
 
 
 def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str | None:
-    """E.164 of a phone number; national forms are tried in each candidate region, in order.
-
-    A number written with ``+`` needs no region. Otherwise the first region (the document's
-    most likely country) in which the number is plausible wins.
-    """
-    text = raw.strip()
-    if not text:
-        return None
-    candidates = [None] if text.startswith(("+", "00")) else []
-    candidates += [r.upper() for r in regions if r and len(r) == 2]
-    for region in candidates:
-        number = parse_phone(text, region)
-        if number:
-            return _e164(number)
-    return None
+    """E.164 of a phone number as :func:`read_phone` reads it; None when it cannot be read."""
+    reading = read_phone(raw, regions)
+    return reading.e164 if reading else None
 
 
 def phone_regions(named: list[tuple[int, int, str]], start: int, end: int, document_regions: list[str],
