@@ -1,9 +1,10 @@
 """Identifier types, one module each: how a value is found in text, checked, and written canonically.
 
-Canonical forms (``contracts/search-surface.md``): phones E.164, document numbers upper-case
-alphanumerics (their issuing country is kept beside them), plates and VINs upper-case
-alphanumerics, IBANs compact, e-mail addresses lower-case. A value that cannot be read returns
-None rather than a guess.
+A value gets one canonical form whether a structured record holds it or a text names it: the
+record's ``canonical_*`` function is the one its finder applies. Canonical forms
+(``contracts/search-surface.md``): phones E.164, document numbers upper-case alphanumerics (their
+issuing country is kept beside them), plates and VINs upper-case alphanumerics, IBANs compact,
+e-mail addresses lower-case. A value that cannot be read returns None rather than a guess.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pipelines.identifiers.ip import canonical_ip_address
 from pipelines.identifiers.phone import canonical_phone
 from pipelines.identifiers.plate import canonical_plate
 from pipelines.identifiers.vin import canonical_vin
-from pipelines.identifiers.wallet import canonical_btc_address
+from pipelines.identifiers.wallet import canonical_wallet
 
 # The record and mention types that are identifiers: one entity per canonical value (a date is a
 # mention but no identifier: it is no entity).
@@ -26,7 +27,7 @@ IDENTIFIER_TYPES = ("phone", "email", "identity_document", "vehicle", "plate", "
 
 _CANONICAL: dict[str, Callable[[str], str | None]] = {
     "email": canonical_email, "identity_document": canonical_document_number, "vehicle": canonical_vin,
-    "plate": canonical_plate, "account": canonical_iban, "imei": canonical_imei, "crypto_wallet": canonical_btc_address,
+    "plate": canonical_plate, "account": canonical_iban, "imei": canonical_imei, "crypto_wallet": canonical_wallet,
     "ip_address": canonical_ip_address,
 }
 

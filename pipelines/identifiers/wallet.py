@@ -14,7 +14,9 @@ from Crypto.Hash import keccak
 from pipelines.extract.mentions import Mention
 
 _BTC = re.compile(r"\b(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71})\b")
-_ETH_IN_TEXT = re.compile(r"\b0x[0-9a-fA-F]{40}\b")
+_ETH_SHAPE = "0x[0-9a-fA-F]{40}"
+_ETH = re.compile(_ETH_SHAPE)
+_ETH_IN_TEXT = re.compile(rf"\b{_ETH_SHAPE}\b")
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 
@@ -55,16 +57,19 @@ def eth_checksum_holds(address: str) -> bool | None:
     return all((c.upper() if int(h, 16) >= 8 else c.lower()) == c for c, h in zip(body, digest))
 
 
-def canonical_btc_address(raw: str) -> str | None:
-    """A legacy (Base58Check) Bitcoin address whose checksum holds; case matters, so no folding."""
+def canonical_wallet(raw: str) -> str | None:
+    """The canonical address, or None when it is of no known kind or its checksum fails."""
     value = raw.strip()
+    if value.lower().startswith("bc1"):
+        return value.lower() if _bech32_holds(value) else None
+    if _ETH.fullmatch(value):
+        return value.lower() if eth_checksum_holds(value) is not False else None
     return value if _base58check_holds(value) else None
 
 
 def find_wallets(text: str) -> Iterator[Mention]:
     for m in _BTC.finditer(text):
-        value = m.group()
-        value = value.lower() if value.lower().startswith("bc1") and _bech32_holds(value) else canonical_btc_address(value)
+        value = canonical_wallet(m.group())
         if value:
             yield Mention(m.start(), m.end(), "crypto_wallet", m.group(), value, "checksum:btc", 0.99)
     for m in _ETH_IN_TEXT.finditer(text):

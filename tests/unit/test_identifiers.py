@@ -43,7 +43,7 @@ def test_fold_accents_keeps_letters():
 
 def test_imei_and_bitcoin_addresses_are_checked():
     from pipelines.identifiers.imei import canonical_imei
-    from pipelines.identifiers.wallet import canonical_btc_address
+    from pipelines.identifiers.wallet import canonical_wallet as canonical_btc_address
 
     assert canonical_imei("35-209900-176148-1") == "352099001761481"
     assert canonical_imei("352099001761482") is None
