@@ -46,9 +46,10 @@ from insight.search import search
 from insight.users import find_user
 from pipelines.config import LakePaths
 from pipelines.extract.evaluate import record_doc_id, truth_doc_id
-from pipelines.identifiers import fold_accents, name_sound, name_words
+from pipelines.identifiers.name import name_sound, name_words
 from pipelines.index.keys import STOP_WORDS
 from pipelines.resolve.evaluate import person_entities
+from pipelines.text import fold_accents
 
 KINDS = ("name", "identifier", "text")
 

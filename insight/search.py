@@ -18,8 +18,8 @@ from typing import Any
 from insight.engine import Engine
 from insight.errors import InsightError
 from insight.graph import links_within_two, name_closest, named, names_of
-from pipelines.identifiers import fold_accents
 from pipelines.index.keys import MAX_NAME_WORDS, NameKey, identifier_keys, name_keys, terms
+from pipelines.text import fold_accents
 
 SNIPPET_CHARS = 160
 LINKED_PER_HIT = 20

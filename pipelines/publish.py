@@ -7,7 +7,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
 from pipelines.conform import DOCUMENT_COLUMNS
-from pipelines.identifiers import canonical_name
+from pipelines.identifiers.name import canonical_name
 from pipelines.layout import clustered
 
 GOLD_DOCUMENT_COLUMNS = DOCUMENT_COLUMNS

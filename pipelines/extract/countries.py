@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pycountry
 
-from pipelines.identifiers import fold_accents
+from pipelines.text import fold_accents
 
 LANGUAGES = ("es", "pt", "en", "fr")
 # Masculine and feminine (and plural stems) in es/pt/en/fr; folded and lower-cased when matched.

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 from deltalake import DeltaTable
 
 from generator.dropzone import iter_truth
-from pipelines.identifiers import canonical_name
+from pipelines.identifiers.name import canonical_name
 from pipelines.resolve.scores import Rates
 
 LANGUAGE_OF_COUNTRY = {"AR": "es", "CL": "es", "CO": "es", "PE": "es", "MX": "es", "ES": "es", "BR": "pt",

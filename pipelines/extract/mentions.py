@@ -1,15 +1,9 @@
 """A mention: what a document names, where, as written, and its one canonical value."""
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import pyarrow as pa
-
-IDENTIFIER_TYPES = ("phone", "email", "identity_document", "plate", "vehicle", "account", "imei", "crypto_wallet",
-                    "ip_address", "date")
-NAME_TYPES = ("person", "alias", "organization", "location")
-MENTION_TYPES = IDENTIFIER_TYPES + NAME_TYPES
 
 
 @dataclass(frozen=True)
@@ -39,20 +33,3 @@ MENTION_FIELDS = [
     pa.field("extractor", pa.string()),
     pa.field("confidence", pa.float32()),
 ]
-
-
-class _FoldTable(dict):
-    """``str.translate`` table: a character → itself without its accent, when that is one character."""
-
-    def __missing__(self, code: int) -> int:
-        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))
-        self[code] = ord(base) if len(base) == 1 else code
-        return self[code]
-
-
-_FOLD = _FoldTable({code: code for code in range(128)})
-
-
-def fold_aligned(text: str) -> str:
-    """Accents dropped character by character, so offsets in the result are offsets in ``text``."""
-    return text.translate(_FOLD)

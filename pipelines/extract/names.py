@@ -17,11 +17,10 @@ from itertools import accumulate
 from typing import Iterable, NamedTuple
 
 from pipelines.extract.countries import country_names
-from pipelines.extract.mentions import Mention, fold_aligned
-from pipelines.identifiers import canonical_name, name_sound
+from pipelines.extract.mentions import Mention
+from pipelines.identifiers.name import PARTICLES, canonical_name, is_name_word, name_sound
+from pipelines.text import fold_aligned
 
-PARTICLES = frozenset({"DE", "DA", "DO", "DOS", "DAS", "DEL", "LA", "LAS", "LOS", "VAN", "VON", "DI", "LE", "AL",
-                       "EL", "BEN", "BIN", "IBN", "MC"})
 PERSON_CUES = re.compile(
     r"(identificad[oa] como|identificado|a nombre de|nombre de|alias|vulgo|conocid[oa] como|conhecid[oa] como|"
     r"el sujeto|la sujeta|sujeto|detenido|detenida|detenci[oó]n de|conductor|acompa[nñ]ante|pasajer[oa]|se[nñ]or|"
@@ -80,8 +79,8 @@ class Gazetteer:
         """From (given names, family names, aliases, nationalities) of the structured sources' persons."""
         gazetteer = cls()
         for given, family, aliases, nationalities in persons:
-            given_tokens = [t for t in _tokens(given) if t not in PARTICLES and len(t) > 1]
-            family_tokens = [t for t in _tokens(family) if t not in PARTICLES and len(t) > 1]
+            given_tokens = [t for t in _tokens(given) if is_name_word(t)]
+            family_tokens = [t for t in _tokens(family) if is_name_word(t)]
             gazetteer.given.update(given_tokens)
             gazetteer.family.update(family_tokens)
             gazetteer.aliases |= {" ".join(_tokens(a)) for a in aliases or () if a}

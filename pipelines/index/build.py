@@ -15,9 +15,9 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
 
 from pipelines.conform import ACCESS, access_group
+from pipelines.identifiers import IDENTIFIER_TYPES
 from pipelines.index.keys import identifier_key, name_keys, terms
 from pipelines.layout import clustered
-from pipelines.resolve.entities import IDENTIFIER_TYPES
 from pipelines.resolve.relations import CO_MENTIONED
 
 TERM_COLUMNS = ["term", "doc_id", "tf", "doc_len", *ACCESS]

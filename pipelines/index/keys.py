@@ -11,10 +11,13 @@ import re
 from collections import Counter
 from typing import Iterable, NamedTuple
 
+import phonenumbers
 from normality import ascii_text
 
-from pipelines.extract.finders import find_mrz
-from pipelines.identifiers import canonical_phone, compact, fold_accents, name_sound, name_words
+from pipelines.identifiers.document import find_mrz
+from pipelines.identifiers.name import name_sound, name_words
+from pipelines.identifiers.phone import parse_phone
+from pipelines.text import compact, fold_accents
 
 MAX_TERM_CHARS = 40
 MAX_NAME_WORDS = 6  # a longer query is prose, not a name
@@ -78,8 +81,8 @@ def identifier_keys(text: str, regions: Iterable[str]) -> list[str]:
     keys = [written] if len(written) >= 4 else []
     keys += [identifier_key(m.canonical) for m in find_mrz(text)]
     if sum(c.isdigit() for c in text) >= 6:
-        for region in [None, *regions]:
-            phone = canonical_phone(text, [region] if region else [])
+        for region in [None, *regions]:  # every region's reading: the query may mean any of them
+            phone = parse_phone(text, region)
             if phone:
-                keys.append(identifier_key(phone))
+                keys.append(identifier_key(phonenumbers.format_number(phone, phonenumbers.PhoneNumberFormat.E164)))
     return list(dict.fromkeys(k for k in keys if k))

@@ -29,15 +29,14 @@ from pyspark.sql.types import ArrayType, BooleanType, StringType
 from pyspark.sql.window import Window
 
 from pipelines.conform import ACCESS, access_group
-from pipelines.identifiers import name_sound, name_words
+from pipelines.identifiers import IDENTIFIER_TYPES
+from pipelines.identifiers.name import name_sound, name_words
 from pipelines.publish import canonical_names
 from pipelines.resolve.persons import (FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark,
                                       person_features)
 from pipelines.resolve.relations import ASSOCIATED_WITH, CO_MENTIONED, POSSIBLY_SAME_AS, RELATION_OF, SAME_AS
 from pipelines.spark import checkpoint
 
-IDENTIFIER_TYPES = ("phone", "email", "identity_document", "vehicle", "plate", "account", "imei", "crypto_wallet",
-                    "ip_address")
 STRONG_IDENTIFIERS = ("identity_document", "phone", "email")  # what person records hold, compared by the model
 GOLD_MENTION_COLUMNS = ["mention_id", "doc_id", "entity_id", "entity_type", "field", "text", "value", "country",
                         "start", "end", "extractor", "confidence", *ACCESS]

@@ -23,7 +23,7 @@ from deltalake import DeltaTable
 
 from generator.dropzone import iter_truth
 from pipelines.extract.evaluate import UNPLANTED_FIELDS, record_doc_id, truth_doc_id
-from pipelines.identifiers import canonical_name
+from pipelines.identifiers.name import canonical_name
 from pipelines.resolve.scores import Quality, clusters, pairwise
 
 

@@ -28,7 +28,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import block_on
 
-from pipelines.identifiers import name_sound, name_words
+from pipelines.identifiers.name import name_sound, name_words
 from pipelines.resolve.linkage import Model, train
 
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

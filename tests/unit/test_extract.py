@@ -107,7 +107,7 @@ def test_a_misspelt_surname_that_is_also_a_town_stays_in_the_name():
 
 
 def test_the_tail_of_a_passport_number_is_no_phone():
-    from pipelines.extract.finders import find_phones
+    from pipelines.identifiers.phone import find_phones
 
     found = [(m.text, m.canonical) for m in find_phones("Passports: J 00989668\nPhones: +52 281 648 7724", ["MX"])]
     assert found == [("+52 281 648 7724", "+522816487724")]

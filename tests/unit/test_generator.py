@@ -9,7 +9,10 @@ from stdnum.ar import cuit as ar_cuit
 from stdnum.br import cpf as br_cpf
 from stdnum.cl import rut as cl_rut
 
-from pipelines.identifiers import canonical_iban, canonical_identifier, canonical_phone, canonical_vin
+from pipelines.identifiers import canonical_identifier
+from pipelines.identifiers.iban import canonical_iban
+from pipelines.identifiers.phone import canonical_phone
+from pipelines.identifiers.vin import canonical_vin
 
 
 def digest(root: Path) -> str:
@@ -69,7 +72,8 @@ def test_identifiers_are_valid_and_decoys_share_only_the_name():
 
 
 def test_structured_mentions_normalize_to_their_canonical_value(tmp_path):
-    from pipelines.identifiers import canonical_document_number, canonical_plate
+    from pipelines.identifiers.document import canonical_document_number
+    from pipelines.identifiers.plate import canonical_plate
 
     generate(tmp_path, size=400, seed=4, dirty_rate=0.0, progress=False)
     normalizers = {"phone": canonical_phone, "identity_document": canonical_document_number,
