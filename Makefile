@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pipelines.java || $(BIN)/python -m pip install --quiet -e '.[dev,jdk]'
 	@# Trino 476 from Maven Central and a Java 24+ for it, into the cache (~/.cache/insight), once.
 	$(BIN)/insight trino install
+	@# Delta Lake's JARs for Spark, resolved once into $${INSIGHT_CACHE:-~/.cache/insight} (pipelines/jars.py).
+	$(BIN)/python -m pipelines.jars || echo "Delta tables will be written through delta-rs"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -14,20 +14,25 @@ class MaterializeFailed(RuntimeError):
     """A step of the graph failed: a broken system, since bad data only quarantines."""
 
 
-def run_refresh(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] | None = None) -> "dg.ExecuteInProcessResult":
-    """Executes job ``insight_refresh`` (or the selected part of it) on ``paths``, in process."""
+def run_refresh(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] | None = None,
+                delta_backend: str | None = None) -> "dg.ExecuteInProcessResult":
+    """Executes job ``insight_refresh`` (or the selected part of it) on ``paths``, in process;
+    ``delta_backend`` (``delta-rs``, ``delta-spark``, ``auto``) overrides ``$INSIGHT_DELTA_BACKEND``."""
     import dagster as dg
 
     from assets.definitions import defs
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    if delta_backend:
+        run_config["resources"] = {"lake": {"config": {"delta_backend": delta_backend}}}
     previous = os.environ.get("INSIGHT_HOME")
     os.environ["INSIGHT_HOME"] = str(paths.home)  # the Definitions' resources read it at run time
     try:
         return defs.resolve_job_def("insight_refresh").execute_in_process(
             instance=instance,
             asset_selection=list(asset_selection) if asset_selection else None,
-            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+            run_config=run_config,
             raise_on_error=False,
         )
     finally:
@@ -54,12 +59,14 @@ def check_lines(result: "dg.ExecuteInProcessResult") -> tuple[list[str], list[st
     return lines, blocking
 
 
-def materialize_all(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] | None = None) -> Iterator[str]:
-    """Runs the refresh; yields one line per materialized table and the checks' verdicts.
+def materialize_all(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] | None = None,
+                    delta_backend: str | None = None) -> Iterator[str]:
+    """Runs the refresh (through ``delta_backend``, see :func:`run_refresh`); yields one line per
+    materialized table and the checks' verdicts.
 
     Raises on a failed step or a failed blocking check (whose downstream tables were not rebuilt).
     """
-    result = run_refresh(paths, asset_selection)
+    result = run_refresh(paths, asset_selection, delta_backend)
     for event in result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
         meta = materialization.metadata

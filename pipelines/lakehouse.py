@@ -2,11 +2,14 @@
 
 Two backends share one API:
 
-* ``delta-rs`` (default): Spark executors write Parquet files (``mapInArrow``) with per-file
-  statistics, the driver commits them in one Delta transaction through ``deltalake``. Only file
-  names and statistics reach the driver, never rows.
-* ``delta-spark``: Spark's own Delta data source, used when Delta Lake's JARs are on the
-  classpath (``spark.jars.packages`` on a cluster that reaches a Maven mirror).
+* ``delta-spark`` (default where Delta Lake's JARs are on the classpath, see
+  ``pipelines/jars.py``): Spark's own Delta data source writes, merges and commits.
+* ``delta-rs``: Spark executors write Parquet files (``mapInArrow``) with per-file statistics,
+  the driver commits them in one Delta transaction through ``deltalake``. Only file names and
+  statistics reach the driver, never rows.
+
+Both write the same plain protocol (reader 1, writer 2; see ``DELTA_CONF`` in
+``pipelines/spark.py``), so each reads the other's tables, as do DuckDB and Trino.
 
 Reads always go through the Delta log (the live files), never ``spark.read.parquet(table_dir)``,
 which would resurrect files an overwrite removed.
@@ -28,10 +31,12 @@ import pyarrow.parquet as pq
 from deltalake import DeltaTable, Field as DeltaField, Schema as DeltaSchema
 from deltalake.exceptions import TableNotFoundError
 from deltalake.transaction import AddAction, RemoveAction, create_table_with_add_actions
+from py4j.java_gateway import JavaClass
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
-from pyspark.sql.types import StructType
+from pyspark.sql.types import DataType, StructType
 
 _ROW_HASH = "__insight_row_hash"
 _FILE = "__insight_file"
@@ -189,7 +194,7 @@ def _parquet_writer_fn(table_uri: str, arrow_schema: pa.Schema):
 
 
 def _arrow_schema(df: DataFrame) -> pa.Schema:
-    return to_arrow_schema(df.schema, timestamp_utc=True)  # pyspark 4.1: UTC instants
+    return to_arrow_schema(df.schema)  # timestamps in UTC (pyspark 4.1: timestamp_utc=True)
 
 
 def _delta_schema(arrow_schema: pa.Schema) -> DeltaSchema:
@@ -409,76 +414,149 @@ def _normalize_uri(spark_path: str, by_uri: dict[str, str]) -> str:
 
 
 class DeltaSparkBackend:
-    """Spark's own Delta data source; needs Delta Lake's JARs and SQL extension configured."""
+    """Spark's own Delta data source writes and merges (Delta Lake's JARs, ``pipelines/jars.py``).
+
+    The log's metadata (whether a table exists, its version, its history) is read by deltalake,
+    as the delta-rs backend does: the same answers in the same shapes, and no Spark job per
+    look-up. Like delta-rs's, a write that would change no row commits nothing.
+    """
 
     name = "delta-spark"
 
     def __init__(self, spark: SparkSession) -> None:
         self.spark = spark
 
-    def exists(self, uri: str) -> bool:
+    @staticmethod
+    def _table(uri: str) -> DeltaTable | None:
         try:
-            self.spark.sql(f"DESCRIBE DETAIL delta.`{uri}`").collect()
-            return True
-        except Exception:  # AnalysisException: not a Delta table
-            return False
+            return DeltaTable(uri)
+        except TableNotFoundError:
+            return None
+
+    def exists(self, uri: str) -> bool:
+        return self._table(uri) is not None
 
     def read(self, uri: str) -> DataFrame:
         if not self.exists(uri):
             raise FileNotFoundError(f"no Delta table at {uri}")
         return self.spark.read.format("delta").load(uri)
 
-    def _result(self, uri: str, rows: int) -> WriteResult:
-        return WriteResult(True, self.version(uri), rows)
+    def _add_new_columns(self, uri: str, incoming: StructType) -> None:
+        """As the delta-rs backend: new nullable columns are added first, a changed type refused."""
+        current = {f.name: f for f in self.spark.read.format("delta").load(uri).schema.fields}
+        new = []
+        for field in incoming.fields:
+            if field.name not in current:
+                new.append(f"`{field.name}` {field.dataType.simpleString()}")
+            elif field.dataType.simpleString() != current[field.name].dataType.simpleString():
+                raise SchemaMismatch(f"{uri}: column {field.name!r} is {_type_name(current[field.name].dataType)} "
+                                     f"in the table but {_type_name(field.dataType)} in the new rows")
+        if new:
+            self.spark.sql(f"ALTER TABLE delta.`{uri}` ADD COLUMNS ({', '.join(new)})")
+
+    def _metrics(self, uri: str) -> dict[str, int]:
+        """The operation metrics of the table's last commit."""
+        last = DeltaTable(uri).history(1)[0]
+        return {k: int(v) for k, v in (last.get("operationMetrics") or {}).items() if str(v).isdigit()}
 
     def overwrite(self, df: DataFrame, uri: str) -> WriteResult:
-        df.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(uri)
-        return self._result(uri, int(self._last_metric(uri, "numOutputRows")))
+        """Replaces the table's rows by ``df``'s; commits nothing when they are the same rows."""
+        before = self._table(uri)
+        if before is None:
+            df.write.format("delta").save(uri)
+            return self._written(uri, 0)
+        rows = df.persist(StorageLevel.MEMORY_AND_DISK)  # compared, then written: computed once
+        try:
+            current = self.spark.read.format("delta").load(uri)
+            if (_column_types(rows.schema) == _column_types(current.schema) and rows.count() == table_row_count(uri)
+                    and _fingerprint(rows) == _fingerprint(current)):
+                return WriteResult(False, before.version(), 0)
+            rows.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(uri)
+        finally:
+            rows.unpersist()
+        return self._written(uri, len(before.file_uris()))
+
+    def _written(self, uri: str, files_removed: int) -> WriteResult:
+        metrics = self._metrics(uri)
+        return WriteResult(True, self.version(uri), metrics.get("numOutputRows", 0), metrics.get("numFiles", 0),
+                           files_removed)
 
     def append(self, df: DataFrame, uri: str) -> WriteResult:
-        before = self.version(uri)
-        df.write.format("delta").mode("append").option("mergeSchema", "true").save(uri)
-        rows = int(self._last_metric(uri, "numOutputRows"))
-        if rows == 0 and before is not None:
-            return WriteResult(False, before, 0)
-        return self._result(uri, rows)
+        if not self.exists(uri):
+            df.write.format("delta").save(uri)  # the table, even of no rows (see Lakehouse.ensure)
+            return self._written(uri, 0)
+        self._add_new_columns(uri, df.schema)
+        if df.isEmpty():
+            return WriteResult(False, self.version(uri), 0)
+        df.write.format("delta").mode("append").save(uri)
+        return self._written(uri, 0)
 
     def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool) -> WriteResult:
+        """Delta's MERGE on ``keys``, updating only rows whose values differ; with
+        ``delete_missing`` the rows whose keys ``df`` lacks are deleted. Delta commits a MERGE
+        that changes nothing, so an unchanged input is found first and commits nothing."""
         if not self.exists(uri):
             return self.overwrite(df, uri)
-        before = self.version(uri)
-        view = f"insight_merge_source_{uuid.uuid4().hex}"
-        df.createOrReplaceTempView(view)
-        on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
-        differs = " OR ".join(f"NOT (t.`{c}` <=> s.`{c}`)" for c in df.columns if c not in keys) or "false"
-        sql = (
-            f"MERGE INTO delta.`{uri}` t USING {view} s ON {on} "
-            f"WHEN MATCHED AND ({differs}) THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
-        )
-        if delete_missing:
-            sql += " WHEN NOT MATCHED BY SOURCE THEN DELETE"
-        self.spark.conf.set("spark.databricks.delta.schema.autoMerge.enabled", "true")  # new columns, as delta-rs
-        self.spark.sql(sql)
-        self.spark.catalog.dropTempView(view)
-        after = self.version(uri)
-        written = int(self._last_metric(uri, "numTargetRowsInserted") or 0) + int(
-            self._last_metric(uri, "numTargetRowsUpdated") or 0
-        )
-        changed = written + int(self._last_metric(uri, "numTargetRowsDeleted") or 0)
-        return WriteResult(changed > 0 or after != before, after, written)
+        self._add_new_columns(uri, df.schema)
+        columns = df.columns
+        source = df.persist(StorageLevel.MEMORY_AND_DISK)  # compared, then merged: computed once
+        try:
+            if not self._changes(source, uri, list(keys), delete_missing):
+                return WriteResult(False, self.version(uri), 0)
+            view = f"insight_merge_source_{uuid.uuid4().hex}"
+            source.createOrReplaceTempView(view)
+            on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
+            differs = (f"sha2(to_json(struct({', '.join(f't.`{c}`' for c in columns)})), 256) <> "
+                       f"sha2(to_json(struct({', '.join(f's.`{c}`' for c in columns)})), 256)")
+            sql = (f"MERGE INTO delta.`{uri}` t USING {view} s ON {on} "
+                   f"WHEN MATCHED AND {differs} THEN UPDATE SET {', '.join(f't.`{c}` = s.`{c}`' for c in columns)} "
+                   f"WHEN NOT MATCHED THEN INSERT ({', '.join(f'`{c}`' for c in columns)}) "
+                   f"VALUES ({', '.join(f's.`{c}`' for c in columns)})")
+            if delete_missing:
+                sql += " WHEN NOT MATCHED BY SOURCE THEN DELETE"
+            try:
+                self.spark.sql(sql)
+            finally:
+                self.spark.catalog.dropTempView(view)
+        finally:
+            source.unpersist()
+        metrics = self._metrics(uri)
+        rewritten = sum(metrics.get(m, 0) for m in ("numTargetRowsInserted", "numTargetRowsUpdated",
+                                                    "numTargetRowsCopied"))
+        return WriteResult(True, self.version(uri), rewritten, metrics.get("numTargetFilesAdded", 0),
+                           metrics.get("numTargetFilesRemoved", 0))
 
-    def _last_metric(self, uri: str, metric: str) -> str:
-        row = self.spark.sql(f"DESCRIBE HISTORY delta.`{uri}` LIMIT 1").collect()[0]
-        return (row["operationMetrics"] or {}).get(metric, "0")
+    def _changes(self, source: DataFrame, uri: str, keys: list[str], delete_missing: bool) -> bool:
+        """Whether merging ``source`` would insert, update or (with ``delete_missing``) delete a row."""
+        columns = source.columns
+        row_hash = F.sha2(F.to_json(F.struct(*columns)), 256)
+        target = self.spark.read.format("delta").load(uri).select(*columns)
+        new = source.withColumn(_ROW_HASH, row_hash).alias("s")
+        old = target.withColumn(_ROW_HASH, row_hash).alias("t")
+        same_keys = [F.col(f"s.{k}").eqNullSafe(F.col(f"t.{k}")) for k in keys]
+        if not new.join(old, [*same_keys, F.col(f"s.{_ROW_HASH}") == F.col(f"t.{_ROW_HASH}")], "left_anti").isEmpty():
+            return True
+        return delete_missing and not old.join(new, same_keys, "left_anti").isEmpty()
 
     def history(self, uri: str) -> list[dict[str, Any]]:
-        if not self.exists(uri):
-            return []
-        return [r.asDict(recursive=True) for r in self.spark.sql(f"DESCRIBE HISTORY delta.`{uri}`").collect()]
+        table = self._table(uri)
+        return [] if table is None else table.history()
 
     def version(self, uri: str) -> int | None:
-        history = self.history(uri)
-        return int(history[0]["version"]) if history else None
+        table = self._table(uri)
+        return None if table is None else table.version()
+
+
+def _type_name(type_: DataType) -> str:
+    """Delta's name of a type (``integer``, ``decimal(10,2)``), Spark's for nested ones."""
+    name = type_.jsonValue()
+    return name if isinstance(name, str) else type_.simpleString()
+
+
+def _column_types(schema: StructType) -> list[tuple[str, str]]:
+    """Names and types in order, nullability aside (``simpleString``): Delta stores every
+    column as nullable."""
+    return [(f.name, f.dataType.simpleString()) for f in schema.fields]
 
 
 def delta_spark_available(spark: SparkSession) -> bool:
@@ -490,11 +568,8 @@ def delta_spark_available(spark: SparkSession) -> bool:
         jvm = spark.sparkContext._jvm  # type: ignore[union-attr]
     except Exception:  # Spark Connect: the server's configuration is all a client can see
         return True
-    try:
-        jvm.java.lang.Class.forName("io.delta.tables.DeltaTable")
-        return True
-    except Exception:  # py4j's error when the class is not on the classpath
-        return False
+    # py4j looks classes up in the loader spark.jars were added to; a missing one is a JavaPackage
+    return isinstance(jvm.io.delta.tables.DeltaTable, JavaClass)
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import pyarrow as pa
 from pyspark import Broadcast
 from pyspark.sql import DataFrame, SparkSession
 
+from pipelines.jars import JarsUnavailable, fetch
 from pipelines.java import ensure_java_home
 
 _LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
@@ -89,6 +90,37 @@ def _splink_jar() -> str:
     return similarity_jar_location()
 
 
+# Delta Lake in Spark, and table defaults every reader of the lake can follow: delta-rs, DuckDB
+# (through delta-rs) and Trino read the same files with the same statistics.
+DELTA_CONF: dict[str, str] = {
+    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+    # No deletion vectors: a delete or merge rewrites files, as the delta-rs backend does, so the
+    # table keeps the plain protocol (reader 1, writer 2) every reader knows.
+    "spark.databricks.delta.properties.defaults.enableDeletionVectors": "false",
+    # Statistics as the delta-rs backend writes them: every column, strings cut at 64 characters
+    # (Delta's defaults, 32 columns and 32 characters, would leave wide tables' last columns and
+    # long ids without the bounds lookups skip files by).
+    "spark.databricks.delta.properties.defaults.dataSkippingNumIndexedCols": "-1",
+    "spark.databricks.delta.properties.defaults.dataSkippingStringPrefixLength": "64",
+    "spark.sql.parquet.compression.codec": "zstd",  # as the delta-rs backend's files
+}
+_warned_without_delta = False
+
+
+def _delta_jars() -> list[str]:
+    """Delta Lake's jars from the cache (fetched once if missing); none, with one line on stderr,
+    when they cannot be had: the session then writes through delta-rs."""
+    global _warned_without_delta
+    try:
+        return fetch()
+    except JarsUnavailable as exc:
+        if not _warned_without_delta:
+            print(f"insight: {exc}; Delta tables are written through delta-rs", file=sys.stderr)
+            _warned_without_delta = True
+        return []
+
+
 def get_spark(settings: SparkSettings | None = None) -> SparkSession:
     """Returns the active session or starts one; the same call serves CLI, Dagster and tests."""
     settings = settings or SparkSettings.from_env()
@@ -96,9 +128,13 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
     if active is not None:
         return active
     builder = SparkSession.builder.appName(settings.app_name)
+    delta_jars: list[str] = []
+    jars: list[str] = []
     if settings.remote:
-        builder = builder.remote(settings.remote)
+        builder = builder.remote(settings.remote)  # the server's jars and Delta settings
     else:
+        delta_jars = _delta_jars()
+        jars = [*delta_jars, _splink_jar()]
         ensure_java_home()
         # Workers must run this interpreter, or they miss pyarrow and the project's packages.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -112,9 +148,15 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
             # process materializing day after day does not pile them up.
             .config("spark.cleaner.referenceTracking.cleanCheckpoints", "true")
             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{_LOG_CONFIG}")
-            # Splink's string similarities (Jaro-Winkler, …) for its Spark backend, from its own wheel
-            .config("spark.jars", _splink_jar())
+            # Delta Lake's jars (pipelines/jars.py), and Splink's string similarities (Jaro-Winkler,
+            # …) for its Spark backend, from its own wheel
+            .config("spark.jars", ",".join(jars))
+            # Delta replays a table's log in this many tasks (default 50: most of a small write)
+            .config("spark.databricks.delta.snapshotPartitions", str(settings.shuffle_partitions))
         )
+        if delta_jars:
+            for key, value in DELTA_CONF.items():
+                builder = builder.config(key, value)
     builder = (
         builder.config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", str(settings.shuffle_partitions))
@@ -122,8 +164,8 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
     )
     for key, value in settings.extra_conf.items():
-        if key == "spark.jars" and not settings.remote:
-            value = f"{value},{_splink_jar()}"  # the user's jars and Splink's
+        if key == "spark.jars" and jars:
+            value = ",".join([value, *jars])  # the user's jars and ours
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     if not settings.remote:

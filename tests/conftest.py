@@ -35,12 +35,13 @@ def copy_samples(target: Path) -> Path:
     return target
 
 
-def materialize_home(home: Path):
-    """Runs the Definitions' refresh job in-process on ``home``, as ``insight materialize`` does."""
+def materialize_home(home: Path, delta_backend: str | None = None) -> list[str]:
+    """Runs the Definitions' refresh job in-process on ``home``, as ``insight materialize`` does
+    (through ``delta_backend``, default ``$INSIGHT_DELTA_BACKEND`` or auto)."""
     from insight.materialize import materialize_all
     from pipelines.config import LakePaths
 
-    return list(materialize_all(LakePaths.from_env(home)))
+    return list(materialize_all(LakePaths.from_env(home), delta_backend=delta_backend))
 
 
 @pytest.fixture(scope="session")

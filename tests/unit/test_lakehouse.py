@@ -14,6 +14,12 @@ ROWS = [Row(id=i, name=f"n{i}", tags=["a", "b"], at=dt.datetime(2024, 1, 1, 12, 
             props={"k": str(i)}) for i in range(100)]
 
 
+@pytest.fixture(params=["delta-rs", "delta-spark"])
+def lakehouse(request, spark):
+    """Every contract below holds for both backends (delta-spark's JARs missing is a failure)."""
+    return Lakehouse(spark, request.param)
+
+
 @pytest.fixture
 def frame(spark):
     return spark.createDataFrame(ROWS).repartition(3)
@@ -124,15 +130,56 @@ def test_unknown_backend_is_a_clear_error(spark):
         Lakehouse(spark, "iceberg")
 
 
-@pytest.mark.delta_spark
-def test_delta_spark_backend_same_contract(spark, frame, tmp_path):
-    if not delta_spark_available(spark):
-        pytest.skip("Delta Lake's JARs are not on Spark's classpath here (no Maven Central); "
-                    "run with INSIGHT_SPARK_CONF=spark.jars.packages=io.delta:delta-spark_2.13:4.0.0,"
-                    "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension on a cluster that has them")
-    lakehouse = Lakehouse(spark, "delta-spark")
+def test_delta_spark_is_the_default_where_its_jars_are(spark):
+    assert delta_spark_available(spark)
+    assert Lakehouse(spark).backend.name == "delta-spark"
+    assert Lakehouse(spark, "delta-rs").backend.name == "delta-rs"
+
+
+@pytest.mark.parametrize("writer,reader", [("delta-rs", "delta-spark"), ("delta-spark", "delta-rs")])
+def test_a_table_written_by_one_backend_is_read_and_merged_by_the_other(spark, frame, tmp_path, writer, reader):
     uri = str(tmp_path / "t")
-    lakehouse.overwrite(frame, uri)
-    assert not lakehouse.merge(frame, uri, ["id"]).committed
-    assert lakehouse.read(uri).count() == 100
-    assert DeltaTable(uri).to_pyarrow_dataset().count_rows() == 100
+    first, second = Lakehouse(spark, writer), Lakehouse(spark, reader)
+    first.overwrite(frame, uri)
+    first.merge(spark.createDataFrame([ROWS[5].asDict() | {"name": "changed"}]), uri, ["id"])
+    written = sorted(first.read(uri).collect())
+    assert sorted(second.read(uri).collect()) == written and len(written) == 100
+    assert not second.merge(first.read(uri), uri, ["id"]).committed  # the same rows: nothing to commit
+    assert second.merge(frame.where("id < 40"), uri, ["id"], delete_missing=True).committed
+    assert sorted(r.id for r in first.read(uri).collect()) == list(range(40))
+    dataset = DeltaTable(uri).to_pyarrow_dataset()
+    assert duckdb.sql("SELECT count(*), max(id) FROM dataset").fetchall() == [(40, 39)]
+    protocol = DeltaTable(uri).protocol()  # what delta-rs, DuckDB and Trino 476 all read
+    assert (protocol.min_reader_version, protocol.min_writer_version) == (1, 2)
+    assert not protocol.reader_features and not protocol.writer_features
+
+
+def test_delta_spark_checkpoints_are_read_by_delta_rs(spark, frame, tmp_path):
+    uri = str(tmp_path / "t")
+    lake = Lakehouse(spark, "delta-spark")
+    lake.overwrite(frame, uri)
+    spark.sql(f"ALTER TABLE delta.`{uri}` SET TBLPROPERTIES ('delta.checkpointInterval' = '2')")
+    lake.append(frame.limit(3), uri)
+    assert list((tmp_path / "t" / "_delta_log").glob("*.checkpoint.parquet"))
+    table = DeltaTable(uri)
+    assert table.version() == 2 and table.to_pyarrow_dataset().count_rows() == 103
+    Lakehouse(spark, "delta-rs").append(frame.limit(2), uri)  # delta-rs commits after Spark's checkpoint
+    assert lake.read(uri).count() == 105 and lake.version(uri) == 3
+
+
+@pytest.mark.parametrize("backend", ["delta-rs", "delta-spark"])
+def test_history_answers_as_of_a_time_the_same_on_both(spark, frame, tmp_path, backend):
+    """``insight --as-of`` reads deltalake's history: version and commit time in milliseconds."""
+    from insight.engine import _load_as_of
+
+    uri = str(tmp_path / "t")
+    lake = Lakehouse(spark, backend)
+    lake.overwrite(frame, uri)
+    lake.overwrite(frame.limit(10), uri)
+    history = lake.history(uri)
+    assert [h["version"] for h in history] == [1, 0]
+    assert all(isinstance(h["timestamp"], int) for h in history) and history[0]["timestamp"] >= history[1]["timestamp"]
+    table = DeltaTable(uri)
+    assert _load_as_of(table, "t", dt.datetime.fromtimestamp(history[1]["timestamp"] / 1000, dt.timezone.utc))
+    assert table.version() == 0 and table.to_pyarrow_dataset().count_rows() == 100
+    assert not _load_as_of(DeltaTable(uri), "t", dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
