@@ -108,12 +108,13 @@ def _person_lines() -> list[Column]:
     ]
 
 
-def _document(df: DataFrame, source: str, source_id: Column, *, title: Column, body: Column, country: Column,
-              event_date: Column, subtype: Column | None = None, language: Column | None = None,
-              parent_doc_id: Column | None = None, case_ref: Column | None = None) -> DataFrame:
+def document_rows(df: DataFrame, kind: str, source_id: Column, *, title: Column, body: Column, country: Column,
+                  event_date: Column, subtype: Column | None = None, language: Column | None = None,
+                  parent_doc_id: Column | None = None, case_ref: Column | None = None) -> DataFrame:
+    """``silver.documents`` rows of kind ``kind``: what a source's document builder returns."""
     return df.select(
-        F.concat(F.lit(f"{source}:"), source_id).alias("doc_id"),
-        F.lit(source).alias("source"),
+        F.concat(F.lit(f"{kind}:"), source_id).alias("doc_id"),
+        F.lit(kind).alias("source"),
         source_id.alias("source_id"),
         (parent_doc_id if parent_doc_id is not None else F.lit(None).cast("string")).alias("parent_doc_id"),
         (subtype if subtype is not None else F.lit(None).cast("string")).alias("subtype"),
@@ -131,7 +132,7 @@ def _document(df: DataFrame, source: str, source_id: Column, *, title: Column, b
 
 def notice_documents(notices: DataFrame, source: Source) -> DataFrame:
     kind = F.concat(F.initcap("notice_type"), F.lit(" Notice"))
-    return _document(
+    return document_rows(
         notices, source.kind, F.col(source.id_field),
         title=F.concat_ws(" ", kind, F.col("notice_id"), F.lit("—"), _person_name("forename", "name")),
         body=F.concat_ws("\n", F.concat_ws(" ", kind, F.col("notice_id")), *_person_lines()),
@@ -141,7 +142,7 @@ def notice_documents(notices: DataFrame, source: Source) -> DataFrame:
 
 def diffusion_documents(diffusions: DataFrame, source: Source) -> DataFrame:
     kind = F.concat(F.lit("Diffusion ("), F.col("diffusion_type"), F.lit(")"))
-    return _document(
+    return document_rows(
         diffusions, source.kind, F.col(source.id_field),
         title=F.concat_ws(" ", kind, F.col("diffusion_id"), F.lit("—"), _person_name("forename", "name")),
         body=F.concat_ws("\n", F.concat_ws(" ", kind, F.col("diffusion_id"), F.lit("from"), F.col("issuing_country")),
@@ -151,7 +152,7 @@ def diffusion_documents(diffusions: DataFrame, source: Source) -> DataFrame:
 
 
 def report_documents(reports: DataFrame, source: Source) -> DataFrame:
-    return _document(
+    return document_rows(
         reports, source.kind, F.col(source.id_field),
         title=F.coalesce(F.col("title"), F.col("offence"), F.col("report_id")),
         body=_header_then(F.concat_ws("\n", _line("Offence", F.col("offence")), _line("Agency", F.col("agency")),
@@ -164,13 +165,13 @@ def message_documents(messages: DataFrame, source: Source) -> DataFrame:
     """A message and each of its attachments; attachments inherit the message's access fields."""
     header = F.concat_ws("\n", _line("From", F.col("from_address")), _line("To", _joined(F.col("to_addresses"), ", ")),
                          _line("Cc", _joined(F.col("cc_addresses"), ", ")), _line("Subject", F.col("subject")))
-    message = _document(
+    message = document_rows(
         messages, source.kind, F.col(source.id_field),
         title=F.coalesce(F.col("subject"), F.col("message_id")), body=_header_then(header, F.col("body")),
         country=F.col("owner_country"), event_date=F.to_date("sent_at"), case_ref=F.col("case_ref"),
     )
     exploded = messages.select("*", F.explode("attachments").alias("att"))
-    attachment = _document(
+    attachment = document_rows(
         exploded, source.part_kind, F.concat_ws("/", F.col(source.id_field), F.col("att.filename")),
         title=F.col("att.filename"), body=F.col("att.text"), country=F.col("owner_country"),
         event_date=F.to_date("sent_at"), subtype=F.col("att.content_type"),
@@ -181,7 +182,7 @@ def message_documents(messages: DataFrame, source: Source) -> DataFrame:
 
 def sltd_documents(sltd: DataFrame, source: Source) -> DataFrame:
     holder = _person_name("holder_given_names", "holder_family_name")
-    return _document(
+    return document_rows(
         sltd, source.kind, F.col(source.id_field),
         title=F.concat_ws(" — ", F.concat_ws(" ", F.initcap("status"), F.regexp_replace("document_type", "_", " "),
                                              F.col("document_number"),
@@ -199,7 +200,7 @@ def sltd_documents(sltd: DataFrame, source: Source) -> DataFrame:
 
 def smv_documents(smv: DataFrame, source: Source) -> DataFrame:
     vehicle = F.concat_ws(" ", F.col("make"), F.col("model"), F.col("year").cast("string"), F.col("colour"))
-    return _document(
+    return document_rows(
         smv, source.kind, F.col(source.id_field),
         title=F.concat_ws(" ", F.lit("Stolen vehicle"), vehicle, F.col("plate")),
         body=F.concat_ws("\n", F.concat_ws(" ", F.lit("Stolen motor vehicle reported by"), F.col("reporting_country")),
@@ -211,7 +212,7 @@ def smv_documents(smv: DataFrame, source: Source) -> DataFrame:
 
 
 def nominal_documents(nominals: DataFrame, source: Source) -> DataFrame:
-    return _document(
+    return document_rows(
         nominals, source.kind, F.col(source.id_field),
         title=F.concat_ws(" ", F.lit("Nominal"), F.col("person_id"), F.lit("—"), _person_name("given_names", "family_name")),
         body=F.concat_ws("\n",
