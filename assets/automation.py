@@ -3,8 +3,11 @@
 import hashlib
 
 import dagster as dg
+
 # Dagster exports no public name for what define_asset_job returns.
-from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+from dagster._core.definitions.unresolved_asset_job_definition import (
+    UnresolvedAssetJobDefinition,
+)
 
 from assets.resources import LakeResource
 from pipelines.land.registry import pending_files

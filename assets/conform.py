@@ -1,10 +1,9 @@
 """Conform assets: every bronze table into silver documents and records."""
 
-from typing import Callable
+from collections.abc import Callable
 
 import dagster as dg
 from pyspark.sql import DataFrame
-
 
 from assets.land import bronze_keys
 from assets.metadata import table_metadata

@@ -10,8 +10,8 @@ executors and must not import conform; this module composes them with conform's 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from pyspark.sql import DataFrame
 
@@ -94,7 +94,7 @@ class Sources:
                 return source
         raise KeyError(name)
 
-    def adding(self, *sources: Source) -> "Sources":
+    def adding(self, *sources: Source) -> Sources:
         """This registry and ``sources`` after it: how a new source is tried before it is added here."""
         return Sources((*self.sources, *sources))
 

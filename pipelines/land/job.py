@@ -8,6 +8,7 @@ from pyspark import StorageLevel
 
 from pipelines.config import LakePaths
 from pipelines.lakehouse import Lakehouse
+from pipelines.land.fields import SourceSpec
 from pipelines.land.landing import (
     bronze_rows,
     file_tallies,
@@ -17,7 +18,6 @@ from pipelines.land.landing import (
     read_outcomes,
     spark_schema,
 )
-from pipelines.land.fields import SourceSpec
 from pipelines.land.registry import LANDED_FILES, QUARANTINE, landed_fingerprints
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
 

@@ -5,7 +5,7 @@ Cheap enough for a sensor that polls every 30 s and for the driver before each l
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from deltalake import DeltaTable
 from deltalake.exceptions import TableNotFoundError
