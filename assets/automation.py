@@ -4,9 +4,14 @@ import hashlib
 
 import dagster as dg
 
+# Dagster exports no public name for what define_asset_job returns.
+from dagster._core.definitions.unresolved_asset_job_definition import (
+    UnresolvedAssetJobDefinition,
+)
+
 from assets.resources import LakeResource
-from pipelines.config import LANDED
 from pipelines.land.registry import pending_files
+from pipelines.sources import Sources
 
 # Every job that writes the lake carries this tag; two of them must never commit at once.
 WRITES_LAKE = {"insight/writes_lake": "true"}
@@ -22,7 +27,7 @@ refresh_job = dg.define_asset_job(
 )
 
 
-def source_job(source: str):
+def source_job(source: str) -> UnresolvedAssetJobDefinition:
     selection = dg.AssetSelection.assets(dg.AssetKey(["bronze", source])).downstream()
     return dg.define_asset_job(
         f"refresh_{source}", selection=selection, tags=WRITES_LAKE,
@@ -30,7 +35,9 @@ def source_job(source: str):
     )
 
 
-source_jobs = [source_job(source) for source in LANDED]
+def source_jobs(sources: Sources) -> list[UnresolvedAssetJobDefinition]:
+    """``refresh_<source>`` for every folder of raw/ (the sources and the withdrawals)."""
+    return [source_job(source) for source in sources.landed]
 
 
 def active_refresh(instance: dg.DagsterInstance) -> str | None:
@@ -43,22 +50,27 @@ def active_refresh(instance: dg.DagsterInstance) -> str | None:
     return active[0] if active else None
 
 
-@dg.sensor(job=refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Lands new files dropped into raw/<source>/ and rebuilds what depends on them.")
-def raw_files_sensor(context: dg.SensorEvaluationContext, lake: LakeResource):
-    running = active_refresh(context.instance)
-    if running:
-        return dg.SkipReason(f"a refresh is in progress (run {running})")
-    pending = pending_files(lake.paths)
-    if not pending:
-        return dg.SkipReason("no new raw files")
-    files = sorted(f for group in pending.values() for f in group)
-    run_key = hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]
-    context.log.info(f"{len(files)} new raw files in {', '.join(sorted(pending))}")
-    selection = dg.AssetSelection.assets(*[dg.AssetKey(["bronze", s]) for s in pending]).downstream()
-    keys = selection.resolve(context.repository_def.asset_graph) if context.repository_def else None
-    return dg.RunRequest(run_key=run_key, asset_selection=sorted(keys) if keys else None,
-                         tags={**WRITES_LAKE, "insight/new_files": str(len(files))})
+def raw_files_sensor(sources: Sources) -> dg.SensorDefinition:
+    """The sensor that starts a refresh of what depends on the folders of raw/ with new files."""
+
+    @dg.sensor(job=refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
+               description="Lands new files dropped into raw/<source>/ and rebuilds what depends on them.")
+    def raw_files_sensor(context: dg.SensorEvaluationContext, lake: LakeResource):
+        running = active_refresh(context.instance)
+        if running:
+            return dg.SkipReason(f"a refresh is in progress (run {running})")
+        pending = pending_files(lake.paths, sources.landed)
+        if not pending:
+            return dg.SkipReason("no new raw files")
+        files = sorted(f for group in pending.values() for f in group)
+        run_key = hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]
+        context.log.info(f"{len(files)} new raw files in {', '.join(sorted(pending))}")
+        selection = dg.AssetSelection.assets(*[dg.AssetKey(["bronze", s]) for s in pending]).downstream()
+        keys = selection.resolve(context.repository_def.asset_graph) if context.repository_def else None
+        return dg.RunRequest(run_key=run_key, asset_selection=sorted(keys) if keys else None,
+                             tags={**WRITES_LAKE, "insight/new_files": str(len(files))})
+
+    return raw_files_sensor
 
 
 @dg.schedule(job=refresh_job, cron_schedule="0 3 * * *", execution_timezone="UTC",

@@ -15,6 +15,7 @@ import dagster as dg
 from assets.metadata import markdown_cell, markdown_table
 from assets.resources import LakeResource, SparkResource
 from pipelines.quality import Outcome, load_suite, suite_tables, validate
+from pipelines.sources import Sources
 
 _CELL = 80
 
@@ -48,7 +49,7 @@ def check_result(key: dg.AssetKey, outcome: Outcome) -> dg.AssetCheckResult:
     )
 
 
-def suite_checks(table: str) -> dg.AssetChecksDefinition:
+def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
     suite = load_suite(table)
     key = dg.AssetKey(table.split("/"))
     specs = [
@@ -64,10 +65,12 @@ def suite_checks(table: str) -> dg.AssetChecksDefinition:
         lakehouse = lake.lakehouse(spark)
         views = {name: lakehouse.read(lake.paths.table(*name.split("/"))) for name in uses}
         frame = lakehouse.read(lake.paths.table(*table.split("/")))
-        for outcome in validate(frame, table, suite, views):
+        for outcome in validate(frame, table, suite, views, sources=sources):
             yield check_result(key, outcome)
 
     return run_suite
 
 
-table_checks = [suite_checks(table) for table in suite_tables()]
+def table_checks(sources: Sources) -> list[dg.AssetChecksDefinition]:
+    """Every suite of ``expectations/``, its parameters taken from ``sources``."""
+    return [suite_checks(table, sources) for table in suite_tables()]

@@ -1,44 +1,50 @@
 """Conform assets: every bronze table into silver documents and records."""
 
-import dagster as dg
+from collections.abc import Callable
 
+import dagster as dg
+from pyspark.sql import DataFrame
+
+from assets.land import bronze_keys
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
-from assets.land import BRONZE
-from pipelines.config import SOURCES, WITHDRAWALS
 from pipelines.conform import conform_documents, conform_records, current_records
+from pipelines.lakehouse import Lakehouse
+from pipelines.sources import Sources
 
 
-def current_frames(lake: LakeResource, spark: SparkResource):
+def current_frames(lake: LakeResource, spark: SparkResource, sources: Sources) -> tuple[Lakehouse, dict[str, DataFrame]]:
     """The lakehouse, and per source its current records: latest versions, withdrawals applied."""
     lakehouse = lake.lakehouse(spark)
-    bronze = {s: lakehouse.read(lake.paths.table("bronze", s)) for s in SOURCES}
-    withdrawals = lake.paths.table("bronze", WITHDRAWALS)
-    return lakehouse, current_records(bronze, lakehouse.read(withdrawals) if lakehouse.exists(withdrawals) else None)
+    bronze = {s.name: lakehouse.read(lake.paths.table("bronze", s.name)) for s in sources}
+    withdrawals = lake.paths.table("bronze", sources.withdrawals.name)
+    return lakehouse, current_records(bronze, sources,
+                                      lakehouse.read(withdrawals) if lakehouse.exists(withdrawals) else None)
 
 
-@dg.asset(
-    key=["silver", "documents"], deps=BRONZE, group_name="conform", kinds={"spark", "delta"},
-    owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY,
-    description="One searchable text per current record, message and attachment (withdrawn records left out), "
-    "with the access fields of its record.",
-)
-def silver_documents(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    lakehouse, current = current_frames(lake, spark)
-    uri = lake.paths.table("silver", "documents")
-    result = lakehouse.merge(conform_documents(current), uri, ["doc_id"], delete_missing=True)
-    return dg.MaterializeResult(metadata=table_metadata(uri, result, ["doc_id", "title", "owner_country"]))
+def _silver_asset(sources: Sources, name: str, key: str, build: Callable[[dict[str, DataFrame], Sources], DataFrame],
+                  preview: list[str], description: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["silver", name], deps=bronze_keys(sources), group_name="conform", kinds={"spark", "delta"},
+        owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY, description=description,
+    )
+    def conform(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
+        lakehouse, current = current_frames(lake, spark, sources)
+        uri = lake.paths.table("silver", name)
+        result = lakehouse.merge(build(current, sources), uri, [key], delete_missing=True)
+        return dg.MaterializeResult(metadata=table_metadata(uri, result, preview))
+
+    return conform
 
 
-@dg.asset(
-    key=["silver", "records"], deps=BRONZE, group_name="conform", kinds={"spark", "delta"},
-    owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY,
-    description="Structured facts in one model: persons, identity documents, vehicles, plates, phones, e-mails, "
-    "addresses, each with its canonical value and the access fields of its record.",
-)
-def silver_records(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    lakehouse, current = current_frames(lake, spark)
-    uri = lake.paths.table("silver", "records")
-    result = lakehouse.merge(conform_records(current), uri, ["record_id"], delete_missing=True)
-    return dg.MaterializeResult(metadata=table_metadata(uri, result, ["record_id", "record_type", "canonical"]))
+def conform_assets(sources: Sources) -> list[dg.AssetsDefinition]:
+    """``silver/documents`` and ``silver/records`` from the bronze tables of ``sources``."""
+    return [
+        _silver_asset(sources, "documents", "doc_id", conform_documents, ["doc_id", "title", "owner_country"],
+                      "One searchable text per current record, message and attachment (withdrawn records left out), "
+                      "with the access fields of its record."),
+        _silver_asset(sources, "records", "record_id", conform_records, ["record_id", "record_type", "canonical"],
+                      "Structured facts in one model: persons, identity documents, vehicles, plates, phones, e-mails, "
+                      "addresses, each with its canonical value and the access fields of its record."),
+    ]

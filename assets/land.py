@@ -10,35 +10,31 @@ import dagster as dg
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS
 from assets.resources import LakeResource, SparkResource
-from pipelines.config import LANDED
+from pipelines.land.fields import SourceSpec
 from pipelines.land.job import land_source
 from pipelines.land.registry import LANDED_FILES, QUARANTINE
+from pipelines.sources import Sources
 
-DESCRIPTIONS = {
-    "notices": "Published notices (red, yellow, blue, …) as landed from raw/notices/*.jsonl.",
-    "diffusions": "Diffusions sent by a country to chosen others, from raw/diffusions/*.jsonl.",
-    "messages": "Messages between National Central Bureaus with their attachments' text, from raw/messages/*.eml.",
-    "reports": "Police reports in en/es/pt/fr, from raw/reports/*.jsonl.",
-    "sltd": "Stolen and lost travel documents, from raw/sltd/*.csv.",
-    "smv": "Stolen motor vehicles, from raw/smv/*.csv.",
-    "nominals": "Persons known to police, from raw/nominals/*.csv.",
-    "withdrawals": "Records their owners withdrew (source, id, by, when, why), from raw/withdrawals/*.csv: "
-                   "gone from silver, gold and every search at the next refresh.",
-}
+# The withdrawals are not a source (pipelines/sources.py describes those): they act on the sources' records.
+WITHDRAWALS_DESCRIPTION = ("Records their owners withdrew (source, id, by, when, why), from raw/withdrawals/*.csv: "
+                           "gone from silver, gold and every search at the next refresh.")
 
 
-def landing_asset(source: str) -> dg.AssetsDefinition:
+def landing_asset(spec: SourceSpec, description: str) -> dg.AssetsDefinition:
+    """The asset that lands ``raw/<spec.name>/`` into ``bronze/<spec.name>``."""
+    source = spec.name
+
     @dg.asset(
         key=["bronze", source],
         group_name="land",
-        description=DESCRIPTIONS[source] + " Bad rows go to bronze/quarantine with their reason.",
+        description=description + " Bad rows go to bronze/quarantine with their reason.",
         kinds={"spark", "delta"},
         owners=OWNERS,
         freshness_policy=FRESHNESS,
     )
     def land(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
         paths = lake.paths
-        report = land_source(lake.lakehouse(spark), paths, source)
+        report = land_source(lake.lakehouse(spark), paths, spec)
         for f in report.files:
             context.log.info(
                 f"{f['src_file']}: read {f['rows_read']} = landed {f['rows_landed']} + quarantined {f['rows_quarantined']}"
@@ -62,33 +58,48 @@ def landing_asset(source: str) -> dg.AssetsDefinition:
     return land
 
 
-BRONZE = [dg.AssetKey(["bronze", s]) for s in LANDED]
+def bronze_keys(sources: Sources) -> list[dg.AssetKey]:
+    """The bronze table of every folder of raw/: what conform, trends and the landing tables follow."""
+    return [dg.AssetKey(["bronze", name]) for name in sources.landed]
 
 
-@dg.asset(
-    key=list(QUARANTINE), deps=BRONZE, group_name="land", kinds={"delta"}, owners=OWNERS, freshness_policy=FRESHNESS,
-    description="Every row and file the landings refused: source, file, line or MIME part, raw content and the "
-    "reason. Written by the landing assets; this step publishes its state once they have run, and its checks "
-    "reconcile it with the registry.",
-)
-def quarantine(lake: LakeResource) -> dg.MaterializeResult:
-    uri = lake.paths.table(*QUARANTINE)
-    metadata = table_metadata(uri, preview_columns=["source", "src_file", "src_line", "src_part", "reason"])
-    metadata["rows_by_source"] = dg.MetadataValue.md(count_markdown(uri, "source"))
-    return dg.MaterializeResult(metadata=metadata)
+def landing_assets(sources: Sources) -> list[dg.AssetsDefinition]:
+    """One landing asset per source and for the withdrawals, then the quarantine and the registry they write."""
+    bronze = bronze_keys(sources)
+    landings = [landing_asset(source.spec, source.description) for source in sources]
+    return [*landings, landing_asset(sources.withdrawals, WITHDRAWALS_DESCRIPTION),
+            _quarantine(bronze), _landed_files(bronze)]
 
 
-@dg.asset(
-    key=list(LANDED_FILES), deps=BRONZE, group_name="land", kinds={"delta"}, owners=OWNERS, freshness_policy=FRESHNESS,
-    description="The landing registry: one row per landed file (path, SHA-256, size, rows read = landed + "
-    "quarantined, schema drift). A file is landed once; the sensor compares raw/ with it.",
-)
-def landed_files(lake: LakeResource) -> dg.MaterializeResult:
-    uri = lake.paths.table(*LANDED_FILES)
-    metadata = table_metadata(uri, preview_columns=["src_file", "rows_read", "rows_landed", "rows_quarantined",
-                                                    "schema_drift"])
-    metadata["files_by_source"] = dg.MetadataValue.md(count_markdown(uri, "source"))
-    return dg.MaterializeResult(metadata=metadata)
+def _quarantine(bronze: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=list(QUARANTINE), deps=bronze, group_name="land", kinds={"delta"}, owners=OWNERS,
+        freshness_policy=FRESHNESS,
+        description="Every row and file the landings refused: source, file, line or MIME part, raw content and the "
+        "reason. Written by the landing assets; this step publishes its state once they have run, and its checks "
+        "reconcile it with the registry.",
+    )
+    def quarantine(lake: LakeResource) -> dg.MaterializeResult:
+        uri = lake.paths.table(*QUARANTINE)
+        metadata = table_metadata(uri, preview_columns=["source", "src_file", "src_line", "src_part", "reason"])
+        metadata["rows_by_source"] = dg.MetadataValue.md(count_markdown(uri, "source"))
+        return dg.MaterializeResult(metadata=metadata)
+
+    return quarantine
 
 
-landing_assets = [*(landing_asset(source) for source in LANDED), quarantine, landed_files]
+def _landed_files(bronze: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=list(LANDED_FILES), deps=bronze, group_name="land", kinds={"delta"}, owners=OWNERS,
+        freshness_policy=FRESHNESS,
+        description="The landing registry: one row per landed file (path, SHA-256, size, rows read = landed + "
+        "quarantined, schema drift). A file is landed once; the sensor compares raw/ with it.",
+    )
+    def landed_files(lake: LakeResource) -> dg.MaterializeResult:
+        uri = lake.paths.table(*LANDED_FILES)
+        metadata = table_metadata(uri, preview_columns=["src_file", "rows_read", "rows_landed", "rows_quarantined",
+                                                        "schema_drift"])
+        metadata["files_by_source"] = dg.MetadataValue.md(count_markdown(uri, "source"))
+        return dg.MaterializeResult(metadata=metadata)
+
+    return landed_files

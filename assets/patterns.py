@@ -11,7 +11,7 @@ import dagster as dg
 from pyspark.sql import DataFrame
 
 from assets.conform import current_frames
-from assets.land import BRONZE
+from assets.land import bronze_keys
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
@@ -21,6 +21,7 @@ from pipelines.patterns.findings import EVIDENCE_COLUMNS
 from pipelines.patterns.hidden_links import HIDDEN_LINK_COLUMNS, hidden_links
 from pipelines.patterns.trends import (HOTSPOT_COLUMNS, TREND_COLUMNS, classified_documents, hotspot_resolution,
                                        hotspots, trends)
+from pipelines.sources import Sources
 
 _COMMON = dict(group_name="patterns", kinds={"spark", "delta"}, owners=OWNERS, freshness_policy=FRESHNESS)
 _GOLD = {name: dg.AssetKey(["gold", name]) for name in ("documents", "mentions", "entity_links")}
@@ -85,21 +86,30 @@ def gold_hidden_links(lake: LakeResource, spark: SparkResource):
                                previous, HIDDEN_LINK_COLUMNS[2:])
 
 
-@dg.multi_asset(retry_policy=RETRY, specs=[
-    _spec("trends", "Documents by country, month, offence category (one taxonomy over four languages) and "
-          "source, per access group.", [_GOLD["documents"], *BRONZE]),
-    _spec("hotspots", "Reports by H3 cell, month and offence category, per access group.",
-          [_GOLD["documents"], *BRONZE]),
-])
-def gold_trends(lake: LakeResource, spark: SparkResource):
-    lakehouse, records = current_frames(lake, spark)
-    classified = classified_documents(lakehouse.read(lake.paths.table("gold", "documents")), records).cache()
-    try:
-        for name, frame, columns in (
-                ("trends", trends(classified), TREND_COLUMNS),
-                ("hotspots", hotspots(classified, records["reports"], hotspot_resolution()), HOTSPOT_COLUMNS)):
-            uri = lake.paths.table("gold", name)
-            result = lakehouse.overwrite(frame.select(*columns), uri)
-            yield dg.MaterializeResult(asset_key=["gold", name], metadata=table_metadata(uri, result, columns[:5]))
-    finally:
-        classified.unpersist()
+def trend_assets(sources: Sources) -> list[dg.AssetsDefinition]:
+    """``gold/trends`` and ``gold/hotspots``: they read the offence fields of the bronze tables of ``sources``."""
+    bronze = bronze_keys(sources)
+
+    @dg.multi_asset(retry_policy=RETRY, specs=[
+        _spec("trends", "Documents by country, month, offence category (one taxonomy over four languages) and "
+              "source, per access group.", [_GOLD["documents"], *bronze]),
+        _spec("hotspots", "Reports by H3 cell, month and offence category, per access group.",
+              [_GOLD["documents"], *bronze]),
+    ])
+    def gold_trends(lake: LakeResource, spark: SparkResource):
+        lakehouse, records = current_frames(lake, spark, sources)
+        classified = classified_documents(lakehouse.read(lake.paths.table("gold", "documents")), records,
+                                          sources).cache()
+        reports = sources["reports"]
+        try:
+            for name, frame, columns in (
+                    ("trends", trends(classified), TREND_COLUMNS),
+                    ("hotspots", hotspots(classified, records[reports.name], reports, hotspot_resolution()),
+                     HOTSPOT_COLUMNS)):
+                uri = lake.paths.table("gold", name)
+                result = lakehouse.overwrite(frame.select(*columns), uri)
+                yield dg.MaterializeResult(asset_key=["gold", name], metadata=table_metadata(uri, result, columns[:5]))
+        finally:
+            classified.unpersist()
+
+    return [gold_trends]

@@ -24,10 +24,11 @@ from pathlib import Path
 def prepare(home: Path, documents: int, seed: int) -> None:
     """Generate, land and conform, unless ``home`` already holds silver documents."""
     from generator.dropzone import generate
-    from pipelines.config import SOURCES, LakePaths
+    from pipelines.config import LakePaths
     from pipelines.conform import conform_documents, conform_records, current_records
     from pipelines.lakehouse import Lakehouse
     from pipelines.land.job import land_source
+    from pipelines.sources import SOURCES
     from pipelines.spark import get_spark
 
     paths = LakePaths.from_env(home)
@@ -37,11 +38,13 @@ def prepare(home: Path, documents: int, seed: int) -> None:
     generate(home, size=documents, seed=seed, progress=True)
     lake = Lakehouse(get_spark())
     for source in SOURCES:
-        land_source(lake, paths, source)
-    bronze = {s: lake.read(paths.table("bronze", s)) for s in SOURCES}
-    current = current_records(bronze)
-    lake.merge(conform_documents(current), paths.table("silver", "documents"), ["doc_id"], delete_missing=True)
-    lake.merge(conform_records(current), paths.table("silver", "records"), ["record_id"], delete_missing=True)
+        land_source(lake, paths, source.spec)
+    bronze = {s.name: lake.read(paths.table("bronze", s.name)) for s in SOURCES}
+    current = current_records(bronze, SOURCES)
+    lake.merge(conform_documents(current, SOURCES), paths.table("silver", "documents"), ["doc_id"],
+               delete_missing=True)
+    lake.merge(conform_records(current, SOURCES), paths.table("silver", "records"), ["record_id"],
+               delete_missing=True)
     print(f"prepared {home} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

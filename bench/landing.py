@@ -45,9 +45,10 @@ def _java_children(pid: int) -> list[int]:
 def run_one(size: int, seed: int) -> dict:
     """Child process: generate, then land each source, measuring as it goes."""
     from generator.dropzone import generate
-    from pipelines.config import SOURCES, LakePaths
+    from pipelines.config import LakePaths
     from pipelines.lakehouse import Lakehouse
     from pipelines.land.job import land_source
+    from pipelines.sources import SOURCES
     from pipelines.spark import get_spark
 
     home = Path(tempfile.mkdtemp(prefix=f"insight-bench-{size}-"))
@@ -62,7 +63,7 @@ def run_one(size: int, seed: int) -> dict:
     generate(warm, size=50, seed=seed, progress=False)
     t0 = time.perf_counter()
     for source in SOURCES:
-        land_source(Lakehouse(spark), LakePaths.from_env(warm), source)
+        land_source(Lakehouse(spark), LakePaths.from_env(warm), source.spec)
     warm_up_s = time.perf_counter() - t0
     jvm = spark.sparkContext._jvm.java.lang.Runtime.getRuntime()  # type: ignore[union-attr]
     heap_peak = [0]
@@ -80,9 +81,9 @@ def run_one(size: int, seed: int) -> dict:
     per_source = []
     for source in SOURCES:
         t0 = time.perf_counter()
-        report = land_source(lake, paths, source)
+        report = land_source(lake, paths, source.spec)
         seconds = time.perf_counter() - t0
-        per_source.append({"source": source, "files": len(report.files), "rows_read": report.rows_read,
+        per_source.append({"source": source.name, "files": len(report.files), "rows_read": report.rows_read,
                            "landed": report.rows_landed, "quarantined": report.rows_quarantined,
                            "seconds": round(seconds, 2), "records_per_s": round(report.rows_read / seconds)})
     done.set()

@@ -49,6 +49,7 @@ from pipelines.extract.evaluate import record_doc_id, truth_doc_id
 from pipelines.identifiers.name import name_sound, name_words
 from pipelines.index.keys import STOP_WORDS
 from pipelines.resolve.evaluate import person_entities
+from pipelines.sources import SOURCES
 from pipelines.text import fold_accents
 
 KINDS = ("name", "identifier", "text")
@@ -121,7 +122,7 @@ def build_queries(home: Path, engine: Engine, count: int, seed: int) -> list[dic
 
 
 QUERY_TYPES = ("identity_document", "phone", "email", "person")  # how a link's first person is looked up, best first
-TEXT_SOURCES = {"reports", "messages"}  # the rest are records of their first person
+TEXT_SOURCES = {s.name for s in SOURCES if s.free_text}  # the rest are records of their first person
 
 
 # A name's transliterations (the generator's: YURI, YURIY, IOURI; XIAOMING, HSIAO-MING) are one

@@ -5,10 +5,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SOURCES: tuple[str, ...] = ("notices", "diffusions", "messages", "reports", "sltd", "smv", "nominals")
-# Lists that act on the records of the sources: an owner's withdrawals (raw/withdrawals/*.csv).
-WITHDRAWALS = "withdrawals"
-LANDED: tuple[str, ...] = (*SOURCES, WITHDRAWALS)  # what the landing reads from raw/
 # The access fields every record, document and derived row carries (contracts/raw-sources.md).
 ACCESS: list[str] = ["owner_country", "restricted_to", "classification"]
 

@@ -6,7 +6,7 @@ Every function here is a pure ``DataFrame -> DataFrame`` transformation.
 from __future__ import annotations
 
 from functools import reduce
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import pandas as pd
 from pyspark.sql import Column, DataFrame, Window
@@ -16,8 +16,9 @@ from pyspark.sql.types import StringType
 from pipelines.config import ACCESS
 from pipelines.identifiers import canonical_identifier
 from pipelines.land.fields import SECRETARIAT
-from pipelines.land.sources import SPECS
 
+if TYPE_CHECKING:  # pipelines.sources imports the builders below; they receive their Source
+    from pipelines.sources import Source, Sources
 
 
 def access_group() -> list[Column]:
@@ -36,13 +37,6 @@ RECORD_COLUMNS = [
     "place_of_birth", "value", "canonical", "value_country", "properties", "event_date", *ACCESS,
 ]
 
-# A drop-zone source and the kind of document its records become.
-DOCUMENT_SOURCE = {
-    "notices": "notice", "diffusions": "diffusion", "messages": "message", "reports": "report",
-    "sltd": "sltd", "smv": "smv", "nominals": "nominal",
-}
-
-
 def latest_version(bronze: DataFrame, id_field: str) -> DataFrame:
     """One row per id: a record re-sent in a later file replaces the earlier one."""
     order = Window.partitionBy(id_field).orderBy(
@@ -51,7 +45,8 @@ def latest_version(bronze: DataFrame, id_field: str) -> DataFrame:
     return bronze.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
 
 
-def current_records(bronze: Mapping[str, DataFrame], withdrawals: DataFrame | None = None) -> dict[str, DataFrame]:
+def current_records(bronze: Mapping[str, DataFrame], sources: Sources,
+                    withdrawals: DataFrame | None = None) -> dict[str, DataFrame]:
     """Per source, the latest version of each record, less those its owner withdrew.
 
     A withdrawal counts when its ``withdrawn_by`` owns the record (or is the General Secretariat)
@@ -60,7 +55,7 @@ def current_records(bronze: Mapping[str, DataFrame], withdrawals: DataFrame | No
     """
     current = {}
     for source, df in bronze.items():
-        id_field = SPECS[source].id_field
+        id_field = sources[source].id_field
         latest = latest_version(df, id_field)
         if withdrawals is not None:
             theirs = withdrawals.where(F.col("source") == source).select(
@@ -113,12 +108,13 @@ def _person_lines() -> list[Column]:
     ]
 
 
-def _document(df: DataFrame, source: str, source_id: Column, *, title: Column, body: Column, country: Column,
-              event_date: Column, subtype: Column | None = None, language: Column | None = None,
-              parent_doc_id: Column | None = None, case_ref: Column | None = None) -> DataFrame:
+def document_rows(df: DataFrame, kind: str, source_id: Column, *, title: Column, body: Column, country: Column,
+                  event_date: Column, subtype: Column | None = None, language: Column | None = None,
+                  parent_doc_id: Column | None = None, case_ref: Column | None = None) -> DataFrame:
+    """``silver.documents`` rows of kind ``kind``: what a source's document builder returns."""
     return df.select(
-        F.concat(F.lit(f"{source}:"), source_id).alias("doc_id"),
-        F.lit(source).alias("source"),
+        F.concat(F.lit(f"{kind}:"), source_id).alias("doc_id"),
+        F.lit(kind).alias("source"),
         source_id.alias("source_id"),
         (parent_doc_id if parent_doc_id is not None else F.lit(None).cast("string")).alias("parent_doc_id"),
         (subtype if subtype is not None else F.lit(None).cast("string")).alias("subtype"),
@@ -134,20 +130,20 @@ def _document(df: DataFrame, source: str, source_id: Column, *, title: Column, b
     )
 
 
-def notice_documents(notices: DataFrame) -> DataFrame:
+def notice_documents(notices: DataFrame, source: Source) -> DataFrame:
     kind = F.concat(F.initcap("notice_type"), F.lit(" Notice"))
-    return _document(
-        notices, "notice", F.col("notice_id"),
+    return document_rows(
+        notices, source.kind, F.col(source.id_field),
         title=F.concat_ws(" ", kind, F.col("notice_id"), F.lit("—"), _person_name("forename", "name")),
         body=F.concat_ws("\n", F.concat_ws(" ", kind, F.col("notice_id")), *_person_lines()),
         country=F.col("owner_country"), event_date=F.col("date_published"), subtype=F.col("notice_type"),
     )
 
 
-def diffusion_documents(diffusions: DataFrame) -> DataFrame:
+def diffusion_documents(diffusions: DataFrame, source: Source) -> DataFrame:
     kind = F.concat(F.lit("Diffusion ("), F.col("diffusion_type"), F.lit(")"))
-    return _document(
-        diffusions, "diffusion", F.col("diffusion_id"),
+    return document_rows(
+        diffusions, source.kind, F.col(source.id_field),
         title=F.concat_ws(" ", kind, F.col("diffusion_id"), F.lit("—"), _person_name("forename", "name")),
         body=F.concat_ws("\n", F.concat_ws(" ", kind, F.col("diffusion_id"), F.lit("from"), F.col("issuing_country")),
                          *_person_lines(), F.col("summary")),
@@ -155,9 +151,9 @@ def diffusion_documents(diffusions: DataFrame) -> DataFrame:
     )
 
 
-def report_documents(reports: DataFrame) -> DataFrame:
-    return _document(
-        reports, "report", F.col("report_id"),
+def report_documents(reports: DataFrame, source: Source) -> DataFrame:
+    return document_rows(
+        reports, source.kind, F.col(source.id_field),
         title=F.coalesce(F.col("title"), F.col("offence"), F.col("report_id")),
         body=_header_then(F.concat_ws("\n", _line("Offence", F.col("offence")), _line("Agency", F.col("agency")),
                                       _line("Place", F.col("place"))), F.col("narrative")),
@@ -165,29 +161,29 @@ def report_documents(reports: DataFrame) -> DataFrame:
     )
 
 
-def message_documents(messages: DataFrame) -> DataFrame:
+def message_documents(messages: DataFrame, source: Source) -> DataFrame:
     """A message and each of its attachments; attachments inherit the message's access fields."""
     header = F.concat_ws("\n", _line("From", F.col("from_address")), _line("To", _joined(F.col("to_addresses"), ", ")),
                          _line("Cc", _joined(F.col("cc_addresses"), ", ")), _line("Subject", F.col("subject")))
-    message = _document(
-        messages, "message", F.col("message_id"),
+    message = document_rows(
+        messages, source.kind, F.col(source.id_field),
         title=F.coalesce(F.col("subject"), F.col("message_id")), body=_header_then(header, F.col("body")),
         country=F.col("owner_country"), event_date=F.to_date("sent_at"), case_ref=F.col("case_ref"),
     )
     exploded = messages.select("*", F.explode("attachments").alias("att"))
-    attachment = _document(
-        exploded, "attachment", F.concat_ws("/", F.col("message_id"), F.col("att.filename")),
+    attachment = document_rows(
+        exploded, source.part_kind, F.concat_ws("/", F.col(source.id_field), F.col("att.filename")),
         title=F.col("att.filename"), body=F.col("att.text"), country=F.col("owner_country"),
         event_date=F.to_date("sent_at"), subtype=F.col("att.content_type"),
-        parent_doc_id=F.concat(F.lit("message:"), F.col("message_id")), case_ref=F.col("case_ref"),
+        parent_doc_id=F.concat(F.lit(f"{source.kind}:"), F.col(source.id_field)), case_ref=F.col("case_ref"),
     )
     return message.unionByName(attachment)
 
 
-def sltd_documents(sltd: DataFrame) -> DataFrame:
+def sltd_documents(sltd: DataFrame, source: Source) -> DataFrame:
     holder = _person_name("holder_given_names", "holder_family_name")
-    return _document(
-        sltd, "sltd", F.col("document_number"),
+    return document_rows(
+        sltd, source.kind, F.col(source.id_field),
         title=F.concat_ws(" — ", F.concat_ws(" ", F.initcap("status"), F.regexp_replace("document_type", "_", " "),
                                              F.col("document_number"),
                                              F.concat(F.lit("("), F.col("issuing_country"), F.lit(")"))), holder),
@@ -202,10 +198,10 @@ def sltd_documents(sltd: DataFrame) -> DataFrame:
     )
 
 
-def smv_documents(smv: DataFrame) -> DataFrame:
+def smv_documents(smv: DataFrame, source: Source) -> DataFrame:
     vehicle = F.concat_ws(" ", F.col("make"), F.col("model"), F.col("year").cast("string"), F.col("colour"))
-    return _document(
-        smv, "smv", F.col("vin"),
+    return document_rows(
+        smv, source.kind, F.col(source.id_field),
         title=F.concat_ws(" ", F.lit("Stolen vehicle"), vehicle, F.col("plate")),
         body=F.concat_ws("\n", F.concat_ws(" ", F.lit("Stolen motor vehicle reported by"), F.col("reporting_country")),
                          _line("VIN", F.col("vin")),
@@ -215,9 +211,9 @@ def smv_documents(smv: DataFrame) -> DataFrame:
     )
 
 
-def nominal_documents(nominals: DataFrame) -> DataFrame:
-    return _document(
-        nominals, "nominal", F.col("person_id"),
+def nominal_documents(nominals: DataFrame, source: Source) -> DataFrame:
+    return document_rows(
+        nominals, source.kind, F.col(source.id_field),
         title=F.concat_ws(" ", F.lit("Nominal"), F.col("person_id"), F.lit("—"), _person_name("given_names", "family_name")),
         body=F.concat_ws("\n",
                          F.concat_ws(" ", F.lit("Person known to police"), F.col("person_id"), F.lit("reported by"),
@@ -233,15 +229,9 @@ def nominal_documents(nominals: DataFrame) -> DataFrame:
     )
 
 
-DOCUMENT_BUILDERS: dict[str, Callable[[DataFrame], DataFrame]] = {
-    "notices": notice_documents, "diffusions": diffusion_documents, "messages": message_documents,
-    "reports": report_documents, "sltd": sltd_documents, "smv": smv_documents, "nominals": nominal_documents,
-}
-
-
-def conform_documents(current: Mapping[str, DataFrame]) -> DataFrame:
+def conform_documents(current: Mapping[str, DataFrame], sources: Sources) -> DataFrame:
     """``silver.documents``: every current record of every source (``current_records``), as text."""
-    parts = [DOCUMENT_BUILDERS[s](df) for s, df in current.items()]
+    parts = [sources[s].documents(df) for s, df in current.items()]
     return reduce(DataFrame.unionByName, parts).select(*DOCUMENT_COLUMNS)
 
 
@@ -266,8 +256,9 @@ def _record(df: DataFrame, record_type: str, role: str, key: Column, **columns: 
     )
 
 
-def _with_doc(df: DataFrame, source: str, source_id: str, event_date: Column, regions: Column) -> DataFrame:
-    kind = DOCUMENT_SOURCE[source]
+def _with_doc(df: DataFrame, source: Source, event_date: Column, regions: Column) -> DataFrame:
+    """The columns that tie a fact to its document: the same ``doc_id`` its document builder writes."""
+    kind, source_id = source.kind, source.id_field
     return df.withColumns({
         "doc_id": F.concat(F.lit(f"{kind}:"), F.col(source_id)), "source": F.lit(kind), "source_id": F.col(source_id),
         "event_date": event_date.cast("date"), "_regions": regions,
@@ -296,18 +287,18 @@ def _wanted_person_records(df: DataFrame) -> DataFrame:
     return person.unionByName(documents).unionByName(phone_records)
 
 
-def notice_records(notices: DataFrame) -> DataFrame:
+def notice_records(notices: DataFrame, source: Source) -> DataFrame:
     regions = F.concat(F.col("nationalities"), F.array("owner_country", "country_of_birth_id"))
-    return _wanted_person_records(_with_doc(notices, "notices", "notice_id", F.col("date_published"), regions))
+    return _wanted_person_records(_with_doc(notices, source, F.col("date_published"), regions))
 
 
-def diffusion_records(diffusions: DataFrame) -> DataFrame:
+def diffusion_records(diffusions: DataFrame, source: Source) -> DataFrame:
     regions = F.concat(F.col("nationalities"), F.array("issuing_country", "owner_country"), F.col("restricted_to"))
-    return _wanted_person_records(_with_doc(diffusions, "diffusions", "diffusion_id", F.col("date_sent"), regions))
+    return _wanted_person_records(_with_doc(diffusions, source, F.col("date_sent"), regions))
 
 
-def sltd_records(sltd: DataFrame) -> DataFrame:
-    df = _with_doc(sltd, "sltd", "document_number", F.col("reported_date"),
+def sltd_records(sltd: DataFrame, source: Source) -> DataFrame:
+    df = _with_doc(sltd, source, F.col("reported_date"),
                    F.array("issuing_country", "reporting_country", "owner_country"))
     holder_id = F.concat(F.col("doc_id"), F.lit("#holder"))
     has_holder = F.col("holder_family_name").isNotNull() | F.col("holder_given_names").isNotNull()
@@ -326,8 +317,8 @@ def sltd_records(sltd: DataFrame) -> DataFrame:
     return document.unionByName(holder)
 
 
-def smv_records(smv: DataFrame) -> DataFrame:
-    df = _with_doc(smv, "smv", "vin", F.col("theft_date"), F.array("plate_country", "reporting_country"))
+def smv_records(smv: DataFrame, source: Source) -> DataFrame:
+    df = _with_doc(smv, source, F.col("theft_date"), F.array("plate_country", "reporting_country"))
     vehicle_id = F.concat(F.col("doc_id"), F.lit("#vehicle"))
     vehicle = _record(
         df, "vehicle", "reported_stolen", F.lit("vehicle"), value=F.col("vin"), value_country=F.col("plate_country"),
@@ -341,9 +332,9 @@ def smv_records(smv: DataFrame) -> DataFrame:
     return vehicle.unionByName(plate)
 
 
-def nominal_records(nominals: DataFrame) -> DataFrame:
+def nominal_records(nominals: DataFrame, source: Source) -> DataFrame:
     regions = F.concat(F.col("nationalities"), F.array("reporting_country", "owner_country"))
-    df = _with_doc(nominals, "nominals", "person_id", F.lit(None), regions)
+    df = _with_doc(nominals, source, F.lit(None), regions)
     subject_id = F.concat(F.col("doc_id"), F.lit("#subject"))
     person = _record(
         df, "person", "subject", F.lit("subject"),
@@ -373,12 +364,6 @@ def nominal_records(nominals: DataFrame) -> DataFrame:
     return reduce(DataFrame.unionByName, parts)
 
 
-RECORD_BUILDERS: dict[str, Callable[[DataFrame], DataFrame]] = {
-    "notices": notice_records, "diffusions": diffusion_records, "sltd": sltd_records,
-    "smv": smv_records, "nominals": nominal_records,
-}
-
-
 @F.pandas_udf(StringType())
 def _canonical(record_type: pd.Series, value: pd.Series, regions: pd.Series) -> pd.Series:
     return pd.Series(
@@ -386,12 +371,12 @@ def _canonical(record_type: pd.Series, value: pd.Series, regions: pd.Series) -> 
     )
 
 
-def conform_records(current: Mapping[str, DataFrame]) -> DataFrame:
+def conform_records(current: Mapping[str, DataFrame], sources: Sources) -> DataFrame:
     """``silver.records``: persons and their identifiers, documents and vehicles, one model.
 
     Messages and reports carry no structured facts; what their text names comes from extraction.
     """
-    parts = [RECORD_BUILDERS[s](df) for s, df in current.items() if s in RECORD_BUILDERS]
+    parts = [sources[s].records(df) for s, df in current.items() if sources[s].record_builder]
     records = reduce(DataFrame.unionByName, parts)
     regions = F.filter(F.concat(F.array("value_country"), F.col("_regions")), lambda r: r.isNotNull())
     return records.withColumn("canonical", _canonical(F.col("record_type"), F.col("value"), regions)).select(*RECORD_COLUMNS)

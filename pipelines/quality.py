@@ -6,7 +6,8 @@ A suite is data: Great Expectations' own JSON, one file per table, each expectat
 classifications, today's date — reaches a suite as suite parameters (``{"$PARAMETER": ...}``)
 so that it is declared once, in code. Cross-table rules (reconciliation, referential integrity)
 are ``unexpected_rows_expectation`` queries over the other tables, registered as temporary
-views named ``<layer>_<table>`` for the time of the validation (and ``ref_countries(code)``).
+views named ``<layer>_<table>`` for the time of the validation (and ``ref_countries(code)``,
+``ref_sources(source, kind)``: each source and the kind of its documents).
 """
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from typing import TYPE_CHECKING, Any, Mapping
 from pyspark.sql import DataFrame
 
 from pipelines.conform import DOCUMENT_COLUMNS, RECORD_COLUMNS
-from pipelines.config import LANDED, SOURCES
 from pipelines.extract.job import MENTION_SCHEMA
 from pipelines.index.build import EDGE_COLUMNS, IDENTIFIER_COLUMNS, NAME_COLUMNS, STATS_COLUMNS, TERM_COLUMNS
 from pipelines.land.fields import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
@@ -35,6 +35,7 @@ from pipelines.patterns.offences import CATEGORIES, UNCLASSIFIED
 from pipelines.patterns.trends import HOTSPOT_COLUMNS, TREND_COLUMNS
 from pipelines.publish import GOLD_DOCUMENT_COLUMNS
 from pipelines.resolve.entities import CLUSTER_COLUMNS, ENTITY_COLUMNS, GOLD_MENTION_COLUMNS, LINK_COLUMNS
+from pipelines.sources import SOURCES, Sources
 
 if TYPE_CHECKING:
     from great_expectations.data_context import AbstractDataContext
@@ -43,11 +44,11 @@ SEVERITIES = ("error", "warn")
 EXAMPLES = 10  # failing values or rows shown per expectation
 
 
-def table_columns(table: str) -> list[str]:
+def table_columns(table: str, sources: Sources = SOURCES) -> list[str]:
     """The columns a table must have, in order, from the code that writes it."""
     layer, name = table.split("/")
-    if layer == "bronze" and name in LANDED:
-        return bronze_schema(name).names
+    if layer == "bronze" and name in sources.landed:
+        return bronze_schema(sources.spec(name)).names
     return {
         "bronze/quarantine": QUARANTINE_SCHEMA.names,
         "bronze/landed_files": LANDED_FILES_SCHEMA.names,
@@ -96,14 +97,15 @@ def load_suite(table: str, root: Traversable | None = None) -> dict[str, Any]:
     return suite
 
 
-def suite_parameters(table: str, today: dt.date | None = None) -> dict[str, Any]:
+def suite_parameters(table: str, today: dt.date | None = None, sources: Sources = SOURCES) -> dict[str, Any]:
     return {
-        "columns": table_columns(table),
+        "columns": table_columns(table, sources),
         "countries": sorted(COUNTRIES),
         "owners": sorted(COUNTRIES | {SECRETARIAT}),
         "classifications": list(CLASSIFICATIONS),
-        "sources": list(SOURCES),
-        "landed": list(LANDED),
+        "sources": list(sources.names),
+        "landed": list(sources.landed),
+        "document_kinds": list(sources.document_kinds),
         "offence_categories": [category for category, _ in CATEGORIES] + [UNCLASSIFIED],
         "today": (today or dt.date.today()).isoformat(),
     }
@@ -142,8 +144,10 @@ def _context() -> "AbstractDataContext":
 
 
 def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
-             views: Mapping[str, DataFrame] | None = None, today: dt.date | None = None) -> list[Outcome]:
-    """Runs ``table``'s suite (or ``suite``) on ``df``; ``views`` are the tables its queries read."""
+             views: Mapping[str, DataFrame] | None = None, today: dt.date | None = None,
+             sources: Sources = SOURCES) -> list[Outcome]:
+    """Runs ``table``'s suite (or ``suite``) on ``df``; ``views`` are the tables its queries read, ``sources``
+    the registry the suite's parameters and ``ref_sources`` come from."""
     import great_expectations as gx
 
     suite = dict(suite or load_suite(table))
@@ -156,7 +160,8 @@ def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{table}:{run}", data=batch, suite=gx_suite))
     spark = df.sparkSession
-    references = {"ref/countries": spark.createDataFrame([(c,) for c in sorted(COUNTRIES)], "code string")}
+    references = {"ref/countries": spark.createDataFrame([(c,) for c in sorted(COUNTRIES)], "code string"),
+                  "ref/sources": spark.createDataFrame([(s.name, s.kind) for s in sources], "source string, kind string")}
     registered = []
     try:
         for name, frame in {**references, **(views or {})}.items():
@@ -164,7 +169,7 @@ def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
             registered.append(view_name(name))
         result = definition.run(
             batch_parameters={"dataframe": df},
-            expectation_parameters=suite_parameters(table, today),
+            expectation_parameters=suite_parameters(table, today, sources),
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES},
         )
     finally:

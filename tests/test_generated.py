@@ -8,7 +8,8 @@ from deltalake import DeltaTable
 from generator.dropzone import generate, iter_truth
 from insight.cli import main
 from insight.materialize import materialize_all
-from pipelines.config import SOURCES, LakePaths
+from pipelines.config import LakePaths
+from pipelines.sources import SOURCES
 
 pytestmark = pytest.mark.heavy
 
@@ -37,7 +38,7 @@ def test_every_planted_bad_input_is_quarantined_where_it_was_planted(generated):
 def test_every_good_record_lands_once(generated):
     home, _ = generated
     truth = collections.Counter(r["source"] for r in iter_truth(home, "records"))
-    for source in SOURCES:
+    for source in SOURCES.names:
         assert len(table(home, "bronze", source)) == truth[source], source
 
 

@@ -24,15 +24,14 @@ from deltalake import DeltaTable
 from generator.dropzone import iter_truth
 from pipelines.identifiers.name import canonical_name
 from pipelines.resolve.scores import Rates
+from pipelines.sources import SOURCES
 
 LANGUAGE_OF_COUNTRY = {"AR": "es", "CL": "es", "CO": "es", "PE": "es", "MX": "es", "ES": "es", "BR": "pt",
                        "FR": "fr", "US": "en"}
 NAME_TYPES = {"person", "location"}
-SOURCE_KIND = {"notices": "notice", "diffusions": "diffusion", "reports": "report", "sltd": "sltd", "smv": "smv",
-               "nominals": "nominal", "messages": "message"}
 TEXT_FIELDS = {"narrative", "body"}
 UNPLANTED_FIELDS = {"header", "title"}
-FREE_TEXT_KINDS = ("report:", "message:", "attachment:")
+FREE_TEXT_KINDS = tuple(f"{kind}:" for s in SOURCES if s.free_text for kind in s.document_kinds)
 
 
 @dataclass
@@ -55,12 +54,13 @@ def _scored(mode: str, doc_id: str) -> bool:
 
 def record_doc_id(row: dict[str, Any]) -> str:
     """The document a truth row's record is (a message, not one of its attachments)."""
-    return f"{SOURCE_KIND[row['source']]}:{row['source_id']}"
+    return f"{SOURCES[row['source']].kind}:{row['source_id']}"
 
 
 def truth_doc_id(row: dict[str, Any]) -> str:
-    if row["source"] == "messages" and row["start"] is not None and row["field"] not in TEXT_FIELDS:
-        return f"attachment:{row['source_id']}/{row['field']}"
+    part_kind = SOURCES[row["source"]].part_kind  # a mention planted in a part (attachment) of the record
+    if part_kind and row["start"] is not None and row["field"] not in TEXT_FIELDS:
+        return f"{part_kind}:{row['source_id']}/{row['field']}"
     return record_doc_id(row)
 
 

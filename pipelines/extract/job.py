@@ -23,11 +23,14 @@ from pipelines.extract.mentions import MENTION_FIELDS, Mention
 from pipelines.extract.names import Gazetteer, find_names
 from pipelines.land.landing import spark_schema
 from pipelines.publish import canonical_names
+from pipelines.sources import SOURCES
 from pipelines.spark import record_batches, shared, shared_value
 
 MENTION_SCHEMA = pa.schema([pa.field("mention_id", pa.string()), *MENTION_FIELDS,
                             pa.field("owner_country", pa.string()), pa.field("restricted_to", pa.list_(pa.string())),
                             pa.field("classification", pa.string())])
+# The documents that open with a header rendered from their fields, then their author's text (not their parts).
+HEADED_KINDS = frozenset(s.kind for s in SOURCES if s.free_text)
 STRUCTURED_TYPES = {"person": "person", "identity_document": "identity_document", "phone": "phone", "email": "email",
                     "plate": "plate", "vehicle": "vehicle", "address": "location"}
 _BATCH = 2048
@@ -54,7 +57,7 @@ class Extractor:
 def _field(source: str, body: str, start: int) -> str:
     """The header block a message or report opens with (From/To/Subject; Offence/Agency/Place:
     lines rendered from its fields) is told apart from what its author wrote."""
-    if source in ("message", "report"):
+    if source in HEADED_KINDS:
         split = body.find("\n\n")
         return "header" if 0 <= start < split else "body"
     return "body"

@@ -8,6 +8,7 @@ from pyspark import StorageLevel
 
 from pipelines.config import LakePaths
 from pipelines.lakehouse import Lakehouse
+from pipelines.land.fields import SourceSpec
 from pipelines.land.landing import (
     bronze_rows,
     file_tallies,
@@ -42,12 +43,12 @@ class LandingReport:
         return sum(f["rows_quarantined"] for f in self.files)
 
 
-def land_source(lake: Lakehouse, paths: LakePaths, source: str, now: dt.datetime | None = None) -> LandingReport:
-    """Lands every new file of ``raw/<source>/``.
+def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.datetime | None = None) -> LandingReport:
+    """Lands every new file of ``raw/<spec.name>/``.
 
     The registry is written last: a run that dies before it lands its files again next time.
     """
-    spark = lake.spark
+    spark, source = lake.spark, spec.name
     landed_at = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
     bronze_uri = paths.table("bronze", source)
     registry_uri = paths.table(*LANDED_FILES)
@@ -56,16 +57,16 @@ def land_source(lake: Lakehouse, paths: LakePaths, source: str, now: dt.datetime
 
     listed = list_raw_files(str(paths.raw), source)
     if listed:
-        outcomes = read_outcomes(files_frame(spark, listed), source, landed_at, landed_fingerprints(paths))
+        outcomes = read_outcomes(files_frame(spark, listed), spec, landed_at, landed_fingerprints(paths))
         outcomes = outcomes.persist(StorageLevel.MEMORY_AND_DISK)
         try:
             report.files = [row.asDict() for row in file_tallies(outcomes, source).orderBy("src_file").collect()]
             if report.files:
-                lake.append(bronze_rows(outcomes, source), bronze_uri)
+                lake.append(bronze_rows(outcomes, spec), bronze_uri)
                 lake.append(quarantine_rows(outcomes, source), quarantine_uri)
         finally:
             outcomes.unpersist()
-    lake.ensure(bronze_uri, spark_schema(bronze_schema(source)))
+    lake.ensure(bronze_uri, spark_schema(bronze_schema(spec)))
     lake.ensure(quarantine_uri, spark_schema(QUARANTINE_SCHEMA))
     if report.files:
         lake.append(spark.createDataFrame(report.files, spark_schema(LANDED_FILES_SCHEMA)), registry_uri)

@@ -20,7 +20,8 @@ from pyspark.sql.types import StructType
 from pipelines.land.drift import DriftLog
 from pipelines.land.readers import RawFile, read_units, unreadable_file
 from pipelines.spark import default_parallelism, record_batches
-from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, SPECS, bronze_schema
+from pipelines.land.fields import SourceSpec
+from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
 
 FILES_SCHEMA = pa.schema(
     [("source", pa.string()), ("src_file", pa.string()), ("abs_path", pa.string()), ("size", pa.int64())]
@@ -59,17 +60,16 @@ def files_frame(spark: SparkSession, files: list[dict[str, Any]]) -> DataFrame:
     return frame.repartition(slices)
 
 
-def outcome_schema(source: str) -> pa.Schema:
+def outcome_schema(spec: SourceSpec) -> pa.Schema:
     """A bronze row, a quarantine row (``reason`` set) or a file's tally (``file_tally`` set)."""
-    schema = bronze_schema(source)
+    schema = bronze_schema(spec)
     for name in ("record_id", "reason", "raw"):
         schema = schema.append(QUARANTINE_SCHEMA.field(name))
     return schema.append(TALLY)
 
 
-def _file_outcomes(source: str, raw_file: RawFile, size: int, data: bytes | None,
+def _file_outcomes(spec: SourceSpec, raw_file: RawFile, size: int, data: bytes | None,
                    error: OSError | None) -> Iterator[dict[str, Any]]:
-    spec = SPECS[source]
     drift = DriftLog(spec)
     units = [unreadable_file(spec, raw_file, error)] if error else read_units(spec, raw_file, data or b"", drift)
     read = quarantined = 0
@@ -82,9 +82,9 @@ def _file_outcomes(source: str, raw_file: RawFile, size: int, data: bytes | None
                           "rows_quarantined": quarantined, "schema_drift": drift.notes()}}
 
 
-def _reader_fn(source: str, landed_at: dt.datetime,
+def _reader_fn(spec: SourceSpec, landed_at: dt.datetime,
                landed: frozenset[Fingerprint]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    schema = outcome_schema(source)
+    schema = outcome_schema(spec)
 
     def outcomes(batches: Iterator[pa.RecordBatch]) -> Iterator[dict[str, Any]]:
         for batch in batches:
@@ -98,7 +98,7 @@ def _reader_fn(source: str, landed_at: dt.datetime,
                     error, sha = exc, ""
                 if (row["src_file"], sha) in landed:
                     continue  # this very file has landed before: landing it again lands nothing
-                yield from _file_outcomes(source, RawFile(row["src_file"], sha, landed_at), row["size"], data, error)
+                yield from _file_outcomes(spec, RawFile(row["src_file"], sha, landed_at), row["size"], data, error)
 
     def read_files(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         return record_batches(outcomes(batches), schema, _BATCH_ROWS)
@@ -106,18 +106,18 @@ def _reader_fn(source: str, landed_at: dt.datetime,
     return read_files
 
 
-def read_outcomes(files: DataFrame, source: str, landed_at: dt.datetime,
+def read_outcomes(files: DataFrame, spec: SourceSpec, landed_at: dt.datetime,
                   landed: frozenset[Fingerprint] = frozenset()) -> DataFrame:
     """Reads every listed file on the executors, skipping the (path, SHA-256) pairs in ``landed``."""
-    return files.mapInArrow(_reader_fn(source, landed_at, landed), spark_schema(outcome_schema(source)))
+    return files.mapInArrow(_reader_fn(spec, landed_at, landed), spark_schema(outcome_schema(spec)))
 
 
 def _units(outcomes: DataFrame) -> DataFrame:
     return outcomes.where(F.col("file_tally").isNull())
 
 
-def bronze_rows(outcomes: DataFrame, source: str) -> DataFrame:
-    return _units(outcomes).where(F.col("reason").isNull()).select(*bronze_schema(source).names)
+def bronze_rows(outcomes: DataFrame, spec: SourceSpec) -> DataFrame:
+    return _units(outcomes).where(F.col("reason").isNull()).select(*bronze_schema(spec).names)
 
 
 def quarantine_rows(outcomes: DataFrame, source: str) -> DataFrame:

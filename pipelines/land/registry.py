@@ -5,11 +5,12 @@ Cheap enough for a sensor that polls every 30 s and for the driver before each l
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from deltalake import DeltaTable
 from deltalake.exceptions import TableNotFoundError
 
-from pipelines.config import LANDED, LakePaths
+from pipelines.config import LakePaths
 
 LANDED_FILES = ("bronze", "landed_files")
 QUARANTINE = ("bronze", "quarantine")
@@ -28,11 +29,12 @@ def landed_fingerprints(paths: LakePaths) -> frozenset[tuple[str, str]]:
     return frozenset((r["src_file"], r["src_sha256"]) for r in _registry_rows(paths, ["src_file", "src_sha256"]))
 
 
-def pending_files(paths: LakePaths) -> dict[str, list[str]]:
-    """Per source, the raw files (relative paths) whose path and size the registry lacks."""
+def pending_files(paths: LakePaths, landed: Iterable[str]) -> dict[str, list[str]]:
+    """Per folder of ``landed`` (``Sources.landed``), the raw files (relative paths) whose path and size the
+    registry lacks."""
     landed = {(r["src_file"], r["size"]) for r in _registry_rows(paths, ["src_file", "size"])}
     pending: dict[str, list[str]] = {}
-    for source in LANDED:
+    for source in landed:
         root = paths.raw_dir(source)
         if not root.is_dir():
             continue

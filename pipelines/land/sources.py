@@ -1,9 +1,12 @@
-"""The seven sources of ``contracts/raw-sources.md`` and the owners' withdrawals, declared once as field lists."""
+"""The contract of each source of ``contracts/raw-sources.md`` and of the owners' withdrawals, as field lists.
+
+A source's whole definition (its kind of document, builders, description) is ``pipelines.sources``;
+this module holds only what the landing needs, so that it imports nothing of conform.
+"""
 from __future__ import annotations
 
 import pyarrow as pa
 
-from pipelines.config import SOURCES
 from pipelines.land.fields import (
     ACCESS_FIELDS,
     COUNTRY,
@@ -180,22 +183,24 @@ MESSAGES = SourceSpec(
     ),
 )
 
-WITHDRAWALS = SourceSpec(
-    name="withdrawals",
-    fmt="csv",
-    id_field="source_id",
-    fields=(
-        Field("source", enum(*SOURCES), required=True),
-        Field("source_id", required=True),
-        Field("withdrawn_by", OWNER, required=True),
-        Field("withdrawn_at", DATE, required=True),
-        Field("withdrawal_reason"),  # not "reason": that is the quarantine's column
-    ),
-)
+WITHDRAWALS = "withdrawals"  # raw/withdrawals/: lists that act on the records of the sources
 
-SPECS: dict[str, SourceSpec] = {
-    spec.name: spec for spec in (NOTICES, DIFFUSIONS, MESSAGES, REPORTS, SLTD, SMV, NOMINALS, WITHDRAWALS)
-}
+
+def withdrawals_spec(sources: tuple[str, ...]) -> SourceSpec:
+    """The withdrawals' contract: ``source`` names one of ``sources``, so it follows the registry."""
+    return SourceSpec(
+        name=WITHDRAWALS,
+        fmt="csv",
+        id_field="source_id",
+        fields=(
+            Field("source", enum(*sources), required=True),
+            Field("source_id", required=True),
+            Field("withdrawn_by", OWNER, required=True),
+            Field("withdrawn_at", DATE, required=True),
+            Field("withdrawal_reason"),  # not "reason": that is the quarantine's column
+        ),
+    )
+
 
 # Where each landed row came from; every bronze and quarantine row carries these.
 LINEAGE_FIELDS: list[pa.Field] = [
@@ -210,9 +215,9 @@ LINEAGE_FIELDS: list[pa.Field] = [
 EXTRA_FIELD = pa.field("extra_fields", pa.map_(pa.string(), pa.string()))
 
 
-def bronze_schema(source: str) -> pa.Schema:
+def bronze_schema(spec: SourceSpec) -> pa.Schema:
     """Contract fields, then unknown fields kept as JSON text, then lineage."""
-    return pa.schema([*arrow_fields(SPECS[source].fields), EXTRA_FIELD, *LINEAGE_FIELDS])
+    return pa.schema([*arrow_fields(spec.fields), EXTRA_FIELD, *LINEAGE_FIELDS])
 
 
 QUARANTINE_SCHEMA = pa.schema(

@@ -15,8 +15,9 @@ from pyspark.sql import functions as F
 
 from pipelines.conform import ACCESS, access_group
 from pipelines.patterns.findings import evidence_rows, finding_id, first_seen
+from pipelines.sources import SOURCES
 
-WATCH_SOURCES = ("notice", "diffusion")
+WATCH_SOURCES = tuple(s.kind for s in SOURCES if s.watchlist)
 SUBJECT_FIELD = "record:subject"
 # Relations from a person to the identifiers an alert may go through.
 THROUGH = ("uses_phone", "holds_document", "drives_vehicle", "pays_account")

@@ -17,8 +17,9 @@ from deltalake import DeltaTable
 
 from generator.dropzone import iter_truth
 from pipelines.extract.evaluate import record_doc_id, truth_doc_id
+from pipelines.sources import SOURCES
 
-WATCH_TRUTH_SOURCES = ("notices", "diffusions")
+WATCH_TRUTH_SOURCES = tuple(s.name for s in SOURCES if s.watchlist)
 THROUGH_TYPES = ("phone", "identity_document")
 
 

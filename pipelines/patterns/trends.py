@@ -7,16 +7,20 @@ to the next is computed from visible counts alone.
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from functools import reduce
+from typing import TYPE_CHECKING, Mapping
 
 import h3
 import pandas as pd
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType
 
 from pipelines.conform import ACCESS, access_group
 from pipelines.patterns.offences import UNCLASSIFIED, offence_category
+
+if TYPE_CHECKING:
+    from pipelines.sources import Source, Sources
 
 TREND_COLUMNS = ["country", "month", "category", "source", "documents", *ACCESS]
 HOTSPOT_COLUMNS = ["cell", "resolution", "lat", "lon", "month", "category", "reports", *ACCESS]
@@ -40,43 +44,41 @@ def offence_categories(texts: pd.Series) -> pd.Series:
     return texts.map(categories)
 
 
-# What each source says its offence is; sources without a field of their own are read whole.
-_FIXED = {"smv": "vehicle_theft", "sltd": "travel_document"}
+def _offence_field(source: Source, path: str) -> Column:
+    """The texts of one offence field: a list as it is, a value as a list of one, ``field.member`` of
+    every object of a list of objects."""
+    name, _, member = path.partition(".")
+    if member:
+        return F.transform(F.coalesce(F.col(name), F.array()), lambda item: item[member])
+    field = next(f for f in source.spec.fields if f.name == name)
+    return F.col(name) if field.many else F.array(name)
 
 
-def _offence_texts(current: Mapping[str, DataFrame]) -> DataFrame:
+def _offence_texts(current: Mapping[str, DataFrame], sources: Sources) -> DataFrame:
     """``(source, source_id, texts)`` from the fields of the current records that name offences."""
-    charges = F.transform(F.coalesce(F.col("arrest_warrants"), F.array()), lambda w: w["charge"])
     parts = [
-        current["reports"].select(
-            F.lit("report").alias("source"), F.col("report_id").alias("source_id"), F.array("offence").alias("texts")),
-        current["nominals"].select(
-            F.lit("nominal").alias("source"), F.col("person_id").alias("source_id"), F.col("offences").alias("texts")),
-        current["notices"].select(
-            F.lit("notice").alias("source"), F.col("notice_id").alias("source_id"),
-            charges.alias("texts")),
-        current["diffusions"].select(
-            F.lit("diffusion").alias("source"), F.col("diffusion_id").alias("source_id"),
-            F.concat(charges, F.array("summary")).alias("texts")),
+        current[source.name].select(
+            F.lit(source.kind).alias("source"), F.col(source.id_field).alias("source_id"),
+            F.concat(*[_offence_field(source, path) for path in source.offence_fields]).alias("texts"))
+        for source in sources if source.offence_fields and source.name in current
     ]
-    out = parts[0]
-    for part in parts[1:]:
-        out = out.unionByName(part)
-    return out
+    return reduce(DataFrame.unionByName, parts)
 
 
-def classified_documents(documents: DataFrame, current: Mapping[str, DataFrame]) -> DataFrame:
+def classified_documents(documents: DataFrame, current: Mapping[str, DataFrame], sources: Sources) -> DataFrame:
     """Each current document once per offence category it is about, with its month.
 
-    Reports, nominals, notices and diffusions by their offence fields; stolen vehicles and travel
-    documents by what they are; messages and attachments by their title and text.
+    A source's documents by its ``offence_fields`` (reports, nominals, notices, diffusions), or by
+    its one ``offence_category`` (stolen vehicles, travel documents), else by their title and text
+    (messages and attachments).
     """
-    texts = _offence_texts(current)
+    texts = _offence_texts(current, sources)
     docs = documents.join(texts, ["source", "source_id"], "left")
     read_whole = F.array(F.concat_ws("\n", "title", "body"))
     fixed = F.lit(None).cast("string")
-    for source, category in _FIXED.items():
-        fixed = F.when(F.col("source") == source, F.lit(category)).otherwise(fixed)
+    for source in sources:
+        if source.offence_category:
+            fixed = F.when(F.col("source") == source.kind, F.lit(source.offence_category)).otherwise(fixed)
     categories = F.when(fixed.isNotNull(), F.array(fixed)).otherwise(
         offence_categories(F.coalesce(F.col("texts"), read_whole)))
     return docs.select("doc_id", "source", "source_id", "country", *access_group(),
@@ -91,8 +93,9 @@ def trends(classified: DataFrame) -> DataFrame:
             .select(*TREND_COLUMNS))
 
 
-def hotspots(classified: DataFrame, reports: DataFrame, resolution: int) -> DataFrame:
-    """``gold.hotspots``: the current ``reports`` per H3 cell, month, category and access group, with the cell's centre."""
+def hotspots(classified: DataFrame, reports: DataFrame, source: Source, resolution: int) -> DataFrame:
+    """``gold.hotspots``: the current ``reports`` (of ``source``) per H3 cell, month, category and access group,
+    with the cell's centre."""
     @F.pandas_udf(StringType())
     def cell(lat: pd.Series, lon: pd.Series) -> pd.Series:
         return pd.Series([h3.latlng_to_cell(a, o, resolution) if _valid(a, o) else None for a, o in zip(lat, lon)])
@@ -102,9 +105,9 @@ def hotspots(classified: DataFrame, reports: DataFrame, resolution: int) -> Data
         points = [h3.cell_to_latlng(c) for c in cells]
         return pd.DataFrame({"lat": [p[0] for p in points], "lon": [p[1] for p in points]})
 
-    located = (reports.select(F.col("report_id").alias("source_id"), cell("lat", "lon").alias("cell"))
+    located = (reports.select(F.col(source.id_field).alias("source_id"), cell("lat", "lon").alias("cell"))
                .where(F.col("cell").isNotNull()))
-    counted = (classified.where((F.col("source") == "report") & F.col("month").isNotNull())
+    counted = (classified.where((F.col("source") == source.kind) & F.col("month").isNotNull())
                .join(located, "source_id")
                .groupBy("cell", "month", "category", *ACCESS)
                .agg(F.countDistinct("doc_id").alias("reports")))

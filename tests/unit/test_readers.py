@@ -5,13 +5,13 @@ from email.message import EmailMessage
 from generator.pdf import text_pdf
 from pipelines.land.drift import DriftLog
 from pipelines.land.readers import RawFile, read_units
-from pipelines.land.sources import SPECS
+from pipelines.sources import SOURCES
 
 NOW = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
 
 
 def read(source: str, name: str, data: bytes, drift: DriftLog | None = None) -> list[dict]:
-    return list(read_units(SPECS[source], RawFile(f"{source}/{name}", "sha", NOW), data, drift))
+    return list(read_units(SOURCES.spec(source), RawFile(f"{source}/{name}", "sha", NOW), data, drift))
 
 
 def reasons(rows: list[dict]) -> list[str]:
@@ -107,7 +107,7 @@ def test_message_without_owner_is_quarantined_with_its_attachments():
 def test_csv_drift_new_and_renamed_columns_land_and_are_recorded():
     header = "vin,plate,plate_country,make,model,year,color,theft_date,reporting_country,owner_country,gps\n"
     body = "9BWZZZ377VT004251,BRA2E19,BR,VW,GOL,2019,BRANCO,2024-01-20,BR,BR,-23.5;-46.6\n"
-    drift = DriftLog(SPECS["smv"])
+    drift = DriftLog(SOURCES.spec("smv"))
     rows = read("smv", "s.csv", (header + body).encode(), drift)
     assert reasons(rows) == [] and rows[0]["colour"] is None
     assert rows[0]["extra_fields"] == {"color": "BRANCO", "gps": "-23.5;-46.6"}
@@ -118,7 +118,7 @@ def test_csv_drift_new_and_renamed_columns_land_and_are_recorded():
 def test_json_drift_retyped_columns_land_coerced_and_are_recorded():
     line = b'{"report_id": 42, "country": "PE", "reported_at": "2024-02-01T10:00:00Z", "narrative": "x", ' \
            b'"lat": "-12.04", "owner_country": "PE", "restricted_to": "CL", "plaec": "Lima"}\n'
-    drift = DriftLog(SPECS["reports"])
+    drift = DriftLog(SOURCES.spec("reports"))
     rows = read("reports", "r.jsonl", line, drift)
     assert reasons(rows) == []
     assert rows[0]["report_id"] == "42" and rows[0]["lat"] == -12.04 and rows[0]["restricted_to"] == ["CL"]
@@ -131,7 +131,7 @@ def test_json_drift_retyped_columns_land_coerced_and_are_recorded():
 
 
 def test_a_file_that_keeps_the_contract_has_no_drift():
-    drift = DriftLog(SPECS["notices"])
+    drift = DriftLog(SOURCES.spec("notices"))
     read("notices", "n.jsonl", b'{"notice_id": "1", "notice_type": "red", "owner_country": "AR", "aliases": []}\n',
          drift)
     assert drift.notes() == []

@@ -4,13 +4,13 @@ import json
 import pytest
 
 from pipelines.quality import load_suite, suite_tables, table_columns
+from pipelines.sources import SOURCES
 
 SUITES = suite_tables()
 
 
 def test_every_table_has_a_suite():
-    sources = ["notices", "diffusions", "messages", "reports", "sltd", "smv", "nominals"]
-    expected = {f"bronze/{s}" for s in sources} | {"bronze/quarantine", "bronze/landed_files", "silver/documents",
+    expected = {f"bronze/{s}" for s in SOURCES.names} | {"bronze/quarantine", "bronze/landed_files", "silver/documents",
                                                    "silver/records", "silver/person_clusters", "gold/documents", "gold/mentions",
                                                    "gold/entities", "gold/entity_links"}
     assert expected <= set(SUITES)
