@@ -29,12 +29,12 @@ def landed_fingerprints(paths: LakePaths) -> frozenset[tuple[str, str]]:
     return frozenset((r["src_file"], r["src_sha256"]) for r in _registry_rows(paths, ["src_file", "src_sha256"]))
 
 
-def pending_files(paths: LakePaths, landed: Iterable[str]) -> dict[str, list[str]]:
-    """Per folder of ``landed`` (``Sources.landed``), the raw files (relative paths) whose path and size the
-    registry lacks."""
+def pending_files(paths: LakePaths, folders: Iterable[str]) -> dict[str, list[str]]:
+    """Per folder of ``folders`` (``Sources.landed``), the raw files (relative paths) whose path and size
+    the registry lacks."""
     landed = {(r["src_file"], r["size"]) for r in _registry_rows(paths, ["src_file", "size"])}
     pending: dict[str, list[str]] = {}
-    for source in landed:
+    for source in folders:
         root = paths.raw_dir(source)
         if not root.is_dir():
             continue
