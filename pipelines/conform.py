@@ -15,9 +15,8 @@ from pyspark.sql.types import StringType
 
 from pipelines.config import ACCESS
 from pipelines.identifiers import canonical_identifier
-from pipelines.land.fields import SECRETARIAT
 from pipelines.land.sources import SPECS
-
+from pipelines.vocabulary import DOCUMENT_KIND_OF_SOURCE, SECRETARIAT
 
 
 def access_group() -> list[Column]:
@@ -35,12 +34,6 @@ RECORD_COLUMNS = [
     "full_name", "given_names", "family_name", "aliases", "date_of_birth", "sex", "nationalities",
     "place_of_birth", "value", "canonical", "value_country", "properties", "event_date", *ACCESS,
 ]
-
-# A drop-zone source and the kind of document its records become.
-DOCUMENT_SOURCE = {
-    "notices": "notice", "diffusions": "diffusion", "messages": "message", "reports": "report",
-    "sltd": "sltd", "smv": "smv", "nominals": "nominal",
-}
 
 
 def latest_version(bronze: DataFrame, id_field: str) -> DataFrame:
@@ -267,7 +260,7 @@ def _record(df: DataFrame, record_type: str, role: str, key: Column, **columns: 
 
 
 def _with_doc(df: DataFrame, source: str, source_id: str, event_date: Column, regions: Column) -> DataFrame:
-    kind = DOCUMENT_SOURCE[source]
+    kind = DOCUMENT_KIND_OF_SOURCE[source]
     return df.withColumns({
         "doc_id": F.concat(F.lit(f"{kind}:"), F.col(source_id)), "source": F.lit(kind), "source_id": F.col(source_id),
         "event_date": event_date.cast("date"), "_regions": regions,

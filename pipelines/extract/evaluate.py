@@ -21,18 +21,16 @@ from typing import Any, Iterable
 
 from deltalake import DeltaTable
 
-from generator.dropzone import iter_truth
 from pipelines.identifiers.name import canonical_name
 from pipelines.resolve.scores import Rates
+from pipelines.truth import iter_truth
+from pipelines.vocabulary import DOCUMENT_KIND_OF_SOURCE, FREE_TEXT_KINDS
 
 LANGUAGE_OF_COUNTRY = {"AR": "es", "CL": "es", "CO": "es", "PE": "es", "MX": "es", "ES": "es", "BR": "pt",
                        "FR": "fr", "US": "en"}
 NAME_TYPES = {"person", "location"}
-SOURCE_KIND = {"notices": "notice", "diffusions": "diffusion", "reports": "report", "sltd": "sltd", "smv": "smv",
-               "nominals": "nominal", "messages": "message"}
 TEXT_FIELDS = {"narrative", "body"}
 UNPLANTED_FIELDS = {"header", "title"}
-FREE_TEXT_KINDS = ("report:", "message:", "attachment:")
 
 
 @dataclass
@@ -50,12 +48,12 @@ def _key(kind: str, text: str | None, canonical: str | None) -> str | None:
 
 def _scored(mode: str, doc_id: str) -> bool:
     """Free text is scored on the free-text documents only (see the module's docstring)."""
-    return mode != "text" or doc_id.startswith(FREE_TEXT_KINDS)
+    return mode != "text" or doc_id.startswith(tuple(f"{kind}:" for kind in FREE_TEXT_KINDS))
 
 
 def record_doc_id(row: dict[str, Any]) -> str:
     """The document a truth row's record is (a message, not one of its attachments)."""
-    return f"{SOURCE_KIND[row['source']]}:{row['source_id']}"
+    return f"{DOCUMENT_KIND_OF_SOURCE[row['source']]}:{row['source_id']}"
 
 
 def truth_doc_id(row: dict[str, Any]) -> str:

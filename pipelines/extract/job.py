@@ -17,13 +17,14 @@ import pyarrow as pa
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from pipelines.canonical import canonical_names
 from pipelines.conform import ACCESS
 from pipelines.extract.finders import find_identifiers
 from pipelines.extract.mentions import MENTION_FIELDS, Mention
 from pipelines.extract.names import Gazetteer, find_names
 from pipelines.land.landing import spark_schema
-from pipelines.publish import canonical_names
 from pipelines.spark import record_batches, shared, shared_value
+from pipelines.vocabulary import MESSAGE, REPORT
 
 MENTION_SCHEMA = pa.schema([pa.field("mention_id", pa.string()), *MENTION_FIELDS,
                             pa.field("owner_country", pa.string()), pa.field("restricted_to", pa.list_(pa.string())),
@@ -54,7 +55,7 @@ class Extractor:
 def _field(source: str, body: str, start: int) -> str:
     """The header block a message or report opens with (From/To/Subject; Offence/Agency/Place:
     lines rendered from its fields) is told apart from what its author wrote."""
-    if source in ("message", "report"):
+    if source in (MESSAGE, REPORT):
         split = body.find("\n\n")
         return "header" if 0 <= start < split else "body"
     return "body"

@@ -17,6 +17,7 @@ from pyspark.sql.types import ArrayType, StringType
 
 from pipelines.conform import ACCESS, access_group
 from pipelines.patterns.offences import UNCLASSIFIED, offence_category
+from pipelines.vocabulary import DIFFUSION, NOMINAL, NOTICE, REPORT, SLTD, SMV
 
 TREND_COLUMNS = ["country", "month", "category", "source", "documents", *ACCESS]
 HOTSPOT_COLUMNS = ["cell", "resolution", "lat", "lon", "month", "category", "reports", *ACCESS]
@@ -41,7 +42,7 @@ def offence_categories(texts: pd.Series) -> pd.Series:
 
 
 # What each source says its offence is; sources without a field of their own are read whole.
-_FIXED = {"smv": "vehicle_theft", "sltd": "travel_document"}
+_FIXED = {SMV: "vehicle_theft", SLTD: "travel_document"}
 
 
 def _offence_texts(current: Mapping[str, DataFrame]) -> DataFrame:
@@ -49,14 +50,14 @@ def _offence_texts(current: Mapping[str, DataFrame]) -> DataFrame:
     charges = F.transform(F.coalesce(F.col("arrest_warrants"), F.array()), lambda w: w["charge"])
     parts = [
         current["reports"].select(
-            F.lit("report").alias("source"), F.col("report_id").alias("source_id"), F.array("offence").alias("texts")),
+            F.lit(REPORT).alias("source"), F.col("report_id").alias("source_id"), F.array("offence").alias("texts")),
         current["nominals"].select(
-            F.lit("nominal").alias("source"), F.col("person_id").alias("source_id"), F.col("offences").alias("texts")),
+            F.lit(NOMINAL).alias("source"), F.col("person_id").alias("source_id"), F.col("offences").alias("texts")),
         current["notices"].select(
-            F.lit("notice").alias("source"), F.col("notice_id").alias("source_id"),
+            F.lit(NOTICE).alias("source"), F.col("notice_id").alias("source_id"),
             charges.alias("texts")),
         current["diffusions"].select(
-            F.lit("diffusion").alias("source"), F.col("diffusion_id").alias("source_id"),
+            F.lit(DIFFUSION).alias("source"), F.col("diffusion_id").alias("source_id"),
             F.concat(charges, F.array("summary")).alias("texts")),
     ]
     out = parts[0]
@@ -104,7 +105,7 @@ def hotspots(classified: DataFrame, reports: DataFrame, resolution: int) -> Data
 
     located = (reports.select(F.col("report_id").alias("source_id"), cell("lat", "lon").alias("cell"))
                .where(F.col("cell").isNotNull()))
-    counted = (classified.where((F.col("source") == "report") & F.col("month").isNotNull())
+    counted = (classified.where((F.col("source") == REPORT) & F.col("month").isNotNull())
                .join(located, "source_id")
                .groupBy("cell", "month", "category", *ACCESS)
                .agg(F.countDistinct("doc_id").alias("reports")))
