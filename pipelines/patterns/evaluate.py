@@ -15,8 +15,8 @@ from pathlib import Path
 
 from deltalake import DeltaTable
 
-from generator.dropzone import iter_truth
 from pipelines.extract.evaluate import record_doc_id, truth_doc_id
+from pipelines.truth import iter_truth
 
 WATCH_TRUTH_SOURCES = ("notices", "diffusions")
 THROUGH_TYPES = ("phone", "identity_document")
