@@ -2,20 +2,11 @@
 
 import dagster as dg
 
+from assets.bronze import BRONZE, current_frames
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
-from assets.land import BRONZE
-from pipelines.config import SOURCES, WITHDRAWALS
-from pipelines.conform import conform_documents, conform_records, current_records
-
-
-def current_frames(lake: LakeResource, spark: SparkResource):
-    """The lakehouse, and per source its current records: latest versions, withdrawals applied."""
-    lakehouse = lake.lakehouse(spark)
-    bronze = {s: lakehouse.read(lake.paths.table("bronze", s)) for s in SOURCES}
-    withdrawals = lake.paths.table("bronze", WITHDRAWALS)
-    return lakehouse, current_records(bronze, lakehouse.read(withdrawals) if lakehouse.exists(withdrawals) else None)
+from pipelines.conform import conform_documents, conform_records
 
 
 @dg.asset(

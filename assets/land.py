@@ -7,6 +7,7 @@ the flow. A failed landing is re-run by hand once the cause is known.
 
 import dagster as dg
 
+from assets.bronze import BRONZE
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS
 from assets.resources import LakeResource, SparkResource
@@ -60,9 +61,6 @@ def landing_asset(source: str) -> dg.AssetsDefinition:
 
     land.__name__ = f"land_{source}"
     return land
-
-
-BRONZE = [dg.AssetKey(["bronze", s]) for s in LANDED]
 
 
 @dg.asset(
