@@ -11,8 +11,10 @@ from pipelines.vocabulary import CLASSIFICATIONS
 
 # The rank of a row's classification, generated from the vocabulary so that the rule's ranks and
 # the users' clearance ranks are counted from one list.
-CLASSIFICATION_RANK = exp.Case(this=exp.column("classification"),
-                               ifs=[exp.If(this=literal(c), true=literal(rank)) for rank, c in enumerate(CLASSIFICATIONS)])
+CLASSIFICATION_RANK = exp.Case(
+    this=exp.column("classification"),
+    ifs=[exp.If(this=literal(c), true=literal(rank)) for rank, c in enumerate(CLASSIFICATIONS)],
+)
 
 
 def access_rule(user: Mapping[str, Any]) -> exp.Expression:

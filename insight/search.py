@@ -150,7 +150,8 @@ def _holders(engine: Engine, identifiers: list[str]) -> list[str]:
     analyst asks next, and his own links reach further than the passport's."""
     if not identifiers:
         return []
-    rows = engine.run("search/holders", {"entity_ids": identifiers, "not_holding": NOT_HOLDING, "limit": ENTITY_HITS}).to_pylist()
+    rows = engine.run("search/holders",
+                      {"entity_ids": identifiers, "not_holding": NOT_HOLDING, "limit": ENTITY_HITS}).to_pylist()
     return [r["entity_id"] for r in rows]
 
 

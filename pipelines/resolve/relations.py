@@ -1,7 +1,8 @@
 """The relations of ``gold.entity_links``: written by resolution, read by patterns, the index and
 search (a plain module, so that search imports no Spark)."""
 
-HOLDS_DOCUMENT, USES_PHONE, DRIVES_VEHICLE, PAYS_ACCOUNT = "holds_document", "uses_phone", "drives_vehicle", "pays_account"
+HOLDS_DOCUMENT, USES_PHONE = "holds_document", "uses_phone"
+DRIVES_VEHICLE, PAYS_ACCOUNT = "drives_vehicle", "pays_account"
 # Of a person to an identifier named with it, by the identifier's type (any other: associated).
 RELATION_OF = {"identity_document": HOLDS_DOCUMENT, "phone": USES_PHONE, "vehicle": DRIVES_VEHICLE,
                "plate": DRIVES_VEHICLE, "account": PAYS_ACCOUNT, "crypto_wallet": PAYS_ACCOUNT}
