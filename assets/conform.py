@@ -5,22 +5,12 @@ from collections.abc import Callable
 import dagster as dg
 from pyspark.sql import DataFrame
 
-from assets.land import bronze_keys
+from assets.bronze import bronze_keys, current_frames
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
-from pipelines.conform import conform_documents, conform_records, current_records
-from pipelines.lakehouse import Lakehouse
+from pipelines.conform import conform_documents, conform_records
 from pipelines.sources import Sources
-
-
-def current_frames(lake: LakeResource, spark: SparkResource, sources: Sources) -> tuple[Lakehouse, dict[str, DataFrame]]:
-    """The lakehouse, and per source its current records: latest versions, withdrawals applied."""
-    lakehouse = lake.lakehouse(spark)
-    bronze = {s.name: lakehouse.read(lake.paths.table("bronze", s.name)) for s in sources}
-    withdrawals = lake.paths.table("bronze", sources.withdrawals.name)
-    return lakehouse, current_records(bronze, sources,
-                                      lakehouse.read(withdrawals) if lakehouse.exists(withdrawals) else None)
 
 
 def _silver_asset(sources: Sources, name: str, key: str, build: Callable[[dict[str, DataFrame], Sources], DataFrame],

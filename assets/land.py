@@ -7,6 +7,7 @@ the flow. A failed landing is re-run by hand once the cause is known.
 
 import dagster as dg
 
+from assets.bronze import bronze_keys
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS
 from assets.resources import LakeResource, SparkResource
@@ -56,11 +57,6 @@ def landing_asset(spec: SourceSpec, description: str) -> dg.AssetsDefinition:
 
     land.__name__ = f"land_{source}"
     return land
-
-
-def bronze_keys(sources: Sources) -> list[dg.AssetKey]:
-    """The bronze table of every folder of raw/: what conform, trends and the landing tables follow."""
-    return [dg.AssetKey(["bronze", name]) for name in sources.landed]
 
 
 def landing_assets(sources: Sources) -> list[dg.AssetsDefinition]:

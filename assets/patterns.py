@@ -10,8 +10,7 @@ import datetime as dt
 import dagster as dg
 from pyspark.sql import DataFrame
 
-from assets.conform import current_frames
-from assets.land import bronze_keys
+from assets.bronze import bronze_keys, current_frames
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource

@@ -38,7 +38,6 @@ from typing import Any, Callable
 
 import phonenumbers
 
-from generator.dropzone import iter_truth
 from generator.people import TRANSLITERATED
 from insight.engine import Engine
 from insight.session import ENGINES, EngineChoice, open_engine
@@ -51,6 +50,7 @@ from pipelines.index.keys import STOP_WORDS
 from pipelines.resolve.evaluate import person_entities
 from pipelines.sources import SOURCES
 from pipelines.text import fold_accents
+from pipelines.truth import iter_truth
 
 KINDS = ("name", "identifier", "text")
 

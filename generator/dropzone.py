@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import multiprocessing
 import os
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 from generator import identities as ids
 from generator.people import COUNTRIES, person
 from generator.records import (ACCESS_COLUMNS, CSV_BUILDERS, JSONL_BUILDERS, Truth, World, dirty_json, dirty_row,
                                field_truth, json_line, message, mention_truth, population_for, record_truth)
+from pipelines.truth import PERSONS, truth_file
 
 SHARES = {"notices": 0.08, "diffusions": 0.05, "messages": 0.07, "reports": 0.20, "sltd": 0.22, "smv": 0.14,
           "nominals": 0.24}
@@ -177,9 +177,9 @@ def _write_persons(home: Path, chunk: Chunk) -> None:
                                "born": p.born.isoformat(), "nationality": p.nationality, "passport": p.passport,
                                "national_id": p.national_id[1], "phones": p.phones, "email": p.email,
                                "iban": p.iban, "vehicle": p.vehicle, "alias": p.alias}))
-    folder = home / "truth" / "persons"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{chunk.shard}.jsonl").write_text("".join(r + "\n" for r in rows), encoding="utf-8")
+    path = truth_file(home, PERSONS, chunk.shard)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(r + "\n" for r in rows), encoding="utf-8")
 
 
 def write_chunk(chunk: Chunk) -> ChunkResult:
@@ -188,7 +188,7 @@ def write_chunk(chunk: Chunk) -> ChunkResult:
     if chunk.source == "persons":
         _write_persons(home, chunk)
         return ChunkResult(0, 0, 0)
-    truth = Truth(home / "truth", chunk.shard)
+    truth = Truth(home, chunk.shard)
     world = World(chunk.seed, chunk.size, chunk.dirty_rate, truth)
     raw = home / "raw"
     if chunk.source in JSONL_BUILDERS:
@@ -267,10 +267,3 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 def _add(a: ChunkResult, b: ChunkResult) -> ChunkResult:
     return ChunkResult(a.records + b.records, a.files + b.files, a.dirty + b.dirty)
 
-
-def iter_truth(home: Path, kind: str) -> Iterator[dict[str, Any]]:
-    """Every row of one kind of truth (records, mentions, links, bad_inputs, persons), shard by shard."""
-    for shard in sorted((Path(home) / "truth" / kind).glob("*.jsonl")):
-        with open(shard, encoding="utf-8") as rows:
-            for line in rows:
-                yield json.loads(line)

@@ -23,6 +23,7 @@ from generator.pdf import text_pdf
 from generator.people import ALIASES, COUNTRIES, LANGUAGE, Person, fold, person, written_name
 from generator.texts import (ATTACHMENT_TEMPLATES, MESSAGE_TEMPLATES, NATIONALITY, OFFENCES, PLACES, REPORT_TEMPLATES,
                              SUBJECTS, Span, pick, render, slots_of)
+from pipelines.truth import PLANTED, truth_file
 
 NCB = {c: f"ncb.{c.lower()}@{c.lower()}.example.org" for c in COUNTRIES}
 CENTRES = {"AR": (-34.6, -58.4), "BR": (-23.5, -46.6), "CL": (-33.4, -70.6), "CO": (4.7, -74.1), "PE": (-12.0, -77.0),
@@ -37,7 +38,6 @@ MAKES = [("TOYOTA", "HILUX"), ("VOLKSWAGEN", "GOL"), ("CHEVROLET", "ONIX"), ("FO
          ("RENAULT", "DUSTER"), ("HYUNDAI", "TUCSON"), ("FIAT", "STRADA"), ("PEUGEOT", "208"), ("KIA", "SPORTAGE")]
 COLOURS = {"es": ["BLANCO", "NEGRO", "GRIS", "ROJO", "AZUL"], "pt": ["BRANCO", "PRETO", "PRATA", "VERMELHO", "AZUL"],
            "en": ["WHITE", "BLACK", "SILVER", "RED", "BLUE"], "fr": ["BLANC", "NOIR", "GRIS", "ROUGE", "BLEU"]}
-TRUTH_KINDS = ("records", "mentions", "bad_inputs", "links")
 
 
 def json_line(value: Any) -> str:
@@ -49,9 +49,9 @@ def json_line(value: Any) -> str:
 class Truth:
     """What one chunk planted: ``truth/<kind>/<shard>.jsonl``, one shard per chunk of output."""
 
-    def __init__(self, folder: Path, shard: str) -> None:
-        self.rows: dict[str, list[str]] = {kind: [] for kind in TRUTH_KINDS}
-        self.folder = folder
+    def __init__(self, home: Path, shard: str) -> None:
+        self.rows: dict[str, list[str]] = {kind: [] for kind in PLANTED}
+        self.home = home
         self.shard = shard
 
     def write(self, kind: str, row: dict[str, Any]) -> None:
@@ -59,9 +59,9 @@ class Truth:
 
     def flush(self) -> None:
         for kind, rows in self.rows.items():
-            (self.folder / kind).mkdir(parents=True, exist_ok=True)
-            text = "".join(r + "\n" for r in rows)
-            (self.folder / kind / f"{self.shard}.jsonl").write_text(text, encoding="utf-8")
+            path = truth_file(self.home, kind, self.shard)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("".join(r + "\n" for r in rows), encoding="utf-8")
 
 
 def population_for(size: int) -> int:

@@ -19,6 +19,7 @@ from insight.engine import Engine
 from insight.errors import InsightError
 from insight.graph import links_within_two, name_closest, named, names_of
 from pipelines.index.keys import MAX_NAME_WORDS, NameKey, identifier_keys, name_keys, terms
+from pipelines.resolve.relations import NOT_HOLDING
 from pipelines.text import fold_accents
 
 SNIPPET_CHARS = 160
@@ -149,7 +150,8 @@ def _holders(engine: Engine, identifiers: list[str]) -> list[str]:
     analyst asks next, and his own links reach further than the passport's."""
     if not identifiers:
         return []
-    rows = engine.run("search/holders", {"entity_ids": identifiers, "limit": ENTITY_HITS}).to_pylist()
+    rows = engine.run("search/holders",
+                      {"entity_ids": identifiers, "not_holding": NOT_HOLDING, "limit": ENTITY_HITS}).to_pylist()
     return [r["entity_id"] for r in rows]
 
 

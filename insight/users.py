@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from insight.errors import InsightError
-from pipelines.land.fields import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
+from pipelines.vocabulary import CLASSIFICATIONS, COUNTRIES, SECRETARIAT, classification_rank
 
 
 class UserError(InsightError):
@@ -23,7 +23,7 @@ class User:
 
     @property
     def clearance_rank(self) -> int:
-        return CLASSIFICATIONS.index(self.clearance)
+        return classification_rank(self.clearance)
 
     @property
     def is_secretariat(self) -> bool:

@@ -15,7 +15,7 @@ from pyspark.sql.types import StringType
 
 from pipelines.config import ACCESS
 from pipelines.identifiers import canonical_identifier
-from pipelines.land.fields import SECRETARIAT
+from pipelines.vocabulary import SECRETARIAT
 
 if TYPE_CHECKING:  # pipelines.sources imports the builders below; they receive their Source
     from pipelines.sources import Source, Sources

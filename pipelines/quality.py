@@ -26,7 +26,6 @@ from pyspark.sql import DataFrame
 from pipelines.conform import DOCUMENT_COLUMNS, RECORD_COLUMNS
 from pipelines.extract.job import MENTION_SCHEMA
 from pipelines.index.build import EDGE_COLUMNS, IDENTIFIER_COLUMNS, NAME_COLUMNS, STATS_COLUMNS, TERM_COLUMNS
-from pipelines.land.fields import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
 from pipelines.patterns.alerts import ALERT_COLUMNS
 from pipelines.patterns.findings import EVIDENCE_COLUMNS
@@ -35,7 +34,9 @@ from pipelines.patterns.offences import CATEGORIES, UNCLASSIFIED
 from pipelines.patterns.trends import HOTSPOT_COLUMNS, TREND_COLUMNS
 from pipelines.publish import GOLD_DOCUMENT_COLUMNS
 from pipelines.resolve.entities import CLUSTER_COLUMNS, ENTITY_COLUMNS, GOLD_MENTION_COLUMNS, LINK_COLUMNS
+from pipelines.resolve.relations import RELATIONS
 from pipelines.sources import SOURCES, Sources
+from pipelines.vocabulary import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
 
 if TYPE_CHECKING:
     from great_expectations.data_context import AbstractDataContext
@@ -103,6 +104,7 @@ def suite_parameters(table: str, today: dt.date | None = None, sources: Sources 
         "countries": sorted(COUNTRIES),
         "owners": sorted(COUNTRIES | {SECRETARIAT}),
         "classifications": list(CLASSIFICATIONS),
+        "relations": list(RELATIONS),
         "sources": list(sources.names),
         "landed": list(sources.landed),
         "document_kinds": list(sources.document_kinds),

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import dagster as dg
 from deltalake import DeltaTable
+import pytest
 
 from assets.automation import WRITES_LAKE
 from assets.definitions import defs
@@ -52,6 +53,7 @@ def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(tmp_path, 
     assert isinstance(evaluate_sensor(home), dg.SkipReason)
 
 
+@pytest.mark.unit  # no Spark, outside tests/unit beside the tests of its subject
 def test_sensor_waits_while_a_refresh_is_running(tmp_path):
     instance = dg.DagsterInstance.ephemeral()
     instance.add_run(dg.DagsterRun(job_name="refresh_smv", run_id="r1", status=dg.DagsterRunStatus.STARTED,

@@ -5,7 +5,8 @@ import json
 import pytest
 from deltalake import DeltaTable
 
-from generator.dropzone import generate, iter_truth
+from generator.dropzone import generate
+from pipelines.truth import iter_truth
 from insight.cli import main
 from insight.materialize import materialize_all
 from pipelines.config import LakePaths

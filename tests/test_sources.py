@@ -35,6 +35,7 @@ def with_seizures() -> Sources:
                                  offence_fields=("item",)))
 
 
+@pytest.mark.unit  # no Spark, outside tests/unit beside the test that lands the toy source
 def test_a_source_is_one_definition(with_seizures: Sources):
     assert with_seizures.names[-1] == "seizures" and with_seizures.landed[-1] == "withdrawals"
     assert "seizure" in with_seizures.document_kinds

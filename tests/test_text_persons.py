@@ -69,6 +69,7 @@ def test_the_same_words_in_another_order_name_another_man(resolved):
     assert resolved["two_of_three"] is None  # reads in both: two words can't tell
 
 
+@pytest.mark.unit  # no Spark, outside tests/unit beside the tests of its subject
 @pytest.mark.parametrize("words, expected", [
     ("RAUL PEREZ MENDOZA", True), ("PEREZ MENDOZA RAUL", True), ("RAUL MENDOZA", True), ("MENDOZA RAUL", True),
     ("RAUL MENDOZA PEREZ", False), ("PEREZ RAUL MENDOZA", False), ("RAUL RUIZ", False)])

@@ -63,6 +63,7 @@ def test_the_access_rules_filter_each_user_as_the_embedded_engine_does(sample_ho
     everyone.close()
 
 
+@pytest.mark.unit  # no Spark, outside tests/unit beside the tests of its subject
 def test_infra_holds_the_catalog_and_rules_files_insight_writes(tmp_path):
     from insight.trino.config import write_catalog
 

@@ -13,7 +13,7 @@ from typing import Iterable
 
 from sqlglot import exp
 
-from insight.access import visible_predicate
+from insight.access import access_rule, visible_predicate
 from insight.engine import gold_tables, secured_views, view_columns
 from insight.sqlfiles import SOURCE_DIALECT, bind, literal, read_sql
 from pipelines.config import ACCESS
@@ -39,7 +39,7 @@ def users_view(users: Iterable[User]) -> str:
 
 def visible_to_current_user() -> exp.Expression:
     """The access rule, for whoever queries: bound to the querying user's row of ``access.users``."""
-    rule = bind(read_sql("access/visible"), {c: exp.column(c, table="u") for c in USER_COLUMNS[1:]})
+    rule = access_rule({c: exp.column(c, table="u") for c in USER_COLUMNS[1:]})
     lookup = (exp.select("1").from_(exp.table_("users", db=ACCESS_SCHEMA, catalog=CATALOG, alias="u"))
               .where(exp.column("user_id", table="u").eq(exp.CurrentUser())).where(rule))
     return exp.Exists(this=lookup)

@@ -21,10 +21,10 @@ from typing import Any, Iterable
 
 from deltalake import DeltaTable
 
-from generator.dropzone import iter_truth
 from pipelines.identifiers.name import canonical_name
 from pipelines.resolve.scores import Rates
 from pipelines.sources import SOURCES
+from pipelines.truth import iter_truth
 
 LANGUAGE_OF_COUNTRY = {"AR": "es", "CL": "es", "CO": "es", "PE": "es", "MX": "es", "ES": "es", "BR": "pt",
                        "FR": "fr", "US": "en"}

@@ -17,12 +17,12 @@ import pyarrow as pa
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from pipelines.canonical import canonical_names
 from pipelines.conform import ACCESS
 from pipelines.extract.finders import find_identifiers
 from pipelines.extract.mentions import MENTION_FIELDS, Mention
 from pipelines.extract.names import Gazetteer, find_names
 from pipelines.land.landing import spark_schema
-from pipelines.publish import canonical_names
 from pipelines.sources import SOURCES
 from pipelines.spark import record_batches, shared, shared_value
 

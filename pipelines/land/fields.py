@@ -12,13 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pyarrow as pa
-import pycountry
 
-CLASSIFICATIONS: tuple[str, ...] = ("public", "official", "restricted", "confidential")
-DEFAULT_CLASSIFICATION = "official"
-SECRETARIAT = "IP"
-# ISO 3166-1 alpha-2, plus XK (Kosovo, used by member countries' feeds).
-COUNTRIES: frozenset[str] = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
+from pipelines.vocabulary import CLASSIFICATIONS, COUNTRIES, DEFAULT_CLASSIFICATION, SECRETARIAT
 
 
 class BadValue(ValueError):

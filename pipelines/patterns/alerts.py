@@ -15,12 +15,11 @@ from pyspark.sql import functions as F
 
 from pipelines.conform import ACCESS, access_group
 from pipelines.patterns.findings import evidence_rows, finding_id, first_seen
+from pipelines.resolve.relations import TO_IDENTIFIER
 from pipelines.sources import SOURCES
 
 WATCH_SOURCES = tuple(s.kind for s in SOURCES if s.watchlist)
 SUBJECT_FIELD = "record:subject"
-# Relations from a person to the identifiers an alert may go through.
-THROUGH = ("uses_phone", "holds_document", "drives_vehicle", "pays_account")
 ALERT_COLUMNS = ["alert_id", "raised_at", "kind", "watch_doc_id", "watch_source", "watch_title", "subject_entity_id",
                  "subject_name", "doc_id", "source", "title", "event_date", "via_entity_id", "via_relation", *ACCESS]
 
@@ -49,7 +48,7 @@ def alerts(documents: DataFrame, mentions: DataFrame, links: DataFrame, previous
             .withColumn("kind", F.lit("same_entity"))
             .withColumn("via_entity_id", F.lit(None).cast("string"))
             .withColumn("via_relation", F.lit(None).cast("string")))
-    to_identifiers = links.where(F.col("relation").isin(*THROUGH))
+    to_identifiers = links.where(F.col("relation").isin(*TO_IDENTIFIER))  # any identifier a person has
     through = (to_identifiers
                .groupBy(F.col("src_entity_id").alias("subject_entity_id"), F.col("dst_entity_id").alias("via_entity_id"))
                .agg(F.min("relation").alias("via_relation")))

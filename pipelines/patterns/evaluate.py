@@ -15,9 +15,9 @@ from pathlib import Path
 
 from deltalake import DeltaTable
 
-from generator.dropzone import iter_truth
 from pipelines.extract.evaluate import record_doc_id, truth_doc_id
 from pipelines.sources import SOURCES
+from pipelines.truth import iter_truth
 
 WATCH_TRUTH_SOURCES = tuple(s.name for s in SOURCES if s.watchlist)
 THROUGH_TYPES = ("phone", "identity_document")

@@ -23,13 +23,14 @@ from pyspark.sql import functions as F
 
 from pipelines.conform import access_group
 from pipelines.patterns.findings import evidence_rows, finding_id, first_seen
-from pipelines.resolve.relations import ASSOCIATED_WITH, CO_MENTIONED, POSSIBLY_SAME_AS, SAME_AS
+from pipelines.resolve.relations import (ASSOCIATED_WITH, CO_MENTIONED, DRIVES_VEHICLE, HOLDS_DOCUMENT, PAYS_ACCOUNT,
+                                         POSSIBLY_SAME_AS, SAME_AS, USES_PHONE)
 
 NOT_LINKING = ("location", "date", "alias")
 MAX_VIA_DEGREE = 50
 # How much one document linking two entities by this relation says about them.
-RELATION_WEIGHT = {SAME_AS: 1.0, "holds_document": 1.0, "uses_phone": 1.0, "pays_account": 1.0,
-                   "drives_vehicle": 0.9, ASSOCIATED_WITH: 0.8, CO_MENTIONED: 0.3}
+RELATION_WEIGHT = {SAME_AS: 1.0, HOLDS_DOCUMENT: 1.0, USES_PHONE: 1.0, PAYS_ACCOUNT: 1.0,
+                   DRIVES_VEHICLE: 0.9, ASSOCIATED_WITH: 0.8, CO_MENTIONED: 0.3}
 HIDDEN_LINK_COLUMNS = ["path_id", "first_seen", "src_entity_id", "via_entity_id", "dst_entity_id", "src_country",
                        "dst_country"]
 

@@ -28,10 +28,10 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, BooleanType, StringType
 from pyspark.sql.window import Window
 
+from pipelines.canonical import canonical_names
 from pipelines.conform import ACCESS, access_group
 from pipelines.identifiers import IDENTIFIER_TYPES
 from pipelines.identifiers.name import name_sound, name_words
-from pipelines.publish import canonical_names
 from pipelines.resolve.persons import (FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark,
                                       person_features)
 from pipelines.resolve.relations import ASSOCIATED_WITH, CO_MENTIONED, POSSIBLY_SAME_AS, RELATION_OF, SAME_AS

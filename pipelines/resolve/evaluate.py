@@ -21,10 +21,10 @@ from typing import Iterator
 import pyarrow.dataset as ds
 from deltalake import DeltaTable
 
-from generator.dropzone import iter_truth
 from pipelines.extract.evaluate import UNPLANTED_FIELDS, record_doc_id, truth_doc_id
 from pipelines.identifiers.name import canonical_name
 from pipelines.resolve.scores import Quality, clusters, pairwise
+from pipelines.truth import iter_truth
 
 
 UNNAMED_HOLDERS = ("sltd",)  # sources whose truth lists a record's person without naming it

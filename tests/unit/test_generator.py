@@ -3,7 +3,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from generator.dropzone import generate, iter_truth
+from generator.dropzone import generate
+from pipelines.truth import iter_truth
 from generator.people import DECOY_EVERY, person
 from stdnum.ar import cuit as ar_cuit
 from stdnum.br import cpf as br_cpf
