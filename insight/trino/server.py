@@ -47,9 +47,13 @@ def _quiet(_: str) -> None:
     pass
 
 
+def _server_dir() -> Path:
+    return cache_dir() / f"trino-server-{VERSION}"
+
+
 def install(say: Say = _quiet) -> Path:
     """The server's directory in the cache, fetched and unpacked on first use."""
-    target = cache_dir() / f"trino-server-{VERSION}"
+    target = _server_dir()
     if (target / ".complete").exists():
         return target
     mvn = shutil.which("mvn")
@@ -178,7 +182,7 @@ class LocalTrino:
         raise TrinoUnavailable(f"Trino did not answer within {START_TIMEOUT_S} s: see {self.log_file}")
 
     def _launcher(self, command: str) -> bool:
-        server = cache_dir() / f"trino-server-{VERSION}"
+        server = _server_dir()
         if not (server / "bin" / "launcher").exists() or not (self.state / "etc").is_dir():
             return False
         done = subprocess.run([str(server / "bin" / "launcher"), command, f"-etc-dir={self.state / 'etc'}",
