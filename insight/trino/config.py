@@ -12,6 +12,7 @@ from typing import Iterable
 from deltalake import DeltaTable
 
 from insight.engine import LakeNotReady, gold_tables
+from insight.trino.engine import connect
 from insight.trino.statements import (ADMIN, CATALOG, GOLD_SCHEMA, access_rules, register_statements,
                                       schema_statements, surface_statements)
 from insight.users import User
@@ -123,8 +124,6 @@ def require_gold_tables(paths: LakePaths) -> None:
 def sync(url: str, paths: LakePaths, users: Iterable[User]) -> None:
     """Creates the schemas, registers the gold tables the catalog lacks, then (re)writes
     ``access.users`` and the views of ``sql/views``, as the admin who owns them."""
-    from insight.trino.engine import connect
-
     lake = lake_uri(paths)
     connection = connect(url, ADMIN)
     try:

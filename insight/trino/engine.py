@@ -15,6 +15,7 @@ import trino
 from trino.exceptions import TrinoQueryError, TrinoUserError
 
 from insight.engine import BadSql
+from insight.errors import InsightError
 from insight.sql_guard import RefusedSql
 from insight.sqlfiles import SOURCE_DIALECT, bind, read_sql
 from insight.trino.statements import CATALOG, SURFACE_SCHEMA
@@ -27,6 +28,10 @@ _SCALARS = {
     "boolean": pa.bool_(), "date": pa.date32(), "varbinary": pa.binary(),
 }
 _TIMESTAMP = re.compile(r"^timestamp(\(\d+\))?( with time zone)?$")
+
+
+class TrinoUnavailable(InsightError):
+    """Trino cannot be installed, started or reached (a one-line reason)."""
 
 
 def connect(url: str, user: str) -> trino.dbapi.Connection:
@@ -79,7 +84,7 @@ class TrinoEngine:
     @classmethod
     def connect(cls, paths: LakePaths, user: User, url: str | None = None) -> "TrinoEngine":
         """The coordinator at ``url``, else the local server of ``insight trino up`` for this home."""
-        from insight.trino.server import LocalTrino, TrinoUnavailable
+        from insight.trino.server import LocalTrino  # the server's module reads this one's
 
         url = url or LocalTrino(paths).url()
         if url is None:
@@ -96,8 +101,6 @@ class TrinoEngine:
         return self._query(statement.strip().rstrip(";"))
 
     def _query(self, statement: str) -> pa.Table:
-        from insight.trino.server import TrinoUnavailable
-
         cursor = self._connection.cursor()
         try:
             cursor.execute(statement)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from insight.errors import InsightError
 from insight.trino import config
+from insight.trino.engine import TrinoUnavailable
 from insight.users import load_users
 from pipelines.config import LakePaths, cache_dir
 from pipelines.java import java_major
@@ -37,10 +37,6 @@ DEFAULT_PORT = 8080
 START_TIMEOUT_S = 300
 
 Say = Callable[[str], None]
-
-
-class TrinoUnavailable(InsightError):
-    """Trino cannot be installed, started or reached (a one-line reason)."""
 
 
 def _quiet(_: str) -> None:
