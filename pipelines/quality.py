@@ -21,7 +21,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Mapping
 
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 
 from pipelines.conform import DOCUMENT_COLUMNS, RECORD_COLUMNS
 from pipelines.extract.job import MENTION_SCHEMA
@@ -145,6 +145,12 @@ def _context() -> "AbstractDataContext":
     return context
 
 
+def reference_views(spark: SparkSession, sources: Sources = SOURCES) -> dict[str, DataFrame]:
+    """The reference tables every suite's queries may read, beside the lake's own."""
+    return {"ref/countries": spark.createDataFrame([(c,) for c in sorted(COUNTRIES)], "code string"),
+            "ref/sources": spark.createDataFrame([(s.name, s.kind) for s in sources], "source string, kind string")}
+
+
 def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
              views: Mapping[str, DataFrame] | None = None, today: dt.date | None = None,
              sources: Sources = SOURCES) -> list[Outcome]:
@@ -162,11 +168,9 @@ def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{table}:{run}", data=batch, suite=gx_suite))
     spark = df.sparkSession
-    references = {"ref/countries": spark.createDataFrame([(c,) for c in sorted(COUNTRIES)], "code string"),
-                  "ref/sources": spark.createDataFrame([(s.name, s.kind) for s in sources], "source string, kind string")}
     registered = []
     try:
-        for name, frame in {**references, **(views or {})}.items():
+        for name, frame in {**reference_views(spark, sources), **(views or {})}.items():
             frame.createOrReplaceTempView(view_name(name))
             registered.append(view_name(name))
         result = definition.run(

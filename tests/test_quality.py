@@ -96,10 +96,11 @@ def test_no_check_compares_every_row_with_every_row(sample_home, spark, lakehous
     """A join on anything but equal keys runs as a nested loop: fine on the samples, hours at
     scale (a search_edges check once held the 100k-document refresh for as long)."""
     from pipelines.config import LakePaths
-    from pipelines.quality import load_suite, suite_tables, view_name
+    from pipelines.quality import load_suite, reference_views, suite_tables, view_name
 
     paths = LakePaths.from_env(sample_home)
-    spark.createDataFrame([("AR",)], "code string").createOrReplaceTempView("ref_countries")
+    for name, frame in reference_views(spark).items():
+        frame.createOrReplaceTempView(view_name(name))
     nested = []
     for table in suite_tables():
         if not lakehouse.exists(paths.table(*table.split("/"))):
