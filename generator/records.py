@@ -21,6 +21,7 @@ from generator.mime import message_bytes
 from generator.office import text_docx
 from generator.pdf import text_pdf
 from generator.people import ALIASES, COUNTRIES, LANGUAGE, Person, fold, person, written_name
+from generator.prose import FAMILIES, prose_values, sentence_template
 from generator.texts import (ATTACHMENT_TEMPLATES, MESSAGE_TEMPLATES, NATIONALITY, OFFENCES, PLACES, REPORT_TEMPLATES,
                              SUBJECTS, Span, pick, render, slots_of)
 from pipelines.truth import PLANTED, truth_file
@@ -199,7 +200,7 @@ def _mrz(who: Person) -> tuple[str, str]:
                          f"{(who.born.year + 40) % 100:02d}0101")
 
 
-def _slot_values(rng: random.Random, main: Person, other: Person, country: str, language: str,
+def slot_values(rng: random.Random, main: Person, other: Person, country: str, language: str,
                  needed: set[str]) -> dict[str, tuple[str, str, str | None]]:
     """(as written, canonical, person id) for each slot a template uses, and only those."""
     drawn: list[tuple[str, str, str]] = []
@@ -248,6 +249,28 @@ def mention_truth(world: World, source: str, source_id: str, field: str, spans: 
                                        "canonical": s.canonical, "person_id": s.person_id})
 
 
+def with_prose(world: World, kind: str, n: int, template: str, language: str,
+               known: list[Person]) -> tuple[str, dict[str, tuple[str, str, str | None]]]:
+    """``template`` with, six times in ten, a sentence of prose (:mod:`generator.prose`) naming persons
+    no record holds: after a report's narrative, as its own paragraph in a message. The slot
+    values come from a die of their own, so the rest of the record is drawn as before."""
+    rng = world.rng("prose", kind, n)
+    if n == 0 or rng.random() >= 0.6:
+        return template, {}
+    _, sentence = sentence_template(rng, language, FAMILIES)
+    if kind == "message" and template.count("\n\n") >= 2:
+        head, rest = template.split("\n\n", 2)[:2], template.split("\n\n", 2)[2]
+        template = "\n\n".join([*head, sentence, rest])
+    else:
+        template = f"{template} {sentence}"
+    return template, prose_values(rng, language, sentence,
+                                  [(written_name(rng, p), p.full_name, p.person_id) for p in known])
+
+
+def _names(values: dict[str, tuple[str, str, str | None]], who: Person) -> bool:
+    return any(person_id == who.person_id for _, _, person_id in values.values())
+
+
 def report(world: World, n: int) -> tuple[dict[str, Any], list[Person]]:
     rng = world.rng("report", n)
     main = world.someone(rng)
@@ -255,7 +278,9 @@ def report(world: World, n: int) -> tuple[dict[str, Any], list[Person]]:
     country = rng.choice(COUNTRIES)
     language = LANGUAGE[country]
     template = pick(rng, REPORT_TEMPLATES, language)
-    narrative, spans = render(template, _slot_values(rng, main, other, country, language, slots_of(template)))
+    values = slot_values(rng, main, other, country, language, slots_of(template))
+    template, prose = with_prose(world, "report", n, template, language, [other])
+    narrative, spans = render(template, {**values, **prose})
     lat, lon = CENTRES[country]
     report_id = f"{country}-{n:07d}"
     record = {"report_id": report_id, "country": country, "agency": f"Policía {country}" if language == "es" else
@@ -269,7 +294,7 @@ def report(world: World, n: int) -> tuple[dict[str, Any], list[Person]]:
     if rng.random() < 0.7:
         record["language"] = language
     mention_truth(world, "reports", report_id, "narrative", spans)
-    persons = [main] + ([other] if "{name2}" in template else [])
+    persons = [main] + ([other] if "{name2}" in template or _names(prose, other) else [])
     return {**record, **world.access(rng, country)}, persons
 
 
@@ -402,7 +427,7 @@ def _attachment(rng: random.Random, main: Person, other: Person, country: str,
     if kind is None:
         return None
     template = ATTACHMENT_TEMPLATES[kind][language]
-    text, spans = render(template, _slot_values(rng, main, other, country, language, slots_of(template)))
+    text, spans = render(template, slot_values(rng, main, other, country, language, slots_of(template)))
     if kind == "pdf":
         return f"acta_{rng.randint(1000, 9999)}.pdf", "application/pdf", text_pdf(text.split("\n")), text, spans
     if kind == "passport_copy":
@@ -421,8 +446,9 @@ def message(world: World, n: int) -> tuple[bytes, dict[str, Any], list[Person], 
     # country's message: the extractor has to weigh every country the message involves.
     template = pick(rng, MESSAGE_TEMPLATES, language)
     subject_template = pick(rng, SUBJECTS, language)
-    values = _slot_values(rng, main, other, sender, language, slots_of(template) | slots_of(subject_template))
-    body, spans = render(template, values)
+    values = slot_values(rng, main, other, sender, language, slots_of(template) | slots_of(subject_template))
+    body_template, prose = with_prose(world, "message", n, template, language, [other])
+    body, spans = render(body_template, {**values, **prose})
     subject, _ = render(subject_template, values)
     access = world.access(rng, sender, recipients)
     msg_id = f"{n:07d}.{rng.getrandbits(48):012x}@{sender.lower()}.example.org"
@@ -445,4 +471,4 @@ def message(world: World, n: int) -> tuple[bytes, dict[str, Any], list[Person], 
         texts.append((name, att_spans))
     data = message_bytes(headers, body, charset, part, f"=_insight_{n:07d}_{rng.getrandbits(32):08x}")
     meta = {"message_id": msg_id, "owner_country": access["owner_country"]}
-    return data, meta, [main, other] if "{name2}" in template else [main], texts
+    return data, meta, [main, other] if "{name2}" in template or _names(prose, other) else [main], texts

@@ -9,6 +9,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from generator.prose import PROSE_SLOTS
+
 PLACES = {
     "AR": ["Buenos Aires", "Rosario", "Córdoba", "Mendoza", "La Plata"], "BR": ["São Paulo", "Santos", "Rio de Janeiro",
     "Curitiba", "Foz do Iguaçu"], "CL": ["Santiago", "Valparaíso", "Antofagasta", "Iquique", "Arica"],
@@ -131,7 +133,7 @@ SUBJECTS = {
 _SLOT = re.compile(r"\{(\w+)\}")
 ENTITY_SLOTS = {"name": "person", "name2": "person", "phone": "phone", "passport": "identity_document",
                 "plate": "plate", "vin": "vehicle", "iban": "account", "email": "email", "place": "location",
-                "imei": "imei", "wallet": "crypto_wallet", "mrz": "identity_document"}
+                "imei": "imei", "wallet": "crypto_wallet", "mrz": "identity_document", **PROSE_SLOTS}
 
 
 @dataclass(frozen=True)
