@@ -58,6 +58,10 @@ class LakePaths:
         """The append-only audit table (``insight/audit.py``), beside the layers the flow rebuilds."""
         return f"{self.lake}/audit"
 
+    def model(self, name: str) -> Path:
+        """The folder of a trained model (``model("ner")``: the tagger), beside the lake."""
+        return self.home / "models" / name
+
     def table(self, layer: str, name: str) -> str:
         """The URI of a Delta table, e.g. ``table("bronze", "notices")``."""
         return f"{self.lake}/{layer}/{name}"

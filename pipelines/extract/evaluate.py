@@ -28,7 +28,7 @@ from pipelines.truth import iter_truth
 
 LANGUAGE_OF_COUNTRY = {"AR": "es", "CL": "es", "CO": "es", "PE": "es", "MX": "es", "ES": "es", "BR": "pt",
                        "FR": "fr", "US": "en"}
-NAME_TYPES = {"person", "location"}
+NAME_TYPES = {"person", "location", "organization"}
 TEXT_FIELDS = {"narrative", "body"}
 UNPLANTED_FIELDS = {"header", "title"}
 FREE_TEXT_KINDS = tuple(f"{kind}:" for s in SOURCES if s.free_text for kind in s.document_kinds)

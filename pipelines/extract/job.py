@@ -1,16 +1,18 @@
 """Extraction in Spark: silver documents and records → ``silver.mentions``.
 
-One :class:`Extractor` is built per Python worker (its gazetteer arrives once, broadcast) and
-reads batches of documents through ``mapInArrow``. A message and its attachments are read
-together, so the nationalities of the persons a message names help to read the phone numbers
-in its attachments. Structured fields become mentions too (extractor ``structured``), so one
-table answers "where does this value occur". Every mention carries its document's access fields.
+One :class:`Extractor` is built per Python worker (its gazetteer and tagger arrive once,
+broadcast) and reads batches of documents through ``mapInArrow``. A message and its attachments
+are read together, so the nationalities of the persons a message names help to read the phone
+numbers in its attachments. Structured fields become mentions too (extractor ``structured``), so
+one table answers "where does this value occur". Every mention carries its document's access fields.
 
-Another engine (a Spark NLP pipeline where its JAR exists) can take the place of
-:class:`Extractor`: it has to return :class:`Mention` objects for a text.
+Two extractors read names (``$INSIGHT_EXTRACTOR``): ``tagger`` (the default: the statistical
+tagger trained by the ``models/ner`` asset, with the gazetteer's rules beside it) and ``rules``
+(the gazetteer and cue rules alone). Identifiers are read by their validating finders in both.
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Iterator
 
 import pyarrow as pa
@@ -22,6 +24,8 @@ from pipelines.conform import ACCESS
 from pipelines.extract.finders import find_identifiers
 from pipelines.extract.mentions import MENTION_FIELDS, Mention
 from pipelines.extract.names import Gazetteer, find_names
+from pipelines.extract.tagger import Tagger
+from pipelines.identifiers.name import canonical_name
 from pipelines.land.landing import spark_schema
 from pipelines.sources import SOURCES
 from pipelines.spark import record_batches, shared, shared_value
@@ -31,27 +35,72 @@ MENTION_SCHEMA = pa.schema([pa.field("mention_id", pa.string()), *MENTION_FIELDS
                             pa.field("classification", pa.string())])
 # The documents that open with a header rendered from their fields, then their author's text (not their parts).
 HEADED_KINDS = frozenset(s.kind for s in SOURCES if s.free_text)
+AUTHORED_KINDS = frozenset(k for s in SOURCES if s.free_text for k in s.document_kinds)  # and their parts
 STRUCTURED_TYPES = {"person": "person", "identity_document": "identity_document", "phone": "phone", "email": "email",
                     "plate": "plate", "vehicle": "vehicle", "address": "location"}
 _BATCH = 2048
+EXTRACTORS = ("tagger", "rules")
+DEFAULT_EXTRACTOR = "tagger"
+
+
+class UnknownExtractor(ValueError):
+    pass
+
+
+def chosen_extractor() -> str:
+    """``$INSIGHT_EXTRACTOR``, else the default (the one with the better held-out F1: see the README)."""
+    name = os.environ.get("INSIGHT_EXTRACTOR", DEFAULT_EXTRACTOR)
+    if name not in EXTRACTORS:
+        raise UnknownExtractor(f"INSIGHT_EXTRACTOR={name!r}: choose one of {', '.join(EXTRACTORS)}")
+    return name
 
 
 class Extractor:
-    """Everything one worker needs to read a document: the gazetteer and the finders."""
+    """Everything one worker needs to read a document: the gazetteer, the tagger (if any) and the finders."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, tagger: Tagger | None = None) -> None:
         self.gazetteer = gazetteer
+        self.tagger = tagger
 
-    def extract(self, text: str, regions: list[str], known_persons: set[str] = frozenset()) -> tuple[
-            list[Mention], set[str]]:
-        """Mentions in ``text`` and the nationalities of the persons it names."""
-        names = find_names(text, self.gazetteer)
+    def names(self, text: str, authored_from: int | None = None) -> list[Mention]:
+        """Persons, aliases, organizations and places: the rules' alone, or — in what an author
+        wrote, from ``authored_from`` on — the rules' aliases (a cue and quotes say it), then the
+        tagger's finds, then the rules' where the tagger saw none."""
+        ruled = find_names(text, self.gazetteer)
+        if self.tagger is None or authored_from is None:
+            return ruled
+        aliases = [m for m in ruled if m.type == "alias"]
+        tagged = [Mention(start, end, t.entity, text[start:end], canonical_name(text[start:end]), "tagger",
+                          round(t.confidence, 3))
+                  for t in self.tagger.tag(text[authored_from:])
+                  for start, end in [(t.start + authored_from, t.end + authored_from)]]
+        kept = list(aliases)
+        for m in [*tagged, *(m for m in ruled if m.type != "alias")]:
+            if not any(m.overlaps(k) for k in kept):
+                kept.append(m)
+        return sorted(kept, key=lambda m: m.start)
+
+    def extract(self, text: str, regions: list[str], known_persons: set[str] = frozenset(),
+                authored_from: int | None = None) -> tuple[list[Mention], set[str]]:
+        """Mentions in ``text`` and the nationalities of the persons it names (``authored_from``:
+        where the text its author wrote begins, which the tagger reads; None for none)."""
+        names = self.names(text, authored_from)
         persons = [(m.start, self.gazetteer.nationalities_of(m.text)) for m in names if m.type == "person"]
         if known_persons:
             persons.append((-10**6, set(known_persons)))  # named by the message an attachment belongs to
         identifiers = find_identifiers(text, regions, persons)
         kept = [n for n in names if not any(n.overlaps(i) for i in identifiers)]
         return sorted(identifiers + kept, key=lambda m: m.start), {c for _, cs in persons for c in cs}
+
+
+def _authored_from(source: str, body: str) -> int | None:
+    """Where the text an author wrote begins in a document's body: after the header of a message
+    or report, at once in an attachment; None in a document rendered from a record's fields,
+    whose "Field: value" lines the rules read."""
+    if source not in AUTHORED_KINDS:
+        return None
+    split = body.find("\n\n") if source in HEADED_KINDS else -1
+    return split + 2 if split >= 0 else 0
 
 
 def _field(source: str, body: str, start: int) -> str:
@@ -74,7 +123,8 @@ def _mentions(extractor: Extractor, batches: Iterator[pa.RecordBatch]) -> Iterat
             for name, text in (("title", doc["title"]), ("body", doc["body"])):
                 if not text:
                     continue
-                found, nationalities = extractor.extract(text, regions, group_persons)
+                authored_from = _authored_from(doc["source"], text) if name == "body" else None
+                found, nationalities = extractor.extract(text, regions, group_persons, authored_from)
                 if doc["parent_doc_id"] is None:
                     group_persons |= nationalities
                 for m in found:
@@ -85,9 +135,9 @@ def _mentions(extractor: Extractor, batches: Iterator[pa.RecordBatch]) -> Iterat
                            "confidence": m.confidence, **access}
 
 
-def _extract_fn(gazetteer: Any):
+def _extract_fn(gazetteer: Any, tagger: Any):
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        return record_batches(_mentions(Extractor(shared(gazetteer)), batches), MENTION_SCHEMA, _BATCH)
+        return record_batches(_mentions(Extractor(shared(gazetteer), shared(tagger)), batches), MENTION_SCHEMA, _BATCH)
 
     return run
 
@@ -104,14 +154,14 @@ def build_gazetteer(records: DataFrame) -> Gazetteer:
                                   for r in persons.toLocalIterator())
 
 
-def text_mentions(documents: DataFrame, gazetteer: Gazetteer | Any) -> DataFrame:
-    """Mentions found in every document's title and body (``gazetteer`` may be a Spark broadcast)."""
+def text_mentions(documents: DataFrame, gazetteer: Gazetteer | Any, tagger: Tagger | Any = None) -> DataFrame:
+    """Mentions found in every document's title and body (``gazetteer`` and ``tagger`` may be Spark broadcasts)."""
     group = F.coalesce("parent_doc_id", "doc_id")
     ordered = (documents.select("doc_id", "parent_doc_id", "source", "title", "body", "country", *ACCESS)
                .withColumn("_group", group)
                .repartition(group)
                .sortWithinPartitions("_group", F.col("parent_doc_id").asc_nulls_first(), "doc_id"))
-    return ordered.mapInArrow(_extract_fn(gazetteer), spark_schema(MENTION_SCHEMA))
+    return ordered.mapInArrow(_extract_fn(gazetteer, tagger), spark_schema(MENTION_SCHEMA))
 
 
 def structured_mentions(records: DataFrame) -> DataFrame:
@@ -129,7 +179,10 @@ def structured_mentions(records: DataFrame) -> DataFrame:
             .where(F.col("text").isNotNull()))
 
 
-def extract_mentions(documents: DataFrame, records: DataFrame) -> DataFrame:
-    """``silver.mentions``: text mentions of every document plus the structured ones."""
-    shared = shared_value(documents.sparkSession, build_gazetteer(records))
-    return text_mentions(documents, shared).unionByName(structured_mentions(records))
+def extract_mentions(documents: DataFrame, records: DataFrame, tagger: Tagger | None = None) -> DataFrame:
+    """``silver.mentions``: text mentions of every document plus the structured ones (names read
+    by ``tagger`` with the rules, or by the rules alone when it is None)."""
+    spark = documents.sparkSession
+    gazetteer = shared_value(spark, build_gazetteer(records))
+    model = shared_value(spark, tagger) if tagger is not None else None
+    return text_mentions(documents, gazetteer, model).unionByName(structured_mentions(records))

@@ -11,7 +11,7 @@
   mention's order, else the one seen elsewhere with the persons this document names for sure (see
   ``_companion_clues``); with none to tell them apart, or no record at all, the name stays an
   entity of its own document.
-- Places are one entity per folded name.
+- Places and organizations are one entity per folded name.
 
 Every derived row carries the access fields of its evidence: an entity or a link has one row per
 access group of the documents it comes from, so a user who may not see a document never learns of
@@ -378,7 +378,8 @@ def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFram
     others = mentions.where(F.col("type") != "person").withColumn("entity_id", F.when(
         F.col("type").isin(*IDENTIFIER_TYPES) & F.col("canonical").isNotNull(),
         F.concat_ws(":", "type", "canonical")).when(
-        (F.col("type") == "location") & F.col("canonical").isNotNull(), F.concat(F.lit("location:"), "canonical")))
+        F.col("type").isin("location", "organization") & F.col("canonical").isNotNull(),
+        F.concat_ws(":", "type", "canonical")))
     return (structured_person.unionByName(text_person).unionByName(others)
             .select("mention_id", "doc_id", "entity_id", F.col("type").alias("entity_type"), "field", "text",
                     F.col("canonical").alias("value"), "country", "start", "end", "extractor", "confidence",
