@@ -1,14 +1,16 @@
-"""Benchmark: documents/s per core of the extraction stage, with 1 and 2 Spark cores.
+"""Benchmark: each extractor's quality on held-out texts, and documents/s per core with 1 and 2 Spark cores.
 
-    python bench/extraction.py --documents 100000 [--home DIR] [--cores 1,2]
+    python bench/extraction.py --documents 100000 [--extractor tagger|rules|both] [--held-out 1000]
+                               [--home DIR] [--cores 1,2]
 
 Prepares once (in ``--home``, reused when it already holds silver documents): generates a drop
-zone with about ``--documents`` documents, lands it and conforms silver documents and records.
-Then, for each core count, a fresh process with ``local[N]`` builds the gazetteer and runs
-``text_mentions`` over every document into Spark's no-op sink, after a warm-up on a small slice
-(the first Python workers and imports are paid once per session, not per document). Also times
-the same :class:`Extractor` in plain Python on one core, without Spark, to show Spark's share.
-Figures, not asserts.
+zone with about ``--documents`` documents, lands it and conforms silver documents and records,
+and materializes ``models/ner`` (the tagger: trained, or reused from the cache). Then prints
+precision, recall and F1 per type and language of the extractors side by side on ``--held-out``
+texts of the held-out phrasing family and seed (persons no record names scored apart), and for
+each extractor and core count, a fresh process with ``local[N]`` runs ``text_mentions`` over
+every document into Spark's no-op sink, after a warm-up on a small slice (the first Python
+workers and imports are paid once per session, not per document). Figures, not asserts.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 
 def prepare(home: Path, documents: int, seed: int) -> None:
@@ -48,24 +51,47 @@ def prepare(home: Path, documents: int, seed: int) -> None:
     print(f"prepared {home} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def run_spark(home: Path) -> dict:
+def prepare_model(home: Path) -> None:
+    """``models/ner`` of ``home``, by the asset (trained once per configuration, then from the cache)."""
+    from assets.extract import NER_MODEL
+    from insight.materialize import materialize_all
+    from pipelines.config import LakePaths
+
+    for line in materialize_all(LakePaths.from_env(home), [NER_MODEL]):
+        print(line, file=sys.stderr)
+
+
+def run_held_out(home: Path, count: int, extractors: list[str]) -> list[dict[str, str]]:
+    from generator.training import held_out_set
+    from pipelines.config import LakePaths
+    from pipelines.extract.heldout import compare, side_by_side
+    from pipelines.extract.tagger import Tagger
+    from pipelines.spark import get_spark
+
+    tagger = Tagger.load(LakePaths.from_env(home).model("ner")) if "tagger" in extractors else None
+    return side_by_side(compare(get_spark(), held_out_set(count), tagger, extractors))
+
+
+def run_spark(home: Path, extractor: str) -> dict:
     """Child process (``INSIGHT_SPARK_MASTER`` set by the parent): the stage, timed."""
     from pipelines.config import LakePaths
     from pipelines.extract.job import build_gazetteer, text_mentions
+    from pipelines.extract.tagger import Tagger
     from pipelines.lakehouse import Lakehouse
     from pipelines.spark import get_spark, shared_value
 
     spark = get_spark()
     lake, paths = Lakehouse(spark), LakePaths.from_env(home)
+    tagger = shared_value(spark, Tagger.load(paths.model("ner"))) if extractor == "tagger" else None
     documents = lake.read(paths.table("silver", "documents")).cache()
     count = documents.count()
     t0 = time.perf_counter()
     gazetteer = build_gazetteer(lake.read(paths.table("silver", "records")))
     gazetteer_s = time.perf_counter() - t0
     shared = shared_value(spark, gazetteer)
-    text_mentions(documents.limit(500), shared).write.format("noop").mode("overwrite").save()  # warm-up
+    text_mentions(documents.limit(500), shared, tagger).write.format("noop").mode("overwrite").save()  # warm-up
     t0 = time.perf_counter()
-    text_mentions(documents, shared).write.format("noop").mode("overwrite").save()
+    text_mentions(documents, shared, tagger).write.format("noop").mode("overwrite").save()
     seconds = time.perf_counter() - t0
     cores = spark.sparkContext.defaultParallelism
     spark.stop()
@@ -74,66 +100,53 @@ def run_spark(home: Path) -> dict:
             "docs_per_s_per_core": round(count / seconds / cores)}
 
 
-def run_python(home: Path, limit: int) -> dict:
-    """The extractor alone, one core, no Spark: the same work as one Python worker does."""
-    from deltalake import DeltaTable
-
-    from pipelines.extract.job import Extractor
-    from pipelines.extract.names import Gazetteer
-
-    records = DeltaTable(str(home / "lake" / "silver" / "records")).to_pyarrow_dataset().to_table(
-        columns=["record_type", "given_names", "family_name", "aliases", "nationalities"]).to_pylist()
-    extractor = Extractor(Gazetteer.from_records(
-        (r["given_names"], r["family_name"], r["aliases"], r["nationalities"])
-        for r in records if r["record_type"] == "person"))
-    documents = DeltaTable(str(home / "lake" / "silver" / "documents")).to_pyarrow_dataset().head(
-        limit, columns=["title", "body", "owner_country"]).to_pylist()
-    extractor.extract("Juan Pérez, tel. 011 15 5555-1234", ["AR"])  # warm-up: place index, caches
-    t0 = time.perf_counter()
-    for doc in documents:
-        for text in (doc["title"], doc["body"]):
-            if text:
-                extractor.extract(text, [doc["owner_country"]])
-    seconds = time.perf_counter() - t0
-    return {"documents": len(documents), "seconds": round(seconds, 1), "docs_per_s": round(len(documents) / seconds)}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--extractor", choices=["tagger", "rules", "both"], default="both")
+    parser.add_argument("--held-out", type=int, default=1000, help="held-out texts to score (0: skip)")
     parser.add_argument("--home", type=Path, help="prepared lake to reuse (default: a folder under /tmp)")
     parser.add_argument("--cores", default="1,2")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     home = (args.home or Path(f"/tmp/insight-bench-extraction-{args.documents}")).resolve()
+    extractors = ["tagger", "rules"] if args.extractor == "both" else [args.extractor]
     if args.child == "spark":
-        print(json.dumps(run_spark(home)))
+        print(json.dumps(run_spark(home, extractors[0])))
         return
-    if args.child == "python":
-        print(json.dumps(run_python(home, 20_000)))
+    if args.child == "held-out":
+        print(json.dumps(run_held_out(home, args.held_out, extractors)))
         return
     if args.child == "prepare":
         prepare(home, args.documents, args.seed)
+        prepare_model(home)
         return
-    subprocess.run([sys.executable, __file__, "--home", str(home), "--documents", str(args.documents),
-                    "--seed", str(args.seed), "--child", "prepare"], check=True, env={**os.environ, "INSIGHT_HOME": str(home)})
 
-    def child(kind: str, env: dict[str, str]) -> dict:
-        out = subprocess.run([sys.executable, __file__, "--home", str(home), "--child", kind],
+    def child(kind: str, extractor: str, env: dict[str, str]) -> Any:
+        out = subprocess.run([sys.executable, __file__, "--home", str(home), "--child", kind, "--extractor", extractor,
+                              "--held-out", str(args.held_out)],
                              capture_output=True, text=True, env={**os.environ, "INSIGHT_HOME": str(home), **env})
         if out.returncode:
             sys.exit(f"bench child {kind} failed:\n{out.stderr[-2000:]}")
         return json.loads(out.stdout.strip().splitlines()[-1])
 
-    python = child("python", {})
-    print(f"extractor alone (one core, no Spark): {python['documents']} documents in {python['seconds']} s "
-          f"= {python['docs_per_s']} docs/s")
-    print(f"{'cores':>5}{'documents':>11}{'seconds':>9}{'docs/s':>9}{'docs/s/core':>13}{'gazetteer':>11}")
-    for cores in (int(c) for c in args.cores.split(",")):
-        r = child("spark", {"INSIGHT_SPARK_MASTER": f"local[{cores}]"})
-        print(f"{r['cores']:>5}{r['documents']:>11}{r['seconds']:>9}{r['docs_per_s']:>9}{r['docs_per_s_per_core']:>13}"
-              f"{r['gazetteer_s']:>10}s  ({r['names']} name words)")
+    print(f"preparing {home} ({args.documents:,} documents, seed {args.seed}) and the tagger", file=sys.stderr)
+    subprocess.run([sys.executable, __file__, "--home", str(home), "--documents", str(args.documents),
+                    "--seed", str(args.seed), "--child", "prepare"], check=True, env={**os.environ, "INSIGHT_HOME": str(home)})
+    if args.held_out:
+        rows = child("held-out", args.extractor, {})
+        print(f"held-out texts: {args.held_out} (a phrasing family and a seed the tagger never saw)")
+        columns = list(rows[0])
+        print("".join(f"{c:>12}" if i > 1 else f"{c:<20}" for i, c in enumerate(columns)))
+        for row in rows:
+            print("".join(f"{row[c]:>12}" if i > 1 else f"{row[c]:<20}" for i, c in enumerate(columns)))
+    print(f"\n{'extractor':<10}{'cores':>6}{'documents':>11}{'seconds':>9}{'docs/s':>9}{'docs/s/core':>13}")
+    for extractor in extractors:
+        for cores in (int(c) for c in args.cores.split(",")):
+            r = child("spark", extractor, {"INSIGHT_SPARK_MASTER": f"local[{cores}]"})
+            print(f"{extractor:<10}{r['cores']:>6}{r['documents']:>11}{r['seconds']:>9}{r['docs_per_s']:>9}"
+                  f"{r['docs_per_s_per_core']:>13}")
 
 
 if __name__ == "__main__":

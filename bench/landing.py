@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,27 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-
-def _status_kb(pid: int, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _java_children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parts = stat.read_text().split()
-            if int(parts[3]) == pid and "java" in parts[1]:
-                found.append(int(parts[0]))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
+from memory import peaks_mb  # bench/memory.py, beside this script
 
 
 def run_one(size: int, seed: int) -> dict:
@@ -88,14 +67,12 @@ def run_one(size: int, seed: int) -> dict:
                            "seconds": round(seconds, 2), "records_per_s": round(report.rows_read / seconds)})
     done.set()
     poller.join()
-    java = _java_children(os.getpid())
     result = {
         "size": size, "records": summary.records, "generate_s": round(generate_s, 1),
         "spark_start_s": round(spark_start_s, 1), "warm_up_s": round(warm_up_s, 1),
         "generate_records_per_s": round(summary.records / generate_s),
         "sources": per_source,
-        "python_driver_peak_mb": round(_status_kb(os.getpid(), "VmHWM") / 1024),
-        "jvm_peak_rss_mb": round(max([_status_kb(p, "VmHWM") for p in java] or [0]) / 1024),
+        **peaks_mb(),
         "jvm_heap_peak_mb": round(heap_peak[0] / 2**20),
     }
     spark.stop()

@@ -258,6 +258,7 @@ def cmd_materialize(args: argparse.Namespace) -> None:
 def cmd_evaluate(args: argparse.Namespace) -> None:
     from deltalake import DeltaTable
 
+    from generator.prose import HELD_OUT_FAMILY, HELD_OUT_SEED
     from pipelines.extract.evaluate import evaluate, totals
     from pipelines.patterns.evaluate import alert_recall
     from pipelines.resolve.evaluate import evaluate as evaluate_resolution
@@ -288,8 +289,10 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
         found = alert_recall(paths.home)
         alerts = {"planted": found.planted, "raised": found.raised, "recall": round(found.recall, 4),
                   "not_in_lake": found.not_in_lake, "missed": [list(m) for m in found.missed[:20]]}
+    held_out = _held_out_rows(paths, args.held_out) if args.held_out else None
     if args.json:
-        print(json.dumps({"extraction": rows, "resolution": resolution, "alerts": alerts}, indent=2))
+        print(json.dumps({"extraction": rows, "held_out": held_out, "resolution": resolution, "alerts": alerts},
+                         indent=2))
         return
     print("extraction")
     _print_table([{k: "n/a" if v is None else v for k, v in row.items()} for row in rows],
@@ -298,11 +301,28 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
         print("\nperson resolution (namesakes_merged: pairs of planted same-name persons put in one entity)")
         _print_table(resolution, ["population", "measure", "items", "precision", "recall", "f1", "tp", "fp", "fn",
                                   "namesakes_merged", "unmatched"])
+    if held_out:
+        print(f"\nheld-out texts ({args.held_out}, phrasing family '{HELD_OUT_FAMILY}', seed {HELD_OUT_SEED}: "
+              "never trained on), both extractors on the same documents")
+        _print_table(held_out, list(held_out[0]))
     if alerts:
         print(f"\nplanted watchlist alerts: {alerts['raised']}/{alerts['planted']} raised (recall "
               f"{alerts['recall']:.4f}); {alerts['not_in_lake']} rest on a document quarantined as bad input")
         for watch, doc in alerts["missed"]:
             print(f"  missed: {watch} -> {doc}")
+
+
+def _held_out_rows(paths: LakePaths, count: int) -> list[dict[str, str]]:
+    """Both extractors side by side on ``count`` held-out texts (the tagger of this home, if trained)."""
+    from generator.training import held_out_set
+    from pipelines.extract.heldout import compare, side_by_side
+    from pipelines.extract.tagger import MODEL_FILE, Tagger
+    from pipelines.spark import get_spark
+
+    folder = paths.model("ner")
+    tagger = Tagger.load(folder) if (folder / MODEL_FILE).exists() else None
+    extractors = ("tagger", "rules") if tagger else ("rules",)
+    return side_by_side(compare(get_spark(), held_out_set(count), tagger, extractors))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -447,6 +467,8 @@ def build_parser() -> argparse.ArgumentParser:
                                              "resolution pairwise/cluster scores, against the generator's truth "
                                              "(a home made by insight generate, materialized)")
     eval_p.add_argument("--json", action="store_true")
+    eval_p.add_argument("--held-out", type=int, default=400, metavar="N",
+                        help="also score both extractors on N held-out texts (0: skip; starts Spark)")
     eval_p.set_defaults(func=cmd_evaluate)
 
     demo_p = sub.add_parser("demo", help="generate, materialize and show a search")

@@ -74,6 +74,9 @@ def materialize_all(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] |
         extra = ""
         if "rows_quarantined" in meta:
             extra = f" (+{meta['rows_landed'].value} landed, {meta['rows_quarantined'].value} quarantined)"
+        if "summary" in meta:  # not a table: a model
+            yield f"{materialization.asset_key.to_user_string():<20} {meta['summary'].value}"
+            continue
         yield f"{materialization.asset_key.to_user_string():<20} {rows.value if rows else '?':>9} rows{extra}"
     lines, blocking = check_lines(result)
     yield from lines
