@@ -23,7 +23,9 @@ SHARED_SAMPLES = Path(os.environ.get("INSIGHT_SAMPLES", REPO.parent / "shared" /
 def spark():
     from pipelines.spark import SparkSettings, get_spark
 
-    session = get_spark(SparkSettings(shuffle_partitions=2))
+    # One session serves the whole suite (some thirty materializes and the tagger's training): 2 GB
+    # of heap ended in back-to-back garbage collections there.
+    session = get_spark(SparkSettings(shuffle_partitions=2, driver_memory="4g"))
     yield session
     session.stop()
 

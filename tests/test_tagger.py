@@ -52,6 +52,18 @@ def test_persons_named_only_in_prose_are_found_in_spark(spark, tagger):
     assert not {"Rui Carvalho Nunes", "Sarah Whitmore"} & rules  # what the rules alone missed
 
 
+def test_labels_vehicles_and_places_on_a_seizure_form_are_no_one(tagger):
+    from pipelines.extract.job import Extractor
+    from pipelines.extract.names import Gazetteer
+
+    form = ("Acta de incautación No. 0457/2024\nFecha: 18/02/2024 - Cartagena de Indias, Bolivar\n"
+            "Vehículo: camioneta Toyota Hilux blanca, placa BRA2E19.\n"
+            "Transferencia registrada a la cuenta IBAN ES91 2100 0418 4502 0005 1332.")
+    found, _ = Extractor(Gazetteer.from_records([]), tagger).extract(form, ["CO"], authored_from=0)
+    assert [m.text for m in found if m.type == "person"] == []
+    assert "account" in {m.type for m in found}
+
+
 def test_a_document_that_cannot_be_read_yields_what_it_holds_and_never_fails(spark, tagger):
     from pipelines.extract.job import text_mentions
     from pipelines.extract.names import Gazetteer

@@ -23,7 +23,7 @@ from pipelines.canonical import canonical_names
 from pipelines.conform import ACCESS
 from pipelines.extract.finders import find_identifiers
 from pipelines.extract.mentions import MENTION_FIELDS, Mention
-from pipelines.extract.names import Gazetteer, find_names
+from pipelines.extract.names import VEHICLE_MAKES, Gazetteer, find_names
 from pipelines.extract.tagger import Tagger
 from pipelines.identifiers.name import canonical_name
 from pipelines.land.landing import spark_schema
@@ -75,7 +75,7 @@ class Extractor:
                   for t in self.tagger.tag(text[authored_from:])
                   for start, end in [(t.start + authored_from, t.end + authored_from)]]
         kept = list(aliases)
-        for m in [*tagged, *(m for m in ruled if m.type != "alias")]:
+        for m in [*(m for m in tagged if not _known_otherwise(m, ruled)), *(m for m in ruled if m.type != "alias")]:
             if not any(m.overlaps(k) for k in kept):
                 kept.append(m)
         return sorted(kept, key=lambda m: m.start)
@@ -89,8 +89,24 @@ class Extractor:
         if known_persons:
             persons.append((-10**6, set(known_persons)))  # named by the message an attachment belongs to
         identifiers = find_identifiers(text, regions, persons)
-        kept = [n for n in names if not any(n.overlaps(i) for i in identifiers)]
+        kept = [n for n in names if not any(n.overlaps(i) or _labels(n, i, text) for i in identifiers)]
         return sorted(identifiers + kept, key=lambda m: m.start), {c for _, cs in persons for c in cs}
+
+
+def _known_otherwise(tagged: Mention, ruled: list[Mention]) -> bool:
+    """A person the tagger read where the rules know better: a run of words a vehicle make opens
+    ("Toyota Hilux blanca"), or one word the place gazetteer reads as a place ("…, Bolivar")."""
+    if tagged.type != "person":
+        return False
+    words = canonical_name(tagged.text).split()
+    return bool(words) and (words[0] in VEHICLE_MAKES or len(words) == 1 and any(
+        r.type == "location" and (r.start, r.end) == (tagged.start, tagged.end) for r in ruled))
+
+
+def _labels(name: Mention, identifier: Mention, text: str) -> bool:
+    """One word of a name right before an identifier is its label ("IBAN ES91…", "CPF 123…")."""
+    return (name.extractor == "tagger" and " " not in name.text.strip() and 0 <= identifier.start - name.end <= 3
+            and not text[name.end:identifier.start].strip(" :#"))
 
 
 def _authored_from(source: str, body: str) -> int | None:
