@@ -61,17 +61,6 @@ def prepare_model(home: Path) -> None:
         print(line, file=sys.stderr)
 
 
-def run_held_out(home: Path, count: int, extractors: list[str]) -> list[dict[str, str]]:
-    from generator.training import held_out_set
-    from pipelines.config import LakePaths
-    from pipelines.extract.heldout import compare, side_by_side
-    from pipelines.extract.tagger import Tagger
-    from pipelines.spark import get_spark
-
-    tagger = Tagger.load(LakePaths.from_env(home).model("ner")) if "tagger" in extractors else None
-    return side_by_side(compare(get_spark(), held_out_set(count), tagger, extractors))
-
-
 def run_spark(home: Path, extractor: str) -> dict:
     """Child process (``INSIGHT_SPARK_MASTER`` set by the parent): the stage, timed."""
     from pipelines.config import LakePaths
@@ -116,7 +105,10 @@ def main() -> None:
         print(json.dumps(run_spark(home, extractors[0])))
         return
     if args.child == "held-out":
-        print(json.dumps(run_held_out(home, args.held_out, extractors)))
+        from generator.training import held_out_rows
+        from pipelines.config import LakePaths
+
+        print(json.dumps(held_out_rows(LakePaths.from_env(home).model("ner"), args.held_out, tuple(extractors))))
         return
     if args.child == "prepare":
         prepare(home, args.documents, args.seed)

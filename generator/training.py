@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from generator.dice import Dice
 from generator.people import COUNTRIES, LANGUAGE, Person, person, written_name
@@ -110,3 +111,15 @@ def held_out_set(count: int):
                 seen.add(p.person_id)
                 persons.append((p.given_names, p.family_name, [p.alias] if p.alias else [], [p.nationality]))
     return HeldOutSet(documents, truth, persons)
+
+
+def held_out_rows(model: Path, count: int, extractors: tuple[str, ...] = ("tagger", "rules")) -> list[dict[str, str]]:
+    """The extractors side by side on ``count`` held-out texts, the tagger read from ``model``
+    (left out when ``model`` holds none)."""
+    from pipelines.extract.heldout import compare, side_by_side
+    from pipelines.extract.tagger import MODEL_FILE, Tagger
+    from pipelines.spark import get_spark
+
+    tagger = Tagger.load(model) if "tagger" in extractors and (model / MODEL_FILE).exists() else None
+    chosen = tuple(e for e in extractors if e != "tagger" or tagger is not None)
+    return side_by_side(compare(get_spark(), held_out_set(count), tagger, chosen))

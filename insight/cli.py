@@ -259,6 +259,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     from deltalake import DeltaTable
 
     from generator.prose import HELD_OUT_FAMILY, HELD_OUT_SEED
+    from generator.training import held_out_rows
     from pipelines.extract.evaluate import evaluate, totals
     from pipelines.patterns.evaluate import alert_recall
     from pipelines.resolve.evaluate import evaluate as evaluate_resolution
@@ -289,7 +290,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
         found = alert_recall(paths.home)
         alerts = {"planted": found.planted, "raised": found.raised, "recall": round(found.recall, 4),
                   "not_in_lake": found.not_in_lake, "missed": [list(m) for m in found.missed[:20]]}
-    held_out = _held_out_rows(paths, args.held_out) if args.held_out else None
+    held_out = held_out_rows(paths.model("ner"), args.held_out) if args.held_out else None
     if args.json:
         print(json.dumps({"extraction": rows, "held_out": held_out, "resolution": resolution, "alerts": alerts},
                          indent=2))
@@ -310,19 +311,6 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
               f"{alerts['recall']:.4f}); {alerts['not_in_lake']} rest on a document quarantined as bad input")
         for watch, doc in alerts["missed"]:
             print(f"  missed: {watch} -> {doc}")
-
-
-def _held_out_rows(paths: LakePaths, count: int) -> list[dict[str, str]]:
-    """Both extractors side by side on ``count`` held-out texts (the tagger of this home, if trained)."""
-    from generator.training import held_out_set
-    from pipelines.extract.heldout import compare, side_by_side
-    from pipelines.extract.tagger import MODEL_FILE, Tagger
-    from pipelines.spark import get_spark
-
-    folder = paths.model("ner")
-    tagger = Tagger.load(folder) if (folder / MODEL_FILE).exists() else None
-    extractors = ("tagger", "rules") if tagger else ("rules",)
-    return side_by_side(compare(get_spark(), held_out_set(count), tagger, extractors))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
