@@ -8,7 +8,7 @@ from __future__ import annotations
 import dagster as dg
 from pyspark.sql import DataFrame
 
-from assets.resources import LakeResource, SparkResource
+from assets.resources import LakeResource
 from pipelines.conform import current_records
 from pipelines.lakehouse import Lakehouse
 from pipelines.sources import Sources
@@ -19,11 +19,10 @@ def bronze_keys(sources: Sources) -> list[dg.AssetKey]:
     return [dg.AssetKey(["bronze", name]) for name in sources.landed]
 
 
-def current_frames(lake: LakeResource, spark: SparkResource,
-                   sources: Sources) -> tuple[Lakehouse, dict[str, DataFrame]]:
-    """The lakehouse, and per source its current records: latest versions, withdrawals applied."""
-    lakehouse = lake.lakehouse(spark)
-    bronze = {s.name: lakehouse.read(lake.paths.table("bronze", s.name)) for s in sources}
-    withdrawals = lake.paths.table("bronze", sources.withdrawals.name)
-    return lakehouse, current_records(bronze, sources,
-                                      lakehouse.read(withdrawals) if lakehouse.exists(withdrawals) else None)
+def current_frames(lakehouse: Lakehouse, lake: LakeResource, sources: Sources) -> dict[str, DataFrame]:
+    """Per source its current records (latest versions, withdrawals applied), from the bronze
+    tables of :func:`bronze_keys`: the one list of what a conform asset reads."""
+    tables = {key.path[-1]: lake.uri(key) for key in bronze_keys(sources)}
+    withdrawals = tables.pop(sources.withdrawals.name)
+    bronze = {name: lakehouse.read(uri) for name, uri in tables.items()}
+    return current_records(bronze, sources, lakehouse.read(withdrawals) if lakehouse.exists(withdrawals) else None)

@@ -8,7 +8,8 @@ run. ``warn`` expectations only flag.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import dagster as dg
 

@@ -1,4 +1,8 @@
-"""Conform assets: every bronze table into silver documents and records."""
+"""Conform assets: every bronze table into silver documents and records.
+
+They read every bronze table of the registry (a list that grows with the sources, so they take it
+from :func:`assets.bronze.bronze_keys`, the one list of their dependencies, rather than as ``ins``).
+"""
 
 from collections.abc import Callable
 
@@ -19,8 +23,9 @@ def _silver_asset(sources: Sources, name: str, key: str, build: Callable[[dict[s
         key=["silver", name], deps=bronze_keys(sources), group_name="conform", kinds={"spark", "delta"},
         owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY, description=description,
     )
-    def conform(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-        lakehouse, current = current_frames(lake, spark, sources)
+    def conform(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
+        lakehouse = lake.lakehouse(spark, context)
+        current = current_frames(lakehouse, lake, sources)
         uri = lake.paths.table("silver", name)
         result = lakehouse.merge(build(current, sources), uri, [key], delete_missing=True)
         return dg.MaterializeResult(metadata=table_metadata(uri, result, preview))

@@ -1,17 +1,18 @@
 """Extraction assets: the tagger trained here, and every document read for what it names."""
 
 import inspect
+from pathlib import Path
 
 import dagster as dg
+from pyspark.sql import DataFrame
 
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
-from assets.resources import LakeResource, SparkResource
+from assets.resources import LakeResource, SparkResource, StagesResource, tables
 from generator import people, prose, texts
 from generator import training as labelled
-from pipelines.config import cache_dir
 from pipelines.extract import heldout, tagger, tokens, training
-from pipelines.extract.job import chosen_extractor, extract_mentions
+from pipelines.extract.job import extract_mentions
 from pipelines.extract.tagger import Tagger
 
 NER_MODEL = dg.AssetKey(["models", "ner"])
@@ -40,11 +41,11 @@ def _scores(scores: dict) -> dict[str, dict[str, float]]:
     "and code, then reused from the cache.",
 )
 def ner_model(context: dg.AssetExecutionContext, config: NerTraining, lake: LakeResource,
-              spark: SparkResource) -> dg.MaterializeResult:
+              spark: SparkResource, stages: StagesResource) -> dg.MaterializeResult:
     settings = {"texts": config.texts, "seed": config.seed, "held_out": config.held_out,
                 "iterations": ITERATIONS, "regularization": REGULARIZATION, "features": tokens.FEATURES}
     key = training.model_key(settings, [inspect.getsource(m) for m in _MODEL_SOURCES])
-    cache = cache_dir() / "models" / "ner"
+    cache = Path(stages.model_cache) / "ner"
     model = training.cached_tagger(cache, key)
     reused = model is not None
     if model is None:
@@ -82,20 +83,18 @@ def ner_model(context: dg.AssetExecutionContext, config: NerTraining, lake: Lake
 
 
 @dg.asset(
-    key=["silver", "mentions"], deps=[dg.AssetKey(["silver", "documents"]), dg.AssetKey(["silver", "records"]), NER_MODEL],
+    key=["silver", "mentions"], ins=tables(documents="silver/documents", records="silver/records"), deps=[NER_MODEL],
     group_name="extract", kinds={"spark", "delta"}, owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY,
     description="What every document names — phones, e-mails, identity documents, plates, VINs, IBANs, IMEIs, "
     "wallets, IP addresses, dates, persons, aliases, organizations, places — with offsets, canonical value, "
     "extractor and confidence; structured fields as mentions without offsets. Access fields of the document.",
 )
-def silver_mentions(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    lakehouse = lake.lakehouse(spark)
-    documents = lakehouse.read(lake.paths.table("silver", "documents"))
-    records = lakehouse.read(lake.paths.table("silver", "records"))
-    extractor = chosen_extractor()
+def silver_mentions(context: dg.AssetExecutionContext, documents: DataFrame, records: DataFrame, lake: LakeResource,
+                    spark: SparkResource, stages: StagesResource) -> dg.MaterializeResult:
+    extractor = stages.settings.extractor
     model = Tagger.load(lake.paths.model("ner")) if extractor == "tagger" else None
     uri = lake.paths.table("silver", "mentions")
-    result = lakehouse.merge(extract_mentions(documents, records, model), uri, ["mention_id"], delete_missing=True)
+    result = lake.lakehouse(spark, context).merge(extract_mentions(documents, records, model), uri, ["mention_id"], delete_missing=True)
     metadata = table_metadata(uri, result, ["doc_id", "type", "text", "canonical", "extractor"])
     metadata["mentions_by_type"] = dg.MetadataValue.md(count_markdown(uri, "type"))
     metadata["extractor"] = extractor

@@ -4,70 +4,80 @@ Each is rebuilt whole from its gold input (an index is derived, never edited) an
 key for data skipping; see ``pipelines/index/build.py``.
 """
 
-from typing import Callable
+from typing import Any
 
 import dagster as dg
 from pyspark.sql import DataFrame
 
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
-from assets.resources import LakeResource, SparkResource
-from pipelines.index.build import (EDGE_COLUMNS, IDENTIFIER_COLUMNS, NAME_COLUMNS, STATS_COLUMNS, TERM_COLUMNS,
-                                   TERMS_PER_DOCUMENT, search_edges, search_identifiers, search_names, search_stats,
-                                   search_terms)
-from pipelines.lakehouse import Lakehouse, table_row_count
+from assets.resources import LakeResource, SparkResource, tables
+from pipelines.index.build import (
+    EDGE_COLUMNS,
+    IDENTIFIER_COLUMNS,
+    NAME_COLUMNS,
+    STATS_COLUMNS,
+    TERM_COLUMNS,
+    TERMS_PER_DOCUMENT,
+    search_edges,
+    search_identifiers,
+    search_names,
+    search_stats,
+    search_terms,
+)
 from pipelines.layout import files_for
 
-_COMMON = dict(group_name="index", kinds={"spark", "delta"}, owners=OWNERS, freshness_policy=FRESHNESS,
+_COMMON: dict[str, Any] = dict(group_name="index", kinds={"spark", "delta"}, owners=OWNERS, freshness_policy=FRESHNESS,
                retry_policy=RETRY)
-_DOCUMENTS = dg.AssetKey(["gold", "documents"])
 
 
-def _rebuild(lake: LakeResource, spark: SparkResource, name: str, source: str, rows_per_source_row: int,
-             build: Callable[[Lakehouse, DataFrame, int], DataFrame], preview: list[str]) -> dg.MaterializeResult:
-    """``gold/<name>`` rebuilt from ``gold/<source>``, cut into files for about ``rows_per_source_row``
-    index rows per source row."""
-    lakehouse = lake.lakehouse(spark)
-    source_uri, uri = lake.paths.table("gold", source), lake.paths.table("gold", name)
-    files = files_for(table_row_count(source_uri) * rows_per_source_row)
-    result = lakehouse.overwrite(build(lakehouse, lakehouse.read(source_uri), files), uri)
+def _write(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource, frame: DataFrame,
+           preview: list[str]) -> dg.MaterializeResult:
+    """The asset's table replaced by ``frame``."""
+    uri = lake.uri(context.asset_key)
+    result = lake.lakehouse(spark, context).overwrite(frame, uri)
     return dg.MaterializeResult(metadata=table_metadata(uri, result, preview))
 
 
-@dg.asset(key=["gold", "search_terms"], deps=[_DOCUMENTS], **_COMMON,
+def _files(context: dg.AssetExecutionContext, lake: LakeResource, source: str, rows_per_source_row: int) -> int:
+    """Files for about ``rows_per_source_row`` index rows per row of input ``source``."""
+    return files_for(lake.input_rows(context, source) * rows_per_source_row)
+
+
+@dg.asset(key=["gold", "search_terms"], ins=tables(documents="gold/documents"), **_COMMON,
           description="Term → documents with the term's frequency and the document's length (BM25), sorted by term.")
-def gold_search_terms(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    return _rebuild(lake, spark, "search_terms", "documents", TERMS_PER_DOCUMENT,
-                    lambda _, documents, files: search_terms(documents, files), TERM_COLUMNS[:4])
+def gold_search_terms(context: dg.AssetExecutionContext, documents: DataFrame, lake: LakeResource,
+                      spark: SparkResource) -> dg.MaterializeResult:
+    files = _files(context, lake, "documents", TERMS_PER_DOCUMENT)
+    return _write(context, lake, spark, search_terms(documents, files), TERM_COLUMNS[:4])
 
 
-@dg.asset(key=["gold", "search_stats"], deps=[_DOCUMENTS, dg.AssetKey(["gold", "search_terms"])], **_COMMON,
-          description="Documents and total length per access group: each user's corpus size for BM25.")
-def gold_search_stats(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    postings = lake.paths.table("gold", "search_terms")
-    return _rebuild(lake, spark, "search_stats", "documents", 0,
-                    lambda lakehouse, documents, _: search_stats(documents, lakehouse.read(postings)), STATS_COLUMNS)
+@dg.asset(key=["gold", "search_stats"], ins=tables(documents="gold/documents", postings="gold/search_terms"),
+          **_COMMON, description="Documents and total length per access group: each user's corpus size for BM25.")
+def gold_search_stats(context: dg.AssetExecutionContext, documents: DataFrame, postings: DataFrame,
+                      lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
+    return _write(context, lake, spark, search_stats(documents, postings), STATS_COLUMNS)
 
 
-@dg.asset(key=["gold", "search_names"], deps=[dg.AssetKey(["gold", "entities"]), dg.AssetKey(["gold", "mentions"])],
+@dg.asset(key=["gold", "search_names"], ins=tables(entities="gold/entities", mentions="gold/mentions"),
           **_COMMON, description="Name keys (as written, as it sounds, consonant skeleton) → persons and "
           "organizations, with the documents naming them.")
-def gold_search_names(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    mentions = lake.paths.table("gold", "mentions")
-    return _rebuild(lake, spark, "search_names", "entities", 4,
-                    lambda lakehouse, entities, files: search_names(entities, lakehouse.read(mentions), files),
-                    NAME_COLUMNS[:6])
+def gold_search_names(context: dg.AssetExecutionContext, entities: DataFrame, mentions: DataFrame,
+                      lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
+    files = _files(context, lake, "entities", 4)
+    return _write(context, lake, spark, search_names(entities, mentions, files), NAME_COLUMNS[:6])
 
 
-@dg.asset(key=["gold", "search_edges"], deps=[dg.AssetKey(["gold", "entity_links"])], **_COMMON,
+@dg.asset(key=["gold", "search_edges"], ins=tables(links="gold/entity_links"), **_COMMON,
           description="Typed links from both ends, by entity: the two hops of a search's graph.")
-def gold_search_edges(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    return _rebuild(lake, spark, "search_edges", "entity_links", 2,
-                    lambda _, links, files: search_edges(links, files), EDGE_COLUMNS[:3])
+def gold_search_edges(context: dg.AssetExecutionContext, links: DataFrame, lake: LakeResource,
+                      spark: SparkResource) -> dg.MaterializeResult:
+    return _write(context, lake, spark, search_edges(links, _files(context, lake, "links", 2)), EDGE_COLUMNS[:3])
 
 
-@dg.asset(key=["gold", "search_identifiers"], deps=[dg.AssetKey(["gold", "mentions"])], **_COMMON,
+@dg.asset(key=["gold", "search_identifiers"], ins=tables(mentions="gold/mentions"), **_COMMON,
           description="Identifier keys (any written form reduced to letters and digits) → entities and documents.")
-def gold_search_identifiers(lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    return _rebuild(lake, spark, "search_identifiers", "mentions", 1,
-                    lambda _, mentions, files: search_identifiers(mentions, files), IDENTIFIER_COLUMNS[:5])
+def gold_search_identifiers(context: dg.AssetExecutionContext, mentions: DataFrame, lake: LakeResource,
+                            spark: SparkResource) -> dg.MaterializeResult:
+    files = _files(context, lake, "mentions", 1)
+    return _write(context, lake, spark, search_identifiers(mentions, files), IDENTIFIER_COLUMNS[:5])

@@ -35,7 +35,7 @@ def landing_asset(spec: SourceSpec, description: str) -> dg.AssetsDefinition:
     )
     def land(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
         paths = lake.paths
-        report = land_source(lake.lakehouse(spark), paths, spec)
+        report = land_source(lake.lakehouse(spark, context), paths, spec)
         for f in report.files:
             context.log.info(
                 f"{f['src_file']}: read {f['rows_read']} = landed {f['rows_landed']} + quarantined {f['rows_quarantined']}"
@@ -55,7 +55,6 @@ def landing_asset(spec: SourceSpec, description: str) -> dg.AssetsDefinition:
         )
         return dg.MaterializeResult(metadata=metadata)
 
-    land.__name__ = f"land_{source}"
     return land
 
 

@@ -1,13 +1,13 @@
 """Metadata every table asset shows in the UI: rows, Delta version, path, a preview."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import dagster as dg
-import pyarrow as pa
-from deltalake import DeltaTable
 
-from pipelines.lakehouse import WriteResult, table_row_count
+from pipelines import delta
+from pipelines.lakehouse import WriteResult
 
 PREVIEW_ROWS = 5
 _PREVIEW_CELL = 60
@@ -35,20 +35,21 @@ def markdown_table(rows: list[dict[str, Any]], width: int = _PREVIEW_CELL,
 
 
 def preview_markdown(uri: str, columns: list[str] | None = None) -> str:
-    return markdown_table(DeltaTable(uri).to_pyarrow_dataset().head(PREVIEW_ROWS, columns=columns).to_pylist())
+    return markdown_table(delta.head_rows(uri, PREVIEW_ROWS, columns))
 
 
 def column_schema(uri: str) -> dg.TableSchema:
     """The table's columns as the Delta log declares them, for the UI's schema tab."""
     return dg.TableSchema(columns=[
         dg.TableColumn(field.name, str(field.type), constraints=dg.TableColumnConstraints(nullable=field.nullable))
-        for field in pa.schema(DeltaTable(uri).schema().to_arrow())
+        for field in delta.schema(uri)
     ])
 
 
 def count_markdown(uri: str, column: str) -> str:
     """Rows per value of ``column``, as a small markdown table."""
-    counts = DeltaTable(uri).to_pyarrow_dataset().to_table(columns=[column]).column(column).value_counts()
+    table = delta.read_arrow(uri, [column])
+    counts = table.column(column).value_counts() if table is not None else []
     rows = sorted(({column: c["values"].as_py(), "rows": c["counts"].as_py()} for c in counts), key=lambda r: -r["rows"])
     return markdown_table(rows)
 
@@ -56,8 +57,8 @@ def count_markdown(uri: str, column: str) -> str:
 def table_metadata(uri: str, result: WriteResult | None = None, preview_columns: list[str] | None = None) -> dict:
     metadata: dict[str, Any] = {
         "dagster/column_schema": column_schema(uri),
-        "dagster/row_count": dg.MetadataValue.int(table_row_count(uri)),
-        "delta_version": dg.MetadataValue.int(DeltaTable(uri).version()),
+        "dagster/row_count": dg.MetadataValue.int(delta.row_count(uri)),
+        "delta_version": dg.MetadataValue.int(delta.version(uri) or 0),
         "path": dg.MetadataValue.path(uri),
         "preview": dg.MetadataValue.md(preview_markdown(uri, preview_columns)),
     }

@@ -125,7 +125,8 @@ def main() -> None:
 
     print(f"preparing {home} ({args.documents:,} documents, seed {args.seed}) and the tagger", file=sys.stderr)
     subprocess.run([sys.executable, __file__, "--home", str(home), "--documents", str(args.documents),
-                    "--seed", str(args.seed), "--child", "prepare"], check=True, env={**os.environ, "INSIGHT_HOME": str(home)})
+                    "--seed", str(args.seed), "--child", "prepare"],
+                   check=True, env={**os.environ, "INSIGHT_HOME": str(home)})
     if args.held_out:
         rows = child("held-out", args.extractor, {})
         print(f"held-out texts: {args.held_out} (a phrasing family and a seed the tagger never saw)")

@@ -110,7 +110,8 @@ def main() -> None:
     if len(results) > 1:
         first, last = results[0], results[-1]
         growth = last["records"] / first["records"]
-        print(f"\n{growth:.0f}x the records: python driver peak x{last['python_driver_peak_mb'] / first['python_driver_peak_mb']:.2f}, "
+        print(f"\n{growth:.0f}x the records: "
+              f"python driver peak x{last['python_driver_peak_mb'] / first['python_driver_peak_mb']:.2f}, "
               f"JVM heap peak x{last['jvm_heap_peak_mb'] / max(1, first['jvm_heap_peak_mb']):.2f}")
 
 

@@ -18,7 +18,7 @@ from insight.engine import EmbeddedEngine
 from insight.patterns import alerts, hidden_links, hotspots, trends
 from insight.users import find_user
 from pipelines.config import LakePaths
-from pipelines.lakehouse import table_row_count
+from pipelines.delta import row_count
 from pipelines.patterns.evaluate import alert_recall
 
 TABLES = ("alerts", "alert_evidence", "hidden_links", "hidden_link_evidence", "trends", "hotspots")
@@ -33,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     paths = LakePaths.from_env(args.home)
     for table in TABLES:
-        print(f"gold/{table:<22} {table_row_count(paths.table('gold', table)):>10} rows")
+        print(f"gold/{table:<22} {row_count(paths.table('gold', table)):>10} rows")
     started = time.perf_counter()
     engine = EmbeddedEngine(paths, find_user(paths.users_file, args.user))
     print(f"engine open: {(time.perf_counter() - started) * 1000:.0f} ms")

@@ -15,7 +15,8 @@ import argparse
 import random
 import resource
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from generator.people import person
 from pipelines.resolve.persons import FEATURE_SCHEMA, cluster_persons, cluster_persons_spark, person_features

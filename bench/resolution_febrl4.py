@@ -54,7 +54,8 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     prepared = []
     for frame in (a, b):
         frame = frame.drop(columns=["soc_sec_id"]).reset_index().rename(columns={"rec_id": "unique_id"})
-        frame = frame.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else (None if isinstance(v, str) else v))
+        frame = frame.map(lambda v: v.strip() if isinstance(v, str) and v.strip()
+                          else (None if isinstance(v, str) else v))
         frame["name"] = frame["given_name"].fillna("") + " " + frame["surname"].fillna("")
         prepared.append(frame)
     return prepared[0], prepared[1], truth

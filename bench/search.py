@@ -33,15 +33,16 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import phonenumbers
 
 from generator.people import TRANSLITERATED
 from insight.engine import Engine
-from insight.session import ENGINES, EngineChoice, open_engine
 from insight.search import search
+from insight.session import ENGINES, EngineChoice, open_engine
 from insight.users import find_user
 from pipelines.config import LakePaths
 from pipelines.extract.evaluate import record_doc_id, truth_doc_id
@@ -110,7 +111,8 @@ def build_queries(home: Path, engine: Engine, count: int, seed: int) -> list[dic
         elif mention.get("canonical") in by_value:
             by_value[mention["canonical"]]["targets"].add(doc_id)
     queries = [q for q in queries if q["targets"]]  # an identifier no document carries has nothing to find
-    sample = engine.sql("SELECT doc_id, body FROM documents WHERE source = 'report' ORDER BY doc_id LIMIT 5000").to_pylist()
+    sample = engine.sql("SELECT doc_id, body FROM documents WHERE source = 'report' "
+                        "ORDER BY doc_id LIMIT 5000").to_pylist()
     while len(queries) < count:
         doc = rng.choice(sample)
         words = [w for w in fold_accents(doc["body"] or "").lower().split() if w.isalpha() and len(w) > 3

@@ -13,14 +13,27 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from generator import identities as ids
 from generator.people import COUNTRIES, person
-from generator.records import (ACCESS_COLUMNS, CSV_BUILDERS, JSONL_BUILDERS, Truth, World, dirty_json, dirty_row,
-                               field_truth, json_line, message, mention_truth, population_for, record_truth)
+from generator.records import (
+    ACCESS_COLUMNS,
+    CSV_BUILDERS,
+    JSONL_BUILDERS,
+    Truth,
+    World,
+    dirty_json,
+    dirty_row,
+    field_truth,
+    json_line,
+    mention_truth,
+    message,
+    population_for,
+    record_truth,
+)
 from pipelines.truth import PERSONS, truth_file
 
 SHARES = {"notices": 0.08, "diffusions": 0.05, "messages": 0.07, "reports": 0.20, "sltd": 0.22, "smv": 0.14,

@@ -5,7 +5,7 @@ import hashlib
 import random
 import re
 import string
-from functools import lru_cache
+from functools import cache
 
 import phonenumbers
 import pycountry
@@ -32,7 +32,7 @@ def digits(rng: random.Random, count: int) -> str:
     return f"{rng.randrange(10 ** count):0{count}d}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _runs(shape: str) -> tuple[str, ...]:
     return tuple(re.findall(r"L+|D+", shape))
 
@@ -83,7 +83,7 @@ def national_id(rng: random.Random, country: str) -> tuple[str, str, str]:
 _FREE_DIGITS = 6
 
 
-@lru_cache(maxsize=None)
+@cache
 def _mobile_prefixes(country: str) -> tuple[int, tuple[str, ...]]:
     """Leading digits of valid mobile numbers of ``country``, found once by trying candidates.
 

@@ -33,7 +33,7 @@ def _text_part(body: str, charset: str) -> tuple[str, bytes]:
     except UnicodeEncodeError:
         charset, data = "utf-8", body.encode("utf-8")
     if charset == "utf-8":
-        return f'Content-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: 8bit', data
+        return 'Content-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: 8bit', data
     return (f'Content-Type: text/plain; charset="{charset}"\nContent-Transfer-Encoding: quoted-printable',
             quopri.encodestring(data))
 
@@ -47,7 +47,8 @@ def message_bytes(headers: list[tuple[str, str]], body: str, charset: str,
         return (head + part_head + "\n\n").encode("ascii") + part_body + b"\n"
     name, content_type, data = attachment
     return b"".join([
-        (head + f'Content-Type: multipart/mixed; boundary="{boundary}"\n\n--{boundary}\n{part_head}\n\n').encode("ascii"),
+        (head + f'Content-Type: multipart/mixed; boundary="{boundary}"\n\n'
+                f"--{boundary}\n{part_head}\n\n").encode("ascii"),
         part_body,
         (f"\n--{boundary}\nContent-Type: {content_type}\nContent-Transfer-Encoding: base64\n"
          f'Content-Disposition: attachment; filename="{name}"\n\n').encode("ascii"),

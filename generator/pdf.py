@@ -11,7 +11,7 @@ def _escape(line: str) -> bytes:
 
 def text_pdf(lines: list[str]) -> bytes:
     wrapped = [part for line in lines for part in (textwrap.wrap(line, 95) or [""])]
-    content = b"BT /F1 10 Tf 50 800 Td 14 TL " + b" ".join(b"(" + _escape(l) + b") Tj T*" for l in wrapped) + b" ET"
+    content = b"BT /F1 10 Tf 50 800 Td 14 TL " + b" ".join(b"(" + _escape(w) + b") Tj T*" for w in wrapped) + b" ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from generator import identities as ids
 from generator.dice import Dice
@@ -201,7 +201,8 @@ def person(seed: int, index: int) -> Person:
     given, family, foreign, variants = _names(rng, country, sex)
     if index % DECOY_EVERY == 1 and index > 0:  # a namesake of the previous person, not the same person
         twin = person(seed, index - 1)
-        given, family, foreign, variants, sex = list(twin.given), list(twin.family), twin.foreign, twin.variants, twin.sex
+        given, family, foreign, variants, sex = (list(twin.given), list(twin.family), twin.foreign, twin.variants,
+                                                 twin.sex)
     born = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 48))
     phones = [ids.phone(rng, country)] + ([ids.phone(rng, rng.choice(COUNTRIES))] if rng.random() < 0.3 else [])
     folded = fold(f"{given[0]}.{family[0]}").lower().replace(" ", "")
@@ -233,7 +234,8 @@ def written_name(rng: random.Random, who: Person, order: str = "given_first") ->
         family = family[:1]
     elif roll < 0.25 and len(given) > 1:
         given = [given[0], given[1][0] + "."]
-    text = f"{' '.join(family)}, {' '.join(given)}" if order == "family_first" else f"{' '.join(given)} {' '.join(family)}"
+    text = (f"{' '.join(family)}, {' '.join(given)}" if order == "family_first"
+            else f"{' '.join(given)} {' '.join(family)}")
     if rng.random() < 0.5:
         text = fold(text)
     if rng.random() < 0.05:  # phonetic misspelling as heard: Z/S, V/B, LL/Y

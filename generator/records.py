@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from dataclasses import dataclass
+from collections.abc import Callable
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import orjson
 
@@ -22,8 +22,19 @@ from generator.office import text_docx
 from generator.pdf import text_pdf
 from generator.people import ALIASES, COUNTRIES, LANGUAGE, Person, fold, person, written_name
 from generator.prose import FAMILIES, prose_values, sentence_template
-from generator.texts import (ATTACHMENT_TEMPLATES, MESSAGE_TEMPLATES, NATIONALITY, OFFENCES, PLACES, REPORT_TEMPLATES,
-                             SUBJECTS, Span, pick, render, slots_of)
+from generator.texts import (
+    ATTACHMENT_TEMPLATES,
+    MESSAGE_TEMPLATES,
+    NATIONALITY,
+    OFFENCES,
+    PLACES,
+    REPORT_TEMPLATES,
+    SUBJECTS,
+    Span,
+    pick,
+    render,
+    slots_of,
+)
 from pipelines.truth import PLANTED, truth_file
 
 NCB = {c: f"ncb.{c.lower()}@{c.lower()}.example.org" for c in COUNTRIES}
@@ -373,7 +384,8 @@ def nominal(world: World, n: int) -> tuple[list[str], list[Person], str]:
 CSV_BUILDERS = {"sltd": (SLTD_COLUMNS, sltd), "smv": (SMV_COLUMNS, smv), "nominals": (NOMINAL_COLUMNS, nominal)}
 
 
-def field_mentions(source: str, record: dict[str, Any], persons: list[Person]) -> list[tuple[str, str, str, str, str | None]]:
+def field_mentions(source: str, record: dict[str, Any],
+                   persons: list[Person]) -> list[tuple[str, str, str, str, str | None]]:
     """What a structured record names, as (field, entity type, as written, canonical, person id).
 
     Structured fields are mentions too: extraction is measured on them as on free text.
@@ -393,7 +405,8 @@ def field_mentions(source: str, record: dict[str, Any], persons: list[Person]) -
         if record["emails"]:
             found.append(("emails", "email", record["emails"], record["emails"], pid))
     elif source == "sltd":
-        found.append(("document_number", "identity_document", record["document_number"], record["document_number"], pid))
+        found.append(("document_number", "identity_document", record["document_number"], record["document_number"],
+                      pid))
     elif source == "smv":
         found.append(("vin", "vehicle", record["vin"], record["vin"], pid))
         found.append(("plate", "plate", record["plate"], record["plate"], pid))
@@ -434,7 +447,8 @@ def _attachment(rng: random.Random, main: Person, other: Person, country: str,
         return f"pasaporte_{rng.randint(100, 999)}.pdf", "application/pdf", text_pdf(text.split("\n")), text, spans
     if kind == "docx":
         return (f"informe_{rng.randint(100, 999)}.docx",
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document", text_docx([text]), text, spans)
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document", text_docx([text]),
+                text, spans)
     return "identificadores.csv", "text/csv", text.encode("utf-8"), text, spans
 
 

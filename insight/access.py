@@ -1,7 +1,8 @@
 """The access rule, bound to one user: the predicate every read path filters on."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlglot import exp
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import DeltaTable, write_deltalake
 
 from pipelines.config import LakePaths
+from pipelines.delta import append_rows, read_arrow
 
 SCHEMA = pa.schema([
     ("event_id", pa.string()),
@@ -47,20 +47,18 @@ def record(paths: LakePaths, event: Event) -> None:
     row = {"event_id": uuid.uuid4().hex, "at": dt.datetime.now(dt.timezone.utc), "user": event.user,
            "action": event.action, "statement": event.statement, "outcome": event.outcome,
            "row_count": event.row_count, "doc_ids": sorted(set(event.doc_ids))}
-    write_deltalake(paths.audit, pa.Table.from_pylist([row], schema=SCHEMA), mode="append")
+    append_rows(paths.audit, pa.Table.from_pylist([row], schema=SCHEMA))
 
 
 def events(paths: LakePaths, user: str | None = None, since: dt.datetime | None = None) -> list[dict]:
     """The events of ``user`` (everyone's when None) at or after ``since``, oldest first."""
-    if not DeltaTable.is_deltatable(paths.audit):
-        return []
     wanted = pc.scalar(True)
     if user is not None:
         wanted = wanted & (pc.field("user") == user)
     if since is not None:
         wanted = wanted & (pc.field("at") >= pa.scalar(since, pa.timestamp("us", tz="UTC")))
-    table = DeltaTable(paths.audit).to_pyarrow_dataset().to_table(filter=wanted)
-    return table.sort_by([("at", "ascending")]).to_pylist()
+    table = read_arrow(paths.audit, filter=wanted)
+    return [] if table is None else table.sort_by([("at", "ascending")]).to_pylist()
 
 
 def document_ids(rows: Iterable[dict]) -> list[str]:

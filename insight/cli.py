@@ -13,8 +13,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from insight.errors import InsightError
 from pipelines.config import LakePaths
@@ -34,7 +35,7 @@ def _paths() -> LakePaths:
     return LakePaths.from_env()
 
 
-def _session(args: argparse.Namespace, as_of: dt.datetime | None = None) -> "QuerySession":
+def _session(args: argparse.Namespace, as_of: dt.datetime | None = None) -> QuerySession:
     from insight.session import EngineChoice, QuerySession
 
     return QuerySession(_paths(), args.user, EngineChoice.from_env(getattr(args, "engine", None)), as_of)
@@ -189,7 +190,8 @@ def cmd_audit(args: argparse.Namespace) -> None:
         _print_json(found)
         return
     _print_table([{**e, "doc_ids": len(e["doc_ids"])} for e in found],
-                 ["at", "user", "action", "outcome", "row_count", "doc_ids", "statement"], {"statement": 60, "outcome": 40})
+                 ["at", "user", "action", "outcome", "row_count", "doc_ids", "statement"],
+                 {"statement": 60, "outcome": 40})
     print(f"({len(found)} events)")
 
 
@@ -256,10 +258,9 @@ def cmd_materialize(args: argparse.Namespace) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
-    from deltalake import DeltaTable
-
     from generator.prose import HELD_OUT_FAMILY, HELD_OUT_SEED
     from generator.training import held_out_rows
+    from pipelines.delta import is_table
     from pipelines.extract.evaluate import evaluate, totals
     from pipelines.patterns.evaluate import alert_recall
     from pipelines.resolve.evaluate import evaluate as evaluate_resolution
@@ -267,7 +268,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     paths = _paths()
     if not (paths.home / "truth" / "mentions").is_dir():
         raise CliError(f"no ground truth under {paths.home / 'truth'}: evaluate a home made by insight generate")
-    if not DeltaTable.is_deltatable(paths.table("silver", "mentions")):
+    if not is_table(paths.table("silver", "mentions")):
         raise CliError("no silver/mentions table yet: run insight materialize first")
     scores = evaluate(paths.home)
     by_language = sorted(scores.items())
@@ -278,7 +279,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
                 {"precision": f"{s.precision:.3f}", "f1": f"{s.f1:.3f}", "fp": s.fp})}
             for (mode, kind, lang), s in by_language + overall]
     resolution = []
-    if DeltaTable.is_deltatable(paths.table("gold", "mentions")):
+    if is_table(paths.table("gold", "mentions")):
         for q in evaluate_resolution(paths.home):
             for measure, s in (("pairwise", q.pairwise), ("clusters", q.clusters)):
                 resolution.append({"population": q.population, "measure": measure, "items": q.items,
@@ -286,7 +287,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
                                    "f1": f"{s.f1:.4f}", "tp": s.tp, "fp": s.fp, "fn": s.fn,
                                    "namesakes_merged": q.namesakes_merged, "unmatched": q.unmatched})
     alerts = None
-    if DeltaTable.is_deltatable(paths.table("gold", "alerts")):
+    if is_table(paths.table("gold", "alerts")):
         found = alert_recall(paths.home)
         alerts = {"planted": found.planted, "raised": found.raised, "recall": round(found.recall, 4),
                   "not_in_lake": found.not_in_lake, "missed": [list(m) for m in found.missed[:20]]}
@@ -427,7 +428,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules_p.set_defaults(func=cmd_trino_rules)
 
     up_p = sub.add_parser("trino", help="a local single-node Trino over the lake: up (start it, or bring its "
-                          "tables, views and rules up to date), down, status; install (fetch it once, as make setup does)")
+                          "tables, views and rules up to date), down, status; "
+                          "install (fetch it once, as make setup does)")
     up_p.add_argument("action", choices=["up", "down", "status", "install"])
     up_p.add_argument("--port", type=int, help="the port to serve on (default 8080)")
     up_p.set_defaults(func=cmd_trino)

@@ -6,13 +6,12 @@ The unfiltered tables sit in schema ``gold``; the views analysts query carry the
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-from typing import Any, Mapping, Protocol
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
-from deltalake import DeltaTable
-from deltalake.exceptions import DeltaError, TableNotFoundError
 from sqlglot import exp
 
 from insight.access import visible_predicate
@@ -21,6 +20,7 @@ from insight.sql_guard import checked_query
 from insight.sqlfiles import bind, read_sql, sql_dir, to_dialect
 from insight.users import User
 from pipelines.config import LakePaths
+from pipelines.delta import VersionGone, is_table, schema, snapshot
 
 DIALECT = "duckdb"
 
@@ -42,7 +42,7 @@ def secured_views() -> list[str]:
     return sorted(p.stem for p in (sql_dir() / "views").glob("*.sql"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _view_tree(view: str) -> exp.Expression:
     return bind(read_sql(f"views/{view}"), {"visible": exp.true()})
 
@@ -100,24 +100,26 @@ class EmbeddedEngine:
         self.con.execute("SET lock_configuration = true")
 
     def _register_gold(self, paths: LakePaths, name: str, as_of: dt.datetime | None) -> None:
+        uri = paths.table("gold", name)
+        if not is_table(uri):
+            raise LakeNotReady(f"no gold.{name} table in {paths.lake}: run `insight materialize` first")
         try:
-            table = DeltaTable(paths.table("gold", name))
-        except TableNotFoundError:
-            raise LakeNotReady(f"no gold.{name} table in {paths.lake}: run `insight materialize` first") from None
-        if as_of is not None and not _load_as_of(table, name, as_of):
-            # A table added to the lake later was, at that time, empty.
+            table = snapshot(uri, as_of)
+        except VersionGone:
+            raise NothingAsOf(f"gold.{name} as of {as_of.isoformat() if as_of else 'now'} is no longer in the lake (its log was cleaned up)") from None
+        if table is None:  # no version yet at ``as_of``: a table added to the lake later was then empty
             if name == "documents":
-                raise NothingAsOf(f"the lake held no documents yet at {as_of.isoformat()}")
-            files = []
-        else:
-            files = table.file_uris()
+                raise NothingAsOf(f"the lake held no documents yet at {as_of.isoformat() if as_of else 'now'}")
+            self.con.register(f"gold_{name}_files", schema(uri).empty_table())
+            self.con.execute(f"CREATE VIEW gold.{name} AS SELECT * FROM gold_{name}_files")
+            return
+        files = table.files
         if files and name not in PRUNED_BY_LOG and all(_is_local(f) for f in files):
-            self._directories.append(table.table_uri.rstrip("/") + "/")
+            self._directories.append(table.uri + "/")
             self.con.execute(f"CREATE VIEW gold.{name} AS SELECT * FROM read_parquet({_list_literal(files)}, "
                              "union_by_name = true)")
             return
-        self.con.register(f"gold_{name}_files", table.to_pyarrow_dataset() if files
-                          else pa.schema(table.schema().to_arrow()).empty_table())
+        self.con.register(f"gold_{name}_files", table.dataset() if files else table.schema.empty_table())
         self.con.execute(f"CREATE VIEW gold.{name} AS SELECT * FROM gold_{name}_files")
 
     def run(self, name: str, params: Mapping[str, Any]) -> pa.Table:
@@ -142,16 +144,3 @@ def _is_local(uri: str) -> bool:
 
 def _list_literal(values: list[str]) -> str:
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
-
-
-def _load_as_of(table: DeltaTable, name: str, as_of: dt.datetime) -> bool:
-    """Moves ``table`` to its last version committed at or before ``as_of``; False if it had none."""
-    earlier = [h["version"] for h in table.history() if h["timestamp"] <= as_of.timestamp() * 1000]
-    if not earlier:
-        return False
-    try:
-        table.load_as_version(max(earlier))
-    except DeltaError:
-        raise NothingAsOf(f"gold.{name} as of {as_of.isoformat()} is no longer in the lake (its log was "
-                          "cleaned up)") from None
-    return True

@@ -1,8 +1,9 @@
 """What entities reach in two typed links, read from the ``search_edges`` index as the user sees it."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from insight.engine import Engine
 from pipelines.resolve.relations import POSSIBLY_SAME_AS

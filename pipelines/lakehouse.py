@@ -13,6 +13,9 @@ Both write the same plain protocol (reader 1, writer 2; see ``DELTA_CONF`` in
 
 Reads always go through the Delta log (the live files), never ``spark.read.parquet(table_dir)``,
 which would resurrect files an overwrite removed.
+
+Every commit a :class:`Lakehouse` made for someone carries its origin (the run and the asset, see
+:func:`origin_of`) as the commit's ``userMetadata``, the field both writers and Delta readers know.
 """
 from __future__ import annotations
 
@@ -21,28 +24,36 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
-from deltalake import DeltaTable, Field as DeltaField, Schema as DeltaSchema
+from deltalake import DeltaTable
+from deltalake import Field as DeltaField
+from deltalake import Schema as DeltaSchema
 from deltalake.exceptions import TableNotFoundError
-from deltalake.transaction import AddAction, RemoveAction, create_table_with_add_actions
+from deltalake.transaction import AddAction, CommitProperties, RemoveAction, create_table_with_add_actions
 from py4j.java_gateway import JavaClass
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.sql.types import DataType, StructType
+
+from pipelines.delta import row_count
+from pipelines.spark import spark_schema
 
 _ROW_HASH = "__insight_row_hash"
 _FILE = "__insight_file"
 # String statistics are cut to this many characters, as Delta writers do: a prefix is a lower
 # bound, a prefix with its last character raised an upper bound.
 _MAX_STAT_STRING = 64
+_USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata"
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ class DeltaBackend(Protocol):
     def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool) -> WriteResult: ...
     def history(self, uri: str) -> list[dict[str, Any]]: ...
     def version(self, uri: str) -> int | None: ...
+    def tagged(self) -> Any: ...
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,7 +214,7 @@ def _delta_schema(arrow_schema: pa.Schema) -> DeltaSchema:
 
 
 def _spark_schema(table: DeltaTable) -> StructType:
-    return from_arrow_schema(pa.schema(table.schema().to_arrow()), prefer_timestamp_ntz=False)
+    return spark_schema(pa.schema(table.schema().to_arrow()))
 
 
 def _fingerprint(df: DataFrame) -> Any:
@@ -215,7 +227,7 @@ class SchemaMismatch(ValueError):
     """New rows whose column types differ from the table's: a migration, never an implicit cast."""
 
 
-def _add_new_columns(table: DeltaTable, incoming: pa.Schema, uri: str) -> bool:
+def _add_new_columns(table: DeltaTable, incoming: pa.Schema, uri: str, commit: CommitProperties | None) -> bool:
     """Adds the nullable columns ``incoming`` has and the table lacks; True when it added any.
 
     Without this a commit keeps the old schema and readers silently drop the new column.
@@ -229,7 +241,7 @@ def _add_new_columns(table: DeltaTable, incoming: pa.Schema, uri: str) -> bool:
             raise SchemaMismatch(f"{uri}: column {field.name!r} is {current[field.name].type} in the table "
                                  f"but {field.type} in the new rows")
     if new:
-        table.alter.add_columns(new)
+        table.alter.add_columns(new, commit_properties=commit)
     return bool(new)
 
 
@@ -238,8 +250,13 @@ class DeltaRsBackend:
 
     name = "delta-rs"
 
-    def __init__(self, spark: SparkSession) -> None:
+    def __init__(self, spark: SparkSession, user_metadata: str | None = None) -> None:
         self.spark = spark
+        self.commit = CommitProperties(custom_metadata={"userMetadata": user_metadata}) if user_metadata else None
+
+    @contextmanager
+    def tagged(self) -> Iterator[None]:
+        yield  # each commit passes ``self.commit``
 
     def _table(self, uri: str) -> DeltaTable | None:
         try:
@@ -278,9 +295,11 @@ class DeltaRsBackend:
     ) -> int:
         table = self._table(uri)
         if table is None:
-            create_table_with_add_actions(uri, _delta_schema(schema), [a for a in actions if isinstance(a, AddAction)])
+            create_table_with_add_actions(uri, _delta_schema(schema), [a for a in actions if isinstance(a, AddAction)],
+                                          commit_properties=self.commit)
         else:
-            table.create_write_transaction(actions, mode=mode, schema=_delta_schema(schema))
+            table.create_write_transaction(actions, mode=mode, schema=_delta_schema(schema),
+                                           commit_properties=self.commit)
         return DeltaTable(uri).version()
 
     def overwrite(self, df: DataFrame, uri: str) -> WriteResult:
@@ -300,7 +319,7 @@ class DeltaRsBackend:
     def _same_rows(self, table: DeltaTable, adds: list[AddAction], schema: pa.Schema, uri: str) -> bool:
         """Same schema, same row count, the same order-free fingerprint of every row, and files
         whose statistics bound every column they should (older writes left long strings out)."""
-        if _delta_schema(schema).to_json() != table.schema().to_json() or self._rows(adds) != table_row_count(uri):
+        if _delta_schema(schema).to_json() != table.schema().to_json() or self._rows(adds) != row_count(uri):
             return False
         if not _statistics_complete(table, schema):
             return False
@@ -310,7 +329,7 @@ class DeltaRsBackend:
     def append(self, df: DataFrame, uri: str) -> WriteResult:
         table = self._table(uri)
         if table is not None:
-            _add_new_columns(table, _arrow_schema(df), uri)
+            _add_new_columns(table, _arrow_schema(df), uri, self.commit)
         adds, schema = self._write_files(df, uri)
         if not adds and table is not None:
             return WriteResult(False, self.version(uri), 0)
@@ -326,7 +345,7 @@ class DeltaRsBackend:
         table = self._table(uri)
         if table is None:
             return self.overwrite(df, uri)
-        if _add_new_columns(table, _arrow_schema(df), uri):
+        if _add_new_columns(table, _arrow_schema(df), uri, self.commit):
             table = DeltaTable(uri)
         keys = list(keys)
         columns = df.columns
@@ -423,8 +442,21 @@ class DeltaSparkBackend:
 
     name = "delta-spark"
 
-    def __init__(self, spark: SparkSession) -> None:
+    def __init__(self, spark: SparkSession, user_metadata: str | None = None) -> None:
         self.spark = spark
+        self.user_metadata = user_metadata
+
+    @contextmanager
+    def tagged(self) -> Iterator[None]:
+        """Delta's commits inside carry ``user_metadata`` (writes, MERGE and ALTER TABLE alike)."""
+        if not self.user_metadata:
+            yield
+            return
+        self.spark.conf.set(_USER_METADATA_CONF, self.user_metadata)
+        try:
+            yield
+        finally:
+            self.spark.conf.unset(_USER_METADATA_CONF)
 
     @staticmethod
     def _table(uri: str) -> DeltaTable | None:
@@ -468,7 +500,7 @@ class DeltaSparkBackend:
         rows = df.persist(StorageLevel.MEMORY_AND_DISK)  # compared, then written: computed once
         try:
             current = self.spark.read.format("delta").load(uri)
-            if (_column_types(rows.schema) == _column_types(current.schema) and rows.count() == table_row_count(uri)
+            if (_column_types(rows.schema) == _column_types(current.schema) and rows.count() == row_count(uri)
                     and _fingerprint(rows) == _fingerprint(current)):
                 return WriteResult(False, before.version(), 0)
             rows.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(uri)
@@ -565,7 +597,7 @@ def delta_spark_available(spark: SparkSession) -> bool:
     if "DeltaSparkSessionExtension" not in extensions:
         return False
     try:
-        jvm = spark.sparkContext._jvm  # type: ignore[union-attr]
+        jvm = spark.sparkContext._jvm
     except Exception:  # Spark Connect: the server's configuration is all a client can see
         return True
     # py4j looks classes up in the loader spark.jars were added to; a missing one is a JavaPackage
@@ -577,23 +609,45 @@ def delta_spark_available(spark: SparkSession) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
+def default_backend() -> str:
+    """``$INSIGHT_DELTA_BACKEND`` (``delta-spark`` or ``delta-rs``), else ``auto``."""
+    return os.environ.get("INSIGHT_DELTA_BACKEND", "auto")
+
+
+def origin_of(run_id: str, assets: Sequence[str]) -> dict[str, str]:
+    """What a commit records of the work that made it: the orchestrator's run and the assets of the step."""
+    return {"writer": "insight", "run_id": run_id, "assets": ",".join(sorted(assets))}
+
+
+def commit_origin(commit: Mapping[str, Any]) -> dict[str, str]:
+    """The origin a commit of :func:`Lakehouse.history` records (empty when it records none)."""
+    try:
+        found = json.loads(commit.get("userMetadata") or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 class Lakehouse:
     """Delta read / overwrite / append / merge-on-keys / history for the whole project.
 
     ``backend`` is ``"delta-rs"``, ``"delta-spark"`` or ``"auto"`` (delta-spark when its JARs
-    are present, delta-rs otherwise); ``$INSIGHT_DELTA_BACKEND`` sets the default.
+    are present, delta-rs otherwise; default :func:`default_backend`). ``origin`` (see
+    :func:`origin_of`) is recorded in every commit it makes.
     """
 
-    def __init__(self, spark: SparkSession, backend: str | None = None) -> None:
-        choice = backend or os.environ.get("INSIGHT_DELTA_BACKEND", "auto")
+    def __init__(self, spark: SparkSession, backend: str | None = None,
+                 origin: Mapping[str, str] | None = None) -> None:
+        choice = backend or default_backend()
+        metadata = json.dumps(dict(origin), sort_keys=True) if origin else None
         if choice == "auto":
             choice = "delta-spark" if delta_spark_available(spark) else "delta-rs"
         if choice == "delta-rs":
-            self.backend: DeltaBackend = DeltaRsBackend(spark)
+            self.backend: DeltaBackend = DeltaRsBackend(spark, metadata)
         elif choice == "delta-spark":
             if not delta_spark_available(spark):
                 raise RuntimeError("delta-spark backend asked for, but Delta Lake's JARs are not on Spark's classpath")
-            self.backend = DeltaSparkBackend(spark)
+            self.backend = DeltaSparkBackend(spark, metadata)
         else:
             raise ValueError(f"unknown Delta backend {choice!r}: use delta-rs, delta-spark or auto")
         self.spark = spark
@@ -607,33 +661,26 @@ class Lakehouse:
     def ensure(self, uri: str, schema: StructType) -> None:
         """Creates an empty table of ``schema`` where none exists, so readers find one."""
         if not self.exists(uri):
-            self.backend.append(self.spark.createDataFrame([], schema), uri)
+            self.append(self.spark.createDataFrame([], schema), uri)
 
     def overwrite(self, df: DataFrame, uri: str) -> WriteResult:
-        return self.backend.overwrite(df, uri)
+        with self.backend.tagged():
+            return self.backend.overwrite(df, uri)
 
     def append(self, df: DataFrame, uri: str) -> WriteResult:
-        return self.backend.append(df, uri)
+        with self.backend.tagged():
+            return self.backend.append(df, uri)
 
     def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool = False) -> WriteResult:
         """Upsert on natural ``keys``; re-running with the same input commits nothing."""
         missing = [k for k in keys if k not in df.columns]
         if missing:
             raise ValueError(f"merge keys {missing} are not columns of the frame")
-        return self.backend.merge(df, uri, keys, delete_missing)
+        with self.backend.tagged():
+            return self.backend.merge(df, uri, keys, delete_missing)
 
     def history(self, uri: str) -> list[dict[str, Any]]:
         return self.backend.history(uri)
 
     def version(self, uri: str) -> int | None:
         return self.backend.version(uri)
-
-
-def table_row_count(uri: str) -> int:
-    """Rows in a Delta table, from its log's statistics (no data file is read)."""
-    try:
-        table = DeltaTable(uri)
-    except TableNotFoundError:
-        return 0
-    actions = _add_actions(table)
-    return int(pc.sum(actions.column("num_records")).as_py() or 0) if actions.num_rows else 0

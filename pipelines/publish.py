@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pyspark.sql import DataFrame
 
-from pipelines.conform import DOCUMENT_COLUMNS
+from pipelines.conform import DOCUMENT_COLUMNS, PATTERN_COLUMNS
 from pipelines.layout import clustered
 
-GOLD_DOCUMENT_COLUMNS = DOCUMENT_COLUMNS
+# What a search reads of a document; trends read the rest from silver.
+GOLD_DOCUMENT_COLUMNS = [c for c in DOCUMENT_COLUMNS if c not in PATTERN_COLUMNS]
 DOCUMENTS_PER_FILE = 100_000  # a document weighs some 20 index postings: smaller files than theirs
 
 

@@ -36,6 +36,7 @@ class Source:
         offence_fields: the fields that name its offence, ``field.member`` inside a list of
             objects; trends read them, else the document's title and text.
         offence_category: the one category every record of it is about (a stolen vehicle).
+        coordinates: its latitude and longitude fields, which hotspots place its records by.
         free_text: its documents are text an author wrote (after a header block rendered from its
             fields), which extraction scores apart from text rendered from fields.
         watchlist: its subjects are wanted or sought: alerts watch for them.
@@ -49,6 +50,7 @@ class Source:
     part_kind: str | None = None
     offence_fields: tuple[str, ...] = ()
     offence_category: str | None = None
+    coordinates: tuple[str, str] | None = None
     free_text: bool = False
     watchlist: bool = False
 
@@ -133,7 +135,8 @@ SOURCES = Sources((
            "Messages between National Central Bureaus with their attachments' text, from raw/messages/*.eml.",
            conform.message_documents, part_kind="attachment", free_text=True),
     Source(contract.REPORTS, "report", "Police reports in en/es/pt/fr, from raw/reports/*.jsonl.",
-           conform.report_documents, offence_fields=("offence",), free_text=True),
+           conform.report_documents, offence_fields=("offence",), coordinates=("lat", "lon"),
+           free_text=True),
     Source(contract.SLTD, "sltd", "Stolen and lost travel documents, from raw/sltd/*.csv.",
            conform.sltd_documents, conform.sltd_records, offence_category="travel_document"),
     Source(contract.SMV, "smv", "Stolen motor vehicles, from raw/smv/*.csv.",

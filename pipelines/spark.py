@@ -1,19 +1,21 @@
 """The one SparkSession factory: local by default, a cluster master or Spark Connect by configuration."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
-
 import atexit
 import os
 import shutil
 import sys
 import tempfile
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 from pyspark import Broadcast
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.pandas.types import from_arrow_schema
+from pyspark.sql.types import StructType
 
 from pipelines.jars import JarsUnavailable, fetch
 from pipelines.java import ensure_java_home
@@ -58,6 +60,11 @@ def default_driver_memory() -> str:
     return f"{min(16, max(2, total // 4 // 2**30))}g"
 
 
+def spark_schema(schema: pa.Schema) -> StructType:
+    """The Spark schema of an Arrow schema, timestamps with their time zone (as Delta stores them)."""
+    return from_arrow_schema(schema, prefer_timestamp_ntz=False)
+
+
 @dataclass(frozen=True)
 class SparkSettings:
     """How to reach Spark. ``remote`` (Spark Connect URL) wins over ``master``."""
@@ -70,7 +77,7 @@ class SparkSettings:
     extra_conf: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls) -> "SparkSettings":
+    def from_env(cls) -> SparkSettings:
         extra = {}
         for item in filter(None, os.environ.get("INSIGHT_SPARK_CONF", "").split(",")):
             key, _, value = item.partition("=")

@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 # What each chunk of output planted: its records' persons, its mentions, its links, its bad inputs.
 PLANTED: tuple[str, ...] = ("records", "mentions", "bad_inputs", "links")

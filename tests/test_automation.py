@@ -2,8 +2,8 @@
 from pathlib import Path
 
 import dagster as dg
-from deltalake import DeltaTable
 import pytest
+from deltalake import DeltaTable
 
 from assets.automation import WRITES_LAKE
 from assets.definitions import defs

@@ -9,8 +9,9 @@ import duckdb
 import pytest
 from deltalake import DeltaTable
 
+from pipelines.delta import row_count as table_row_count
+from pipelines.lakehouse import Lakehouse
 from tests.conftest import copy_samples, materialize_home
-from pipelines.lakehouse import Lakehouse, table_row_count
 
 # A second materialization of the samples takes minutes (more than one here on 2 shared cores):
 # `make test-heavy`. The default suite's sample run is delta-spark's (the default backend), and

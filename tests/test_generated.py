@@ -6,11 +6,11 @@ import pytest
 from deltalake import DeltaTable
 
 from generator.dropzone import generate
-from pipelines.truth import iter_truth
 from insight.cli import main
 from insight.materialize import materialize_all
 from pipelines.config import LakePaths
 from pipelines.sources import SOURCES
+from pipelines.truth import iter_truth
 
 pytestmark = pytest.mark.heavy
 
@@ -68,11 +68,11 @@ def test_extraction_meets_its_targets_against_the_truth(generated, capsys, monke
     rows = [r for r in scores["extraction"] if r["mode"] == "text"]
     identifiers = {r["type"]: r for r in rows if r["language"] == "all" and r["type"] in IDENTIFIER_TYPES}
     assert set(identifiers) == IDENTIFIER_TYPES
-    for kind, r in identifiers.items():
+    for _kind, r in identifiers.items():
         assert float(r["precision"]) >= 0.99 and float(r["recall"]) >= 0.97, r
     persons = {r["language"]: r for r in rows if r["type"] == "person"}
     assert {"es", "pt", "en", "fr"} <= set(persons)
-    for language, r in persons.items():
+    for _language, r in persons.items():
         assert float(r["precision"]) >= 0.90 and float(r["recall"]) >= 0.90, r
     # On the held-out family and seed, persons no record names, per language (the tagger's targets).
     held_out = {(r["type"], r["language"]): r for r in scores["held_out"]}

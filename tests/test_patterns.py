@@ -17,16 +17,18 @@ from pipelines.config import LakePaths
 RED_NOTICE = "notice:2024/51234"
 DIFFUSION = "diffusion:BR-2024-0042"
 # Every document touching the Red Notice's subject, and who may see it (samples/README.md).
-TOUCHING_NOTICE = {"sltd:AAB123456", "nominal:CL-PDI-88812", "report:PE-LIM-2024-1187", "message:0457.2024@co.example.org",
-                   "attachment:0457.2024@co.example.org/acta_0457.pdf", "report:BR-SP-2024-3321",
+TOUCHING_NOTICE = {"sltd:AAB123456", "nominal:CL-PDI-88812", "report:PE-LIM-2024-1187",
+                   "message:0457.2024@co.example.org", "attachment:0457.2024@co.example.org/acta_0457.pdf",
+                   "report:BR-SP-2024-3321",
                    "smv:9BWZZZ377VT004251", "message:0042.2024@br.example.org", DIFFUSION}
 OPEN_TO_ALL = {"sltd:AAB123456", "nominal:CL-PDI-88812", "report:PE-LIM-2024-1187", "smv:9BWZZZ377VT004251",
                "message:0042.2024@br.example.org"}
 USERS = ("analyst_ar", "analyst_cl", "analyst_pe", "gs_analyst")
-NEW_REPORT = {"report_id": "CL-SCL-2024-0777", "country": "CL", "agency": "PDI", "reported_at": "2024-04-02T10:00:00-03:00",
-              "offence": "Tráfico de drogas", "title": "Control en Arica",
+NEW_REPORT = {"report_id": "CL-SCL-2024-0777", "country": "CL", "agency": "PDI",
+              "reported_at": "2024-04-02T10:00:00-03:00", "offence": "Tráfico de drogas", "title": "Control en Arica",
               "narrative": "En el control fronterizo de Arica se identificó a PEDRO ALVAREZ MAMANI, de nacionalidad "
-                           "boliviana, quien portaba el celular +56 9 8765 4321.", "place": "Arica", "lat": -18.4783, "lon": -70.3126,
+                           "boliviana, quien portaba el celular +56 9 8765 4321.",
+              "place": "Arica", "lat": -18.4783, "lon": -70.3126,
               "owner_country": "CL", "restricted_to": [], "classification": "official"}
 
 
@@ -99,7 +101,8 @@ def test_a_hidden_link_joins_two_people_through_two_countries_data(sample_home, 
 def test_trends_count_exactly_the_documents_the_user_may_see(sample_home, capsys, monkeypatch, user):
     rows = run(capsys, monkeypatch, sample_home, "trends", "--user", user, "--limit", "1000")
     counted = sum(r["documents"] for r in rows)
-    engine = EmbeddedEngine(LakePaths.from_env(sample_home), find_user(LakePaths.from_env(sample_home).users_file, user))
+    engine = EmbeddedEngine(LakePaths.from_env(sample_home),
+                            find_user(LakePaths.from_env(sample_home).users_file, user))
     dated = engine.sql("SELECT count(*) AS n FROM documents WHERE event_date IS NOT NULL").column("n")[0].as_py()
     engine.close()
     assert counted >= dated  # a document about two offences counts in both

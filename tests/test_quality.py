@@ -17,18 +17,10 @@ SMV_DRIFTED = (
 
 
 def run_job(home: Path, job: str):
-    import os
+    from insight.materialize import run_refresh
+    from pipelines.config import LakePaths
 
-    import dagster as dg
-
-    from assets.definitions import defs
-
-    os.environ["INSIGHT_HOME"] = str(home)
-    try:
-        return defs.resolve_job_def(job).execute_in_process(instance=dg.DagsterInstance.ephemeral(),
-                                                            raise_on_error=False)
-    finally:
-        os.environ.pop("INSIGHT_HOME", None)
+    return run_refresh(LakePaths.from_env(home), job=job)
 
 
 def materialized(result) -> set[str]:
@@ -111,7 +103,8 @@ def test_no_check_compares_every_row_with_every_row(sample_home, spark, lakehous
         for expectation in suite["expectations"]:
             query = expectation["kwargs"].get("unexpected_rows_query")
             if query:
-                plan = spark.sql(query.replace("{batch}", view_name(table)))._jdf.queryExecution().sparkPlan().toString()
+                plan = (spark.sql(query.replace("{batch}", view_name(table)))
+                        ._jdf.queryExecution().sparkPlan().toString())
                 if "NestedLoopJoin" in plan or "CartesianProduct" in plan:
                     nested.append(f"{table} {expectation['meta']['name']}")
     assert nested == []

@@ -111,7 +111,8 @@ def test_a_search_hit_carries_its_entities_and_what_they_link_to(sample_home, ca
     code, out, _ = run(capsys, monkeypatch, sample_home, "search", "011 15 5555-1234", "--user", "gs_analyst", "--json")
     assert code == 0
     message = next(h for h in json.loads(out)["hits"] if h["source"] == "message")
-    assert {"entity_id": "phone:+5491155551234", "entity_type": "phone", "value": "+5491155551234"} in message["entities"]
+    assert ({"entity_id": "phone:+5491155551234", "entity_type": "phone", "value": "+5491155551234"}
+            in message["entities"])
     linked = {(x["entity_type"], x["value"], x["hops"]) for x in message["linked"]}
     # the message names him: his Chilean phone and Maria are one link away, her CPF two
     assert {("phone", "+56987654321", 1), ("person", "MARIA FERNANDA OLIVEIRA COSTA", 1),

@@ -1,8 +1,13 @@
 """Persons named in free text meet the person entity whose names hold every word of theirs."""
 import pytest
 
-from pipelines.resolve.entities import (MAX_NAMESAKES, in_name_order, mention_entities, possible_identities,
-                                       text_person_entities)
+from pipelines.resolve.entities import (
+    MAX_NAMESAKES,
+    in_name_order,
+    mention_entities,
+    possible_identities,
+    text_person_entities,
+)
 
 RECORDS = "record_id string, record_type string, given_names string, family_name string, full_name string, " \
           "canonical string, related_record_id string, aliases array<string>"
@@ -99,7 +104,8 @@ def networked(spark) -> dict[str, str | None]:
     mentions.append(("dC:text", "dC", "person", "gazetteer", "body", "Sophie Bernard"))
     found = text_person_entities(spark.createDataFrame(mentions, MENTIONS),
                                  spark.createDataFrame(clusters, "record_id string, entity_id string"),
-                                 spark.createDataFrame(records, RECORDS), spark.createDataFrame([], DOCUMENTS)).collect()
+                                 spark.createDataFrame(records, RECORDS),
+                                 spark.createDataFrame([], DOCUMENTS)).collect()
     assert len({r.mention_id for r in found}) == len(found)
     return {r.mention_id.split(":")[0]: r.entity_id for r in found if r.mention_id.endswith(":text")}
 

@@ -248,7 +248,8 @@ def test_tables_written_by_either_delta_writer_are_read_by_trino(served, spark, 
     for backend in ("delta-rs", "delta-spark"):
         uri = str(tmp_path / backend)
         Lakehouse(spark, backend).overwrite(frame, uri)
-        Lakehouse(spark, backend).merge(frame.where("id < 10").selectExpr("id", "'x' AS name", "tags", "at"), uri, ["id"])
+        Lakehouse(spark, backend).merge(frame.where("id < 10").selectExpr("id", "'x' AS name", "tags", "at"),
+                                        uri, ["id"])
         if backend == "delta-rs":
             DeltaTable(uri).create_checkpoint()
         written[backend.replace("-", "_")] = uri

@@ -6,17 +6,23 @@ files are this module's output (``insight trino config``; a test keeps them equa
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
-
-from deltalake import DeltaTable
 
 from insight.engine import LakeNotReady, gold_tables
 from insight.trino.engine import connect
-from insight.trino.statements import (ADMIN, CATALOG, GOLD_SCHEMA, access_rules, register_statements,
-                                      schema_statements, surface_statements)
+from insight.trino.statements import (
+    ADMIN,
+    CATALOG,
+    GOLD_SCHEMA,
+    access_rules,
+    register_statements,
+    schema_statements,
+    surface_statements,
+)
 from insight.users import User
 from pipelines.config import LakePaths
+from pipelines.delta import is_table
 
 RULES_FILE = "rules.json"
 # Rules are read again this often, so a change of users.yaml reaches a running server.
@@ -116,7 +122,7 @@ def write_local(etc: Path, state: Path, paths: LakePaths, users: Iterable[User],
 
 def require_gold_tables(paths: LakePaths) -> None:
     """Every gold table the views read exists, or a one-line error before any server starts."""
-    missing = [t for t in gold_tables() if not DeltaTable.is_deltatable(paths.table(GOLD_SCHEMA, t))]
+    missing = [t for t in gold_tables() if not is_table(paths.table(GOLD_SCHEMA, t))]
     if missing:
         raise LakeNotReady(f"no gold.{missing[0]} table in {paths.lake} to serve: run `insight materialize` first")
 

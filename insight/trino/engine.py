@@ -7,7 +7,8 @@ filters and grants of ``rules.json``. What Trino refuses reaches the analyst as 
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlparse
 
 import pyarrow as pa
@@ -82,7 +83,7 @@ class TrinoEngine:
         self._connection = connect(url, user.id)
 
     @classmethod
-    def connect(cls, paths: LakePaths, user: User, url: str | None = None) -> "TrinoEngine":
+    def connect(cls, paths: LakePaths, user: User, url: str | None = None) -> TrinoEngine:
         """The coordinator at ``url``, else the local server of ``insight trino up`` for this home."""
         from insight.trino.server import LocalTrino  # the server's module reads this one's
 

@@ -19,9 +19,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from insight.trino import config
 from insight.trino.engine import TrinoUnavailable
@@ -54,7 +54,8 @@ def install(say: Say = _quiet) -> Path:
         return target
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise TrinoUnavailable(f"Trino {VERSION} is not in {target.parent} and Maven (mvn) is not installed to fetch it")
+        raise TrinoUnavailable(f"Trino {VERSION} is not in {target.parent} "
+                               "and Maven (mvn) is not installed to fetch it")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".trino-") as scratch:
         say(f"fetching Trino {VERSION} from Maven Central (about 820 MB, once) …")

@@ -9,15 +9,15 @@ the view runs as its owner (``SECURITY DEFINER``), so analysts need no right on 
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlglot import exp
 
 from insight.access import access_rule, visible_predicate
 from insight.engine import gold_tables, secured_views, view_columns
 from insight.sqlfiles import SOURCE_DIALECT, bind, literal, read_sql
-from pipelines.config import ACCESS
 from insight.users import User
+from pipelines.config import ACCESS
 
 CATALOG = "insight"           # infra/trino/etc/catalog/insight.properties
 GOLD_SCHEMA = "gold"          # the Delta tables, registered where Spark wrote them

@@ -15,12 +15,13 @@ Reads the lake with delta-rs: no Spark.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from deltalake import DeltaTable
-
+from pipelines.config import LakePaths
+from pipelines.delta import read_arrow
 from pipelines.identifiers.name import canonical_name
 from pipelines.resolve.scores import Rates
 from pipelines.sources import SOURCES
@@ -64,11 +65,17 @@ def truth_doc_id(row: dict[str, Any]) -> str:
     return record_doc_id(row)
 
 
+def _rows(uri: str, columns: list[str]) -> list[dict[str, Any]]:
+    table = read_arrow(uri, columns)
+    if table is None:
+        raise FileNotFoundError(f"no Delta table at {uri}: materialize the home first")
+    return table.to_pylist()
+
+
 def evaluate(home: Path, types: Iterable[str] | None = None) -> dict[tuple[str, str, str], Score]:
     """(mode ``text``/``structured``, type, language) → counts, over the documents the lake holds."""
-    lake = Path(home) / "lake" / "silver"
-    documents = DeltaTable(str(lake / "documents")).to_pyarrow_dataset().to_table(
-        columns=["doc_id", "language", "owner_country"]).to_pylist()
+    paths = LakePaths.from_env(home)
+    documents = _rows(paths.table("silver", "documents"), ["doc_id", "language", "owner_country"])
     language = {d["doc_id"]: d["language"] or LANGUAGE_OF_COUNTRY.get(d["owner_country"], "other") for d in documents}
     wanted: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for row in iter_truth(home, "mentions"):
@@ -81,8 +88,7 @@ def evaluate(home: Path, types: Iterable[str] | None = None) -> dict[tuple[str, 
     scored = {mode: set(types) if types else {kind for (m, _), counts in wanted.items() if m == mode
                                               for kind, _ in counts} for mode in ("text", "structured")}
     found: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    mentions = DeltaTable(str(lake / "mentions")).to_pyarrow_dataset().to_table(
-        columns=["doc_id", "field", "type", "text", "canonical", "extractor"]).to_pylist()
+    mentions = _rows(paths.table("silver", "mentions"), ["doc_id", "field", "type", "text", "canonical", "extractor"])
     for m in mentions:
         mode = "structured" if m["extractor"] == "structured" else "text"
         if m["type"] not in scored[mode] or m["field"] in UNPLANTED_FIELDS:

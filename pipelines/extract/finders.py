@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from pipelines.extract.mentions import Mention
 from pipelines.identifiers.document import find_documents_by_cue, find_mrz

@@ -12,8 +12,8 @@ tagger trained by the ``models/ner`` asset, with the gazetteer's rules beside it
 """
 from __future__ import annotations
 
-import os
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pyarrow as pa
 from pyspark.sql import DataFrame
@@ -26,9 +26,8 @@ from pipelines.extract.mentions import MENTION_FIELDS, Mention
 from pipelines.extract.names import VEHICLE_MAKES, Gazetteer, find_names
 from pipelines.extract.tagger import Tagger
 from pipelines.identifiers.name import canonical_name
-from pipelines.land.landing import spark_schema
 from pipelines.sources import SOURCES
-from pipelines.spark import record_batches, shared, shared_value
+from pipelines.spark import record_batches, shared, shared_value, spark_schema
 
 MENTION_SCHEMA = pa.schema([pa.field("mention_id", pa.string()), *MENTION_FIELDS,
                             pa.field("owner_country", pa.string()), pa.field("restricted_to", pa.list_(pa.string())),
@@ -39,22 +38,6 @@ AUTHORED_KINDS = frozenset(k for s in SOURCES if s.free_text for k in s.document
 STRUCTURED_TYPES = {"person": "person", "identity_document": "identity_document", "phone": "phone", "email": "email",
                     "plate": "plate", "vehicle": "vehicle", "address": "location"}
 _BATCH = 2048
-EXTRACTORS = ("tagger", "rules")
-DEFAULT_EXTRACTOR = "tagger"
-
-
-class UnknownExtractor(ValueError):
-    pass
-
-
-def chosen_extractor() -> str:
-    """``$INSIGHT_EXTRACTOR``, else the default (the one with the better held-out F1: see the README)."""
-    name = os.environ.get("INSIGHT_EXTRACTOR", DEFAULT_EXTRACTOR)
-    if name not in EXTRACTORS:
-        raise UnknownExtractor(f"INSIGHT_EXTRACTOR={name!r}: choose one of {', '.join(EXTRACTORS)}")
-    return name
-
-
 class Extractor:
     """Everything one worker needs to read a document: the gazetteer, the tagger (if any) and the finders."""
 
@@ -80,7 +63,7 @@ class Extractor:
                 kept.append(m)
         return sorted(kept, key=lambda m: m.start)
 
-    def extract(self, text: str, regions: list[str], known_persons: set[str] = frozenset(),
+    def extract(self, text: str, regions: list[str], known_persons: frozenset[str] | set[str] = frozenset(),
                 authored_from: int | None = None) -> tuple[list[Mention], set[str]]:
         """Mentions in ``text`` and the nationalities of the persons it names (``authored_from``:
         where the text its author wrote begins, which the tagger reads; None for none)."""
@@ -129,7 +112,8 @@ def _field(source: str, body: str, start: int) -> str:
 
 
 def _mentions(extractor: Extractor, batches: Iterator[pa.RecordBatch]) -> Iterator[dict[str, Any]]:
-    group, group_persons = None, set()
+    group: str | None = None
+    group_persons: set[str] = set()
     for batch in batches:
         for doc in batch.to_pylist():
             if doc["_group"] != group:

@@ -17,7 +17,7 @@ class Mention:
     confidence: float
     country: str | None = None  # the issuing or numbering country, where known (documents, phones, plates)
 
-    def overlaps(self, other: "Mention") -> bool:
+    def overlaps(self, other: Mention) -> bool:
         return self.start < other.end and other.start < self.end
 
 

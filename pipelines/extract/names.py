@@ -11,10 +11,11 @@ cue precedes it; an alias is the quoted or upper-case words after "alias", "Alia
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from pipelines.extract.countries import country_names
 from pipelines.extract.mentions import Mention
@@ -42,7 +43,8 @@ VOLKSWAGEN VOLVO VW YAMAHA
 _LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ"
 # The words names and places are made of: capitalised ones, and particles in lower case.
 _TOKEN = re.compile(rf"(?<![{_LETTERS}'’-])(?:[A-ZÀ-ÖØ-Þ][{_LETTERS}'’-]*\.?|"
-                    rf"(?:{'|'.join(sorted((p.lower() for p in PARTICLES), key=len, reverse=True))})(?![{_LETTERS}'’-]))")
+                    rf"(?:{'|'.join(sorted((p.lower() for p in PARTICLES), key=len, reverse=True))})"
+                    rf"(?![{_LETTERS}'’-]))")
 _QUOTED = re.compile(r"['\"“”‘’«»]\s*([^'\"“”‘’«»\n]{2,30}?)\s*['\"“”‘’«»]")
 # Capitalised words that open sentences or name institutions, never persons (compared folded).
 STOPWORDS = frozenset(fold_aligned(word) for word in """
@@ -75,7 +77,7 @@ class Gazetteer:
 
     @classmethod
     def from_records(cls, persons: Iterable[tuple[str | None, str | None, Iterable[str] | None, Iterable[str] | None]],
-                     with_places: bool = True) -> "Gazetteer":
+                     with_places: bool = True) -> Gazetteer:
         """From (given names, family names, aliases, nationalities) of the structured sources' persons."""
         gazetteer = cls()
         for given, family, aliases, nationalities in persons:
@@ -267,7 +269,8 @@ def _name_run(tokens: list[_Token], i: int, text: str, case: _Case, gazetteer: G
         if word and token.text.isupper() != word.text.isupper() and not gazetteer.is_name_token(word.key):
             break  # "NOMBRE DE Elena": an unknown word in other case than the next opens no name
         mixed = mixed or not token.text.isupper()
-        if (token.key,) in gazetteer.places and not is_known and not (known and gazetteer.sounds_like_surname(token.key)):
+        if ((token.key,) in gazetteer.places and not is_known
+                and not (known and gazetteer.sounds_like_surname(token.key))):
             break  # "Juan Pérez Lima": the place he is in; "Roberto Andrés Espinosa Medina": his surname
         known += is_known
         names += 1

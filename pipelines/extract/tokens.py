@@ -38,7 +38,8 @@ _ENDS_SENTENCE = frozenset(".!?:;\n")
 class Lexicon:
     given: frozenset[str]
     family: frozenset[str]
-    common: dict[str, int]  # folded lower-case word → its Zipf frequency (rounded down), the highest of the four languages
+    # folded lower-case word → its Zipf frequency (rounded down), the highest of the four languages
+    common: dict[str, int]
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +144,8 @@ def features(toks: list[Token]) -> list[list[int]]:
                 names.append(f"{d}edge")
         before = toks[i - 1].lower if i else "^"
         after = toks[i + 1].lower if i + 1 < len(toks) else "$"
-        names += [f"bi-={before}|{t.lower}", f"bi+={t.lower}|{after}", f"sh={toks[i - 1].shape if i else '^'}|{t.shape}"]
+        names += [f"bi-={before}|{t.lower}", f"bi+={t.lower}|{after}",
+                  f"sh={toks[i - 1].shape if i else '^'}|{t.shape}"]
         out.append(sorted({zlib.crc32(n.encode()) & (FEATURES - 1) for n in names}))
     return out
 

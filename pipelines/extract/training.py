@@ -23,8 +23,7 @@ from pyspark.sql import functions as F
 
 from pipelines.extract.tagger import MODEL_FILE, Tagger
 from pipelines.extract.tokens import FEATURES, TAGS, features, labels, tokens
-from pipelines.land.landing import spark_schema
-from pipelines.spark import record_batches
+from pipelines.spark import record_batches, spark_schema
 
 # (text, [(start, end, entity type)]) for a labelled text's number.
 LabelledText = Callable[[int], tuple[str, list[tuple[int, int, str]]]]

@@ -8,7 +8,7 @@ e-mail addresses lower-case. A value that cannot be read returns None rather tha
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from pipelines.identifiers.document import canonical_document_number
 from pipelines.identifiers.email import canonical_email

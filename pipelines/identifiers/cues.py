@@ -9,7 +9,8 @@ import re
 
 CUE_WINDOW = 40  # characters before a value in which its cue word counts
 
-PHONE_CUES = re.compile(r"\b(tel|tél|telf|fono|telefono|teléfono|telefone|téléphone|telephone|telefônico|celular|cel|cell|móvil|movil|mobile|"
+PHONE_CUES = re.compile(r"\b(tel|tél|telf|fono|telefono|teléfono|telefone|téléphone|telephone|telefônico|"
+                        r"celular|cel|cell|móvil|movil|mobile|"
                         r"phone|número|numero|number|ligne|línea|linea|line|linha|whatsapp|portable|contacto|contato)\b\.?",
                         re.IGNORECASE)
 DOCUMENT_CUES = re.compile(r"\b(pasaporte|passaporte|passport|passeport|documento|document|doc|dni|cpf|rut|run|"

@@ -6,7 +6,7 @@ or after a document cue word (passport numbers carry no checksum of their own).
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import pycountry
 

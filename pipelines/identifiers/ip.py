@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from pipelines.extract.mentions import Mention
 

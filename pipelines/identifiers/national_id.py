@@ -6,7 +6,7 @@ the one whose rule holds.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from stdnum.ar import cuit as ar_cuit
 from stdnum.br import cnpj as br_cnpj

@@ -6,7 +6,7 @@ after a plate cue nearer than any other cue.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from pipelines.extract.mentions import Mention
 from pipelines.identifiers.cues import PLATE_CUES, cue_before, nearest_cue
@@ -19,7 +19,8 @@ _PLATE_DISTINCT = [  # shapes no other identifier has: taken without a cue
     (re.compile(r"\b\d{4} ?[BCDFGHJKLMNPRSTVWXYZ]{3}\b"), "ES"),  # Spain: 1234 BCD
     (re.compile(r"\b[A-Z]{3}-\d{4}\b"), "BR"),  # older Brazilian: ABC-1234
 ]
-_PLATE_WITH_CUE = re.compile(r"\b(?=[A-Z0-9 -]{0,9}\d)(?=[A-Z0-9 -]{0,9}[A-Z])[A-Z0-9]{2,4}(?:[- ]?[A-Z0-9]{1,4}){1,2}\b")
+_PLATE_WITH_CUE = re.compile(r"\b(?=[A-Z0-9 -]{0,9}\d)(?=[A-Z0-9 -]{0,9}[A-Z])"
+                             r"[A-Z0-9]{2,4}(?:[- ]?[A-Z0-9]{1,4}){1,2}\b")
 
 
 def canonical_plate(raw: str) -> str | None:

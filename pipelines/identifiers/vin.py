@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from pipelines.extract.mentions import Mention
 from pipelines.identifiers.cues import cue_before
@@ -12,8 +12,8 @@ _VIN_SHAPE = "[A-HJ-NPR-Z0-9]{17}"
 _VIN = re.compile(_VIN_SHAPE)
 _VIN_IN_TEXT = re.compile(rf"\b{_VIN_SHAPE}\b")
 VIN_CUES = re.compile(r"\b(vin|chasis|chassi|châssis|niv)\b", re.IGNORECASE)
-_VIN_VALUES = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9))), **dict(zip("JKLMN", range(1, 6))),
-               "P": 7, "R": 9, **dict(zip("STUVWXYZ", range(2, 10)))}
+_VIN_VALUES = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9))),
+               **dict(zip("JKLMN", range(1, 6))), "P": 7, "R": 9, **dict(zip("STUVWXYZ", range(2, 10)))}
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 

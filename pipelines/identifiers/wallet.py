@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from Crypto.Hash import keccak
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 import phonenumbers
 from normality import ascii_text
@@ -79,7 +80,7 @@ def identifier_keys(text: str, regions: Iterable[str]) -> list[str]:
     """
     written = compact(text)
     keys = [written] if len(written) >= 4 else []
-    keys += [identifier_key(m.canonical) for m in find_mrz(text)]
+    keys += [identifier_key(m.canonical) for m in find_mrz(text) if m.canonical]
     if sum(c.isdigit() for c in text) >= 6:
         for region in [None, *regions]:  # every region's reading: the query may mean any of them
             phone = parse_phone(text, region)

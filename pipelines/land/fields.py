@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pyarrow as pa
 
@@ -152,7 +153,7 @@ class Field:
     kind: Kind = TEXT
     required: bool = False
     many: bool = False
-    members: tuple["Field", ...] = ()
+    members: tuple[Field, ...] = ()
     default: Any = None
 
     @property

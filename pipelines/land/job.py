@@ -16,10 +16,10 @@ from pipelines.land.landing import (
     list_raw_files,
     quarantine_rows,
     read_outcomes,
-    spark_schema,
 )
 from pipelines.land.registry import LANDED_FILES, QUARANTINE, landed_fingerprints
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
+from pipelines.spark import spark_schema
 
 
 @dataclass

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.fs as pafs
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.pandas.types import from_arrow_schema
-from pyspark.sql.types import StructType
 
 from pipelines.land.drift import DriftLog
-from pipelines.land.readers import RawFile, read_units, unreadable_file
-from pipelines.spark import default_parallelism, record_batches
 from pipelines.land.fields import SourceSpec
+from pipelines.land.readers import RawFile, read_units, unreadable_file
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
+from pipelines.spark import default_parallelism, record_batches, spark_schema
 
 FILES_SCHEMA = pa.schema(
     [("source", pa.string()), ("src_file", pa.string()), ("abs_path", pa.string()), ("size", pa.int64())]
@@ -31,10 +30,6 @@ TALLY = pa.field("file_tally", pa.struct([pa.field(n, pa.int64()) for n in
                                          + [pa.field("schema_drift", pa.list_(pa.string()))]))
 _BATCH_ROWS = 4096
 Fingerprint = tuple[str, str]  # (path relative to raw/, SHA-256)
-
-
-def spark_schema(schema: pa.Schema) -> StructType:
-    return from_arrow_schema(schema, prefer_timestamp_ntz=False)
 
 
 def list_raw_files(raw_root: str, source: str) -> list[dict[str, Any]]:

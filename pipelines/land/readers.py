@@ -17,8 +17,9 @@ import html
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from pipelines.land.drift import DriftLog
 from pipelines.land.fields import BadValue, SourceSpec
@@ -288,8 +289,7 @@ def read_eml(spec: SourceSpec, raw_file: RawFile, data: bytes, drift: DriftLog) 
     }
     outcome = out.record(values, header_text, part="message", separator=",")
     yield outcome
-    for row in failed:
-        yield row
+    yield from failed
     if "reason" in outcome:  # the message itself is quarantined: so are its attachments
         for attachment in attachments:
             yield out.quarantined(f"message quarantined: {outcome['reason']}", attachment["text"],

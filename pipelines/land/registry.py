@@ -7,21 +7,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from deltalake import DeltaTable
-from deltalake.exceptions import TableNotFoundError
-
 from pipelines.config import LakePaths
+from pipelines.delta import read_arrow
 
 LANDED_FILES = ("bronze", "landed_files")
 QUARANTINE = ("bronze", "quarantine")
 
 
 def _registry_rows(paths: LakePaths, columns: list[str]) -> list[dict]:
-    try:
-        table = DeltaTable(paths.table(*LANDED_FILES)).to_pyarrow_dataset()
-    except TableNotFoundError:
-        return []
-    return table.to_table(columns=columns).to_pylist()
+    table = read_arrow(paths.table(*LANDED_FILES), columns)
+    return [] if table is None else table.to_pylist()
 
 
 def landed_fingerprints(paths: LakePaths) -> frozenset[tuple[str, str]]:

@@ -50,7 +50,8 @@ def alerts(documents: DataFrame, mentions: DataFrame, links: DataFrame, previous
             .withColumn("via_relation", F.lit(None).cast("string")))
     to_identifiers = links.where(F.col("relation").isin(*TO_IDENTIFIER))  # any identifier a person has
     through = (to_identifiers
-               .groupBy(F.col("src_entity_id").alias("subject_entity_id"), F.col("dst_entity_id").alias("via_entity_id"))
+               .groupBy(F.col("src_entity_id").alias("subject_entity_id"),
+                        F.col("dst_entity_id").alias("via_entity_id"))
                .agg(F.min("relation").alias("via_relation")))
     one_link = (subjects.join(through, "subject_entity_id")
                 .join(touched.withColumnRenamed("entity_id", "via_entity_id"), "via_entity_id")
@@ -69,7 +70,8 @@ def alerts(documents: DataFrame, mentions: DataFrame, links: DataFrame, previous
     link_evidence = (keyed.where(F.col("via_entity_id").isNotNull())
                      .select("finding_id", "subject_entity_id", "via_entity_id", "via_relation")
                      .join(to_identifiers.select(
-                         F.col("src_entity_id").alias("subject_entity_id"), F.col("dst_entity_id").alias("via_entity_id"),
+                         F.col("src_entity_id").alias("subject_entity_id"),
+                         F.col("dst_entity_id").alias("via_entity_id"),
                          "doc_ids", *access_group()), ["subject_entity_id", "via_entity_id"]))
     evidence = (evidence_rows(keyed.drop(*ACCESS).join(watch_access, "watch_doc_id"), "watch", "watch_doc_id")
                 .unionByName(evidence_rows(keyed, "hit", "doc_id"))

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from deltalake import DeltaTable
-
+from pipelines.config import LakePaths
+from pipelines.delta import read_arrow
 from pipelines.extract.evaluate import record_doc_id, truth_doc_id
 from pipelines.sources import SOURCES
 from pipelines.truth import iter_truth
@@ -53,10 +53,12 @@ def planted_alerts(home: Path) -> set[tuple[str, str]]:
 
 def alert_recall(home: Path) -> AlertRecall:
     """How many planted alerts ``gold.alerts`` raised."""
-    lake = Path(home) / "lake" / "gold"
-    held = set(DeltaTable(str(lake / "documents")).to_pyarrow_dataset().to_table(columns=["doc_id"])
-               .column("doc_id").to_pylist())
-    raised = DeltaTable(str(lake / "alerts")).to_pyarrow_dataset().to_table(columns=["watch_doc_id", "doc_id"])
+    paths = LakePaths.from_env(home)
+    documents = read_arrow(paths.table("gold", "documents"), ["doc_id"])
+    raised = read_arrow(paths.table("gold", "alerts"), ["watch_doc_id", "doc_id"])
+    if documents is None or raised is None:
+        raise FileNotFoundError(f"no gold alerts in {paths.lake}: materialize the home first")
+    held = set(documents.column("doc_id").to_pylist())
     raised_pairs = set(zip(raised.column("watch_doc_id").to_pylist(), raised.column("doc_id").to_pylist()))
     planted = planted_alerts(home)
     in_lake = {p for p in planted if p[0] in held and p[1] in held}

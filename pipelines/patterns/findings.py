@@ -2,8 +2,9 @@
 documents it rests on.
 
 A finding is shown to a user only when he may see the documents it rests on (the views of
-``sql/views`` check its evidence rows: ``gold.alert_evidence``, ``gold.hidden_link_evidence``); its first-seen time survives every rebuild,
-so "new since" means new, however often the tables are recomputed.
+``sql/views`` check its evidence rows: ``gold.alert_evidence``, ``gold.hidden_link_evidence``);
+its first-seen time survives every rebuild, so "new since" means new, however often the tables
+are recomputed.
 """
 from __future__ import annotations
 

@@ -23,8 +23,16 @@ from pyspark.sql import functions as F
 
 from pipelines.conform import access_group
 from pipelines.patterns.findings import evidence_rows, finding_id, first_seen
-from pipelines.resolve.relations import (ASSOCIATED_WITH, CO_MENTIONED, DRIVES_VEHICLE, HOLDS_DOCUMENT, PAYS_ACCOUNT,
-                                         POSSIBLY_SAME_AS, SAME_AS, USES_PHONE)
+from pipelines.resolve.relations import (
+    ASSOCIATED_WITH,
+    CO_MENTIONED,
+    DRIVES_VEHICLE,
+    HOLDS_DOCUMENT,
+    PAYS_ACCOUNT,
+    POSSIBLY_SAME_AS,
+    SAME_AS,
+    USES_PHONE,
+)
 
 NOT_LINKING = ("location", "date", "alias")
 MAX_VIA_DEGREE = 50
@@ -69,8 +77,8 @@ def hidden_links(links: DataFrame, previous: DataFrame | None, now: dt.datetime)
     found = first_seen(paths, "path_id", "first_seen", previous, now).select(*HIDDEN_LINK_COLUMNS)
 
     def hop(role: str, end: str, country: str) -> DataFrame:
-        rows = found.select(F.col("path_id").alias("finding_id"), F.col(end).alias("a"), F.col("via_entity_id").alias("b"),
-                            F.col(country).alias("country"))
+        rows = found.select(F.col("path_id").alias("finding_id"), F.col(end).alias("a"),
+                            F.col("via_entity_id").alias("b"), F.col(country).alias("country"))
         evidenced = rows.join(hops, ["a", "b", "country"])
         return evidence_rows(evidenced, role, "doc_ids", relation=F.col("relation"), weight=F.col("weight"))
     evidence = hop("hop1", "src_entity_id", "src_country").unionByName(hop("hop2", "dst_entity_id", "dst_country"))

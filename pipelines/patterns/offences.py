@@ -4,8 +4,8 @@ An offence is written freely ("Tráfico ilícito de drogas", "TRAFIC DE STUPEFIA
 trafficking", "Roubo qualificado"); each category below lists word stems that name it in the
 four languages, matched on the folded text (lower case, no accents, one space between words).
 A stem is a whole word, or the start of one where it ends with ``*``
-("drug*": drugs, drug-related). The more specific categories come first: "robo de vehículo" is vehicle theft before it is
-robbery, "secuestro extorsivo" kidnapping before extortion.
+("drug*": drugs, drug-related). The more specific categories come first: "robo de vehículo" is
+vehicle theft before it is robbery, "secuestro extorsivo" kidnapping before extortion.
 """
 from __future__ import annotations
 
@@ -24,12 +24,13 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("human_trafficking", ("human trafficking", "trafficking in persons", "trafficking of persons", "trata de personas",
                            "trata de pessoas", "trafico de pessoas", "trafico de personas", "traite des etres humains",
                            "traite d etres humains")),
-    ("migrant_smuggling", ("migrant smuggling", "people smuggling", "trafico de migrantes", "trafico ilicito de migrantes",
-                           "contrabando de migrantes", "promocao de migracao ilegal", "trafic de migrants",
-                           "aide a l entree irreguliere")),
+    ("migrant_smuggling", ("migrant smuggling", "people smuggling", "trafico de migrantes",
+                           "trafico ilicito de migrantes", "contrabando de migrantes", "promocao de migracao ilegal",
+                           "trafic de migrants", "aide a l entree irreguliere")),
     ("drug_trafficking", ("drug*", "narcotic*", "cocaine", "heroin", "cannabis", "marijuana", "estupefaciente*",
-                          "narcotrafico", "trafico de drogas", "trafico ilicito de drogas", "trafico internacional de drogas",
-                          "droga*", "entorpecente*", "cocaina", "marihuana", "maconha", "stupefiant*", "trafic de drogue*")),
+                          "narcotrafico", "trafico de drogas", "trafico ilicito de drogas",
+                          "trafico internacional de drogas", "droga*", "entorpecente*", "cocaina", "marihuana",
+                          "maconha", "stupefiant*", "trafic de drogue*")),
     ("arms_trafficking", ("arms trafficking", "firearms trafficking", "weapons trafficking", "trafico de armas",
                           "trafic d armes")),
     ("money_laundering", ("money laundering", "laundering", "lavado de activos", "lavado de dinero", "blanqueo",

@@ -6,13 +6,11 @@ to the next is computed from visible counts alone.
 """
 from __future__ import annotations
 
-import os
-from functools import reduce
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import h3
 import pandas as pd
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType
 
@@ -20,19 +18,10 @@ from pipelines.conform import ACCESS, access_group
 from pipelines.patterns.offences import UNCLASSIFIED, offence_category
 
 if TYPE_CHECKING:
-    from pipelines.sources import Source, Sources
+    from pipelines.sources import Sources
 
 TREND_COLUMNS = ["country", "month", "category", "source", "documents", *ACCESS]
 HOTSPOT_COLUMNS = ["cell", "resolution", "lat", "lon", "month", "category", "reports", *ACCESS]
-DEFAULT_RESOLUTION = 6  # H3 cells of some 36 km²: a district of a city
-
-
-def hotspot_resolution() -> int:
-    """``INSIGHT_HOTSPOT_RESOLUTION``: the H3 resolution of hotspot cells (0 coarsest … 15)."""
-    value = os.environ.get("INSIGHT_HOTSPOT_RESOLUTION", str(DEFAULT_RESOLUTION))
-    if not value.isdigit() or not 0 <= int(value) <= 15:
-        raise ValueError(f"INSIGHT_HOTSPOT_RESOLUTION={value!r}: use a whole number from 0 to 15")
-    return int(value)
 
 
 @F.pandas_udf(ArrayType(StringType()))
@@ -44,45 +33,24 @@ def offence_categories(texts: pd.Series) -> pd.Series:
     return texts.map(categories)
 
 
-def _offence_field(source: Source, path: str) -> Column:
-    """The texts of one offence field: a list as it is, a value as a list of one, ``field.member`` of
-    every object of a list of objects."""
-    name, _, member = path.partition(".")
-    if member:
-        return F.transform(F.coalesce(F.col(name), F.array()), lambda item: item[member])
-    field = next(f for f in source.spec.fields if f.name == name)
-    return F.col(name) if field.many else F.array(name)
+def classified_documents(documents: DataFrame, sources: Sources) -> DataFrame:
+    """Each current document (``silver.documents``) once per offence category it is about, with its
+    month and coordinates.
 
-
-def _offence_texts(current: Mapping[str, DataFrame], sources: Sources) -> DataFrame:
-    """``(source, source_id, texts)`` from the fields of the current records that name offences."""
-    parts = [
-        current[source.name].select(
-            F.lit(source.kind).alias("source"), F.col(source.id_field).alias("source_id"),
-            F.concat(*[_offence_field(source, path) for path in source.offence_fields]).alias("texts"))
-        for source in sources if source.offence_fields and source.name in current
-    ]
-    return reduce(DataFrame.unionByName, parts)
-
-
-def classified_documents(documents: DataFrame, current: Mapping[str, DataFrame], sources: Sources) -> DataFrame:
-    """Each current document once per offence category it is about, with its month.
-
-    A source's documents by its ``offence_fields`` (reports, nominals, notices, diffusions), or by
-    its one ``offence_category`` (stolen vehicles, travel documents), else by their title and text
-    (messages and attachments).
+    A source's documents by the offences their record names (``offences``: reports, nominals,
+    notices, diffusions), or by its one ``offence_category`` (stolen vehicles, travel documents),
+    else by their title and text (messages and attachments).
     """
-    texts = _offence_texts(current, sources)
-    docs = documents.join(texts, ["source", "source_id"], "left")
     read_whole = F.array(F.concat_ws("\n", "title", "body"))
     fixed = F.lit(None).cast("string")
     for source in sources:
         if source.offence_category:
             fixed = F.when(F.col("source") == source.kind, F.lit(source.offence_category)).otherwise(fixed)
     categories = F.when(fixed.isNotNull(), F.array(fixed)).otherwise(
-        offence_categories(F.coalesce(F.col("texts"), read_whole)))
-    return docs.select("doc_id", "source", "source_id", "country", *access_group(),
-                       F.trunc("event_date", "month").alias("month"), F.explode(categories).alias("category"))
+        offence_categories(F.coalesce(F.col("offences"), read_whole)))
+    return documents.select("doc_id", "source", "source_id", "country", *access_group(),
+                            F.trunc("event_date", "month").alias("month"), "lat", "lon",
+                            F.explode(categories).alias("category"))
 
 
 def trends(classified: DataFrame) -> DataFrame:
@@ -93,9 +61,9 @@ def trends(classified: DataFrame) -> DataFrame:
             .select(*TREND_COLUMNS))
 
 
-def hotspots(classified: DataFrame, reports: DataFrame, source: Source, resolution: int) -> DataFrame:
-    """``gold.hotspots``: the current ``reports`` (of ``source``) per H3 cell, month, category and access group,
-    with the cell's centre."""
+def hotspots(classified: DataFrame, resolution: int) -> DataFrame:
+    """``gold.hotspots``: the classified documents that carry coordinates (reports) per H3 cell, month,
+    category and access group, with the cell's centre."""
     @F.pandas_udf(StringType())
     def cell(lat: pd.Series, lon: pd.Series) -> pd.Series:
         return pd.Series([h3.latlng_to_cell(a, o, resolution) if _valid(a, o) else None for a, o in zip(lat, lon)])
@@ -105,10 +73,9 @@ def hotspots(classified: DataFrame, reports: DataFrame, source: Source, resoluti
         points = [h3.cell_to_latlng(c) for c in cells]
         return pd.DataFrame({"lat": [p[0] for p in points], "lon": [p[1] for p in points]})
 
-    located = (reports.select(F.col(source.id_field).alias("source_id"), cell("lat", "lon").alias("cell"))
-               .where(F.col("cell").isNotNull()))
-    counted = (classified.where((F.col("source") == source.kind) & F.col("month").isNotNull())
-               .join(located, "source_id")
+    counted = (classified.where(F.col("month").isNotNull())
+               .withColumn("cell", cell("lat", "lon"))
+               .where(F.col("cell").isNotNull())
                .groupBy("cell", "month", "category", *ACCESS)
                .agg(F.countDistinct("doc_id").alias("reports")))
     return (counted.withColumn("_centre", centre("cell"))

@@ -19,7 +19,6 @@ it through an entity's names, properties or links (the views filter these rows l
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,11 +28,11 @@ from pyspark.sql.types import ArrayType, BooleanType, StringType
 from pyspark.sql.window import Window
 
 from pipelines.canonical import canonical_names
+from pipelines.config import StageSettings
 from pipelines.conform import ACCESS, access_group
 from pipelines.identifiers import IDENTIFIER_TYPES
 from pipelines.identifiers.name import name_sound, name_words
-from pipelines.resolve.persons import (FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark,
-                                      person_features)
+from pipelines.resolve.persons import FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark, person_features
 from pipelines.resolve.relations import ASSOCIATED_WITH, CO_MENTIONED, POSSIBLY_SAME_AS, RELATION_OF, SAME_AS
 from pipelines.spark import checkpoint
 
@@ -75,21 +74,12 @@ def person_entity_id(cluster: Column) -> Column:
     return F.concat(F.lit("person:"), F.substring(F.sha1(cluster), 1, 16))
 
 
-ENGINES = ("duckdb", "spark")
-
-
-def resolution_engine() -> str:
-    """``INSIGHT_RESOLUTION_ENGINE``: ``duckdb`` (default: faster on one machine) or ``spark``."""
-    engine = os.environ.get("INSIGHT_RESOLUTION_ENGINE", "duckdb").lower()
-    if engine not in ENGINES:
-        raise ValueError(f"INSIGHT_RESOLUTION_ENGINE={engine!r}: use one of {', '.join(ENGINES)}")
-    return engine
-
-
-def person_clusters(records: DataFrame, threshold: float = THRESHOLD, engine: str = "duckdb") -> DataFrame:
+def person_clusters(records: DataFrame, threshold: float = THRESHOLD, engine: str = "duckdb",
+                    memory_limit: str = StageSettings.resolution_memory) -> DataFrame:
     """(record_id, entity_id) of every person record, by the Splink model on either engine.
 
-    ``duckdb``: only the compared columns reach the driver, streamed, and Splink runs there.
+    ``duckdb``: only the compared columns reach the driver, streamed, and Splink runs there
+    (within ``memory_limit``, spilling past it).
     ``spark``: the features are computed by the executors and Splink's Spark backend runs the
     same model; nothing is collected.
     """
@@ -100,7 +90,8 @@ def person_clusters(records: DataFrame, threshold: float = THRESHOLD, engine: st
             lambda batches: (person_features(b.to_dict("records")) for b in batches), FEATURE_SCHEMA)
         clusters = cluster_persons_spark(features.persist(), threshold)
     else:
-        found = cluster_persons(person_features(row.asDict() for row in inputs.toLocalIterator()), threshold)
+        found = cluster_persons(person_features(row.asDict() for row in inputs.toLocalIterator()), threshold,
+                                memory_limit=memory_limit)
         frame = pd.DataFrame({"record_id": list(found), "cluster": list(found.values())}, dtype="string")
         schema = "record_id string, cluster string"
         clusters = spark.createDataFrame(frame, schema) if len(frame) else spark.createDataFrame([], schema)

@@ -14,18 +14,18 @@ decoys) that ended up in one entity: it must be 0. Reads the lake with delta-rs:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pyarrow.dataset as ds
-from deltalake import DeltaTable
 
+from pipelines.config import LakePaths
+from pipelines.delta import read_arrow
 from pipelines.extract.evaluate import UNPLANTED_FIELDS, record_doc_id, truth_doc_id
 from pipelines.identifiers.name import canonical_name
 from pipelines.resolve.scores import Quality, clusters, pairwise
 from pipelines.truth import iter_truth
-
 
 UNNAMED_HOLDERS = ("sltd",)  # sources whose truth lists a record's person without naming it
 
@@ -63,10 +63,12 @@ def _truth_persons(home: Path) -> Iterator[tuple[str, bool, str | None, str]]:
 
 
 def _gold_mentions(home: Path) -> list[dict]:
-    table = DeltaTable(str(Path(home) / "lake" / "gold" / "mentions")).to_pyarrow_dataset()
-    return table.to_table(filter=ds.field("entity_type") == "person",
-                          columns=["mention_id", "doc_id", "entity_id", "field", "text", "value", "extractor"]
-                          ).to_pylist()
+    uri = LakePaths.from_env(home).table("gold", "mentions")
+    table = read_arrow(uri, ["mention_id", "doc_id", "entity_id", "field", "text", "value", "extractor"],
+                       ds.field("entity_type") == "person")
+    if table is None:
+        raise FileNotFoundError(f"no Delta table at {uri}: materialize the home first")
+    return table.to_pylist()
 
 
 def _namesakes_merged(found: dict[str, str], truth: dict[str, str], names: dict[str, str]) -> int:
@@ -84,10 +86,10 @@ def _namesakes_merged(found: dict[str, str], truth: dict[str, str], names: dict[
 
 def _matched(home: Path) -> dict[str, tuple[dict[str, str], dict[str, str], int]]:
     """Per population: truth (mention → person), found (mention → entity) and the unmatched count."""
-    wanted: dict[tuple[str, bool, str], list[str]] = defaultdict(list)
+    wanted: dict[tuple[str, bool, str | None], list[str]] = defaultdict(list)
     for doc_id, structured, name, person in _truth_persons(home):
         wanted[(doc_id, structured, name)].append(person)
-    found_by_key: dict[tuple[str, bool, str], list[tuple[str, str]]] = defaultdict(list)
+    found_by_key: dict[tuple[str, bool, str | None], list[tuple[str, str]]] = defaultdict(list)
     for m in _gold_mentions(home):
         if m["field"] in UNPLANTED_FIELDS or m["entity_id"] is None:
             continue  # headers and titles repeat the body and are not planted

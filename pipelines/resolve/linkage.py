@@ -7,15 +7,16 @@ expectation maximisation under two blockings that leave each other's columns fre
 from __future__ import annotations
 
 import logging
-import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.exceptions import EMTrainingException
 
+from pipelines.config import StageSettings
 from pipelines.spark import ensure_checkpoint_dir, scratch_dir
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class Model:
     blocking: Sequence[Any]  # rules generating the candidate pairs scored at prediction
     deterministic: Sequence[Any]  # rules whose pairs are almost surely the same (estimates λ)
     training: Sequence[Any]  # blockings for expectation maximisation, each leaving some comparisons free
-    link_type: str = "dedupe_only"
+    link_type: Literal["link_only", "link_and_dedupe", "dedupe_only"] = "dedupe_only"
     recall_of_deterministic: float = 0.7
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -38,12 +39,13 @@ class Model:
 Frame = Any  # a pandas DataFrame (DuckDB backend) or a Spark DataFrame (Spark backend)
 
 
-def backend_api(frames: Sequence[Frame]) -> Any:
+def backend_api(frames: Sequence[Frame], memory_limit: str = StageSettings.resolution_memory) -> Any:
     """Splink's Spark backend for Spark DataFrames (the jar of its string similarities is put on
-    Spark's classpath by :mod:`pipelines.spark`), DuckDB for pandas: one model, either engine."""
+    Spark's classpath by :mod:`pipelines.spark`), DuckDB for pandas (within ``memory_limit``): one
+    model, either engine."""
     if isinstance(frames[0], pd.DataFrame):
         # Bounded: past the limit DuckDB spills to a temporary directory, not to the working one.
-        connection = duckdb.connect(config={"memory_limit": os.environ.get("INSIGHT_RESOLUTION_MEMORY", "4GB"),
+        connection = duckdb.connect(config={"memory_limit": memory_limit,
                                             "temp_directory": scratch_dir("duckdb")})
         return DuckDBAPI(connection)
     from splink import SparkAPI
@@ -53,10 +55,11 @@ def backend_api(frames: Sequence[Frame]) -> Any:
     return SparkAPI(spark_session=spark, break_lineage_method="parquet")
 
 
-def train(model: Model, frames: Frame | Sequence[Frame], seed: int = 1) -> Linker:
+def train(model: Model, frames: Frame | Sequence[Frame], seed: int = 1,
+          memory_limit: str = StageSettings.resolution_memory) -> Linker:
     """A linker over ``frames`` (one for dedupe, several for linking) with its parameters estimated."""
     tables = list(frames) if isinstance(frames, (list, tuple)) else [frames]
-    api = backend_api(tables)
+    api = backend_api(tables, memory_limit)
     registered = [api.register(t, dataset_display_name=f"dataset_{i}") for i, t in enumerate(tables)]
     settings = SettingsCreator(link_type=model.link_type, comparisons=list(model.comparisons),
                                blocking_rules_to_generate_predictions=list(model.blocking),

@@ -21,13 +21,15 @@ only merges names when something else agrees.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import block_on
 
+from pipelines.config import StageSettings
 from pipelines.identifiers.name import name_sound, name_words
 from pipelines.resolve.linkage import Model, train
 
@@ -130,9 +132,9 @@ def person_features(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FEATURE_COLUMNS)
 
 
-def _clusters(features: Any, threshold: float, seed: int) -> Any:
+def _clusters(features: Any, threshold: float, seed: int, memory_limit: str = StageSettings.resolution_memory) -> Any:
     """Splink's clusters (``unique_id``, ``cluster_id``) of the features, on the features' engine."""
-    linker = train(PERSON_MODEL, features, seed=seed)
+    linker = train(PERSON_MODEL, features, seed=seed, memory_limit=memory_limit)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     return linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold)
@@ -153,11 +155,13 @@ def cluster_persons_spark(features: Any, threshold: float = THRESHOLD, seed: int
             .select("record_id", F.coalesce("cluster", "record_id").alias("cluster")))
 
 
-def cluster_persons(features: pd.DataFrame, threshold: float = THRESHOLD, seed: int = 1) -> dict[str, str]:
-    """record id → cluster id (the smallest record id of its cluster), every record included."""
+def cluster_persons(features: pd.DataFrame, threshold: float = THRESHOLD, seed: int = 1,
+                    memory_limit: str = StageSettings.resolution_memory) -> dict[str, str]:
+    """record id → cluster id (the smallest record id of its cluster), every record included; DuckDB
+    scores the pairs within ``memory_limit``."""
     if len(features) < 2:
         return {uid: uid for uid in features["unique_id"]}
-    clusters = _clusters(features, threshold, seed).as_pandas_dataframe()
+    clusters = _clusters(features, threshold, seed, memory_limit).as_pandas_dataframe()
     members: dict[str, list[str]] = {}
     for uid, cluster in zip(clusters["unique_id"], clusters["cluster_id"]):
         members.setdefault(str(cluster), []).append(str(uid))

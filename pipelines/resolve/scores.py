@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Hashable, Mapping
+from typing import Any
 from dataclasses import dataclass
-from typing import Hashable, Mapping
 
 
 class Rates:
@@ -39,7 +40,7 @@ def _pairs_within(cluster_of: Mapping[Hashable, Hashable]) -> int:
     return sum(n * (n - 1) // 2 for n in sizes.values())
 
 
-def pairwise(found: Mapping[Hashable, Hashable], truth: Mapping[Hashable, Hashable]) -> Quality:
+def pairwise(found: Mapping[Any, Hashable], truth: Mapping[Any, Hashable]) -> Quality:
     """Pairs of records put together: right (tp), wrong (fp), missed (fn). Counted, not listed.
 
     Both maps are record → cluster; a record missing from ``found`` is a cluster of its own.
@@ -51,7 +52,7 @@ def pairwise(found: Mapping[Hashable, Hashable], truth: Mapping[Hashable, Hashab
     return Quality(tp, found_pairs - tp, _pairs_within(truth) - tp)
 
 
-def clusters(found: Mapping[Hashable, Hashable], truth: Mapping[Hashable, Hashable]) -> Quality:
+def clusters(found: Mapping[Any, Hashable], truth: Mapping[Any, Hashable]) -> Quality:
     """Clusters found exactly (the same set of records as a true cluster) against true clusters."""
     def groups(cluster_of: Mapping[Hashable, Hashable]) -> set[frozenset]:
         members: dict[Hashable, set] = defaultdict(set)

@@ -19,8 +19,8 @@ records = st.lists(st.tuples(st.sampled_from([*COUNTRIES, "IP"]),
                              st.lists(st.sampled_from(COUNTRIES), max_size=3, unique=True),
                              st.sampled_from(LEVELS)), min_size=1, max_size=30)
 users = st.one_of(
-    st.builds(lambda c, l: User(f"u_{c.lower()}", c, l), st.sampled_from(COUNTRIES), st.sampled_from(LEVELS)),
-    st.builds(lambda l: User("u_gs", "IP", l, ("secretariat",)), st.sampled_from(LEVELS)),
+    st.builds(lambda c, level: User(f"u_{c.lower()}", c, level), st.sampled_from(COUNTRIES), st.sampled_from(LEVELS)),
+    st.builds(lambda level: User("u_gs", "IP", level, ("secretariat",)), st.sampled_from(LEVELS)),
 )
 
 
@@ -67,7 +67,7 @@ def test_a_trino_view_shows_nobody_else_s_rows(rows, user, other):
     con.execute(sqlglot.parse_one(users_view([user, other]), read=SOURCE_DIALECT).sql("duckdb"))
     for who in (user, other):
         as_who = visible_to_current_user().transform(
-            lambda n: exp.Literal.string(who.id) if isinstance(n, exp.CurrentUser) else n)
+            lambda n, who=who: exp.Literal.string(who.id) if isinstance(n, exp.CurrentUser) else n)
         assert _seen(con, as_who.sql("duckdb")) == {i for i, row in enumerate(rows) if by_hand(who, *row)}
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from pipelines.land.fields import ACCESS_FIELDS, BadValue, Field, partial_date, COUNTRY, DATE
+from pipelines.land.fields import ACCESS_FIELDS, COUNTRY, DATE, BadValue, Field, partial_date
 from pipelines.land.sources import NOTICES
 
 

@@ -20,7 +20,8 @@ LINKS = [  # one row per link, every evidence document
      "doc_ids": ["notice:1"]},
     {"src_entity_id": "person:1", "dst_entity_id": "phone:+5491155551234", "relation": "uses_phone",
      "doc_ids": ["notice:1"]},
-    {"src_entity_id": "person:1", "dst_entity_id": "person:2", "relation": "associated_with", "doc_ids": ["d:3", "d:2"]},
+    {"src_entity_id": "person:1", "dst_entity_id": "person:2", "relation": "associated_with",
+     "doc_ids": ["d:3", "d:2"]},
     {"src_entity_id": "person:2", "dst_entity_id": "plate:BRA2E19", "relation": "co_mentioned", "doc_ids": ["d:4"]},
 ]
 

@@ -3,17 +3,17 @@ import hashlib
 import json
 from pathlib import Path
 
-from generator.dropzone import generate
-from pipelines.truth import iter_truth
-from generator.people import DECOY_EVERY, person
 from stdnum.ar import cuit as ar_cuit
 from stdnum.br import cpf as br_cpf
 from stdnum.cl import rut as cl_rut
 
+from generator.dropzone import generate
+from generator.people import DECOY_EVERY, person
 from pipelines.identifiers import canonical_identifier
 from pipelines.identifiers.iban import canonical_iban
 from pipelines.identifiers.phone import canonical_phone
 from pipelines.identifiers.vin import canonical_vin
+from pipelines.truth import iter_truth
 
 
 def digest(root: Path) -> str:

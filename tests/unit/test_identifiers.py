@@ -11,7 +11,8 @@ from pipelines.identifiers.vin import canonical_vin
 from pipelines.text import fold_accents
 
 
-@pytest.mark.parametrize("written", ["+54 9 11 5555-1234", "+54 9 11 5555 1234", "+5491155551234", "0054 9 11 5555 1234"])
+@pytest.mark.parametrize("written", ["+54 9 11 5555-1234", "+54 9 11 5555 1234", "+5491155551234",
+                                     "0054 9 11 5555 1234"])
 def test_international_phones_need_no_region(written):
     assert canonical_phone(written) == "+5491155551234"
 
@@ -90,7 +91,8 @@ MRZ = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F120415
     ("identity_document", "20-12345678-6", "CUIT 20-12345678-6", [], "20123456786"),
     ("identity_document", "12345678Z", "DNI 12345678Z", [], "12345678Z"),
     ("identity_document", "12.345.678", "DNI 12.345.678", [], "12345678"),
-    ("account", "ES91 2100 0418 4502 0005 1332", "cuenta ES91 2100 0418 4502 0005 1332", [], "ES9121000418450200051332"),
+    ("account", "ES91 2100 0418 4502 0005 1332", "cuenta ES91 2100 0418 4502 0005 1332", [],
+     "ES9121000418450200051332"),
     ("plate", "BRA-2E19", "placa brasileña BRA-2E19.", [], "BRA2E19"),
     ("plate", "AB 123 CD", "patente AB 123 CD", [], "AB123CD"),
     ("plate", "9WOK132", "Stolen vehicle, plate 9WOK132", [], "9WOK132"),

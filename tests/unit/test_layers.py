@@ -59,3 +59,50 @@ def test_the_shared_vocabulary_loads_without_spark_or_arrow():
             "print(sorted(m for m in ('pyspark', 'pyarrow', 'dagster', 'generator') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+DELTA_HOMES = {"pipelines/lakehouse.py", "pipelines/delta.py"}
+# The operator's settings are read where the process starts (config, Spark's session, the Java
+# finder, the Delta backend's default); a stage receives them as arguments.
+ENVIRONMENT_READERS = {"pipelines/config.py", "pipelines/spark.py", "pipelines/java.py", "pipelines/lakehouse.py"}
+
+
+@pytest.mark.parametrize("path", modules("pipelines") + modules("assets") + modules("insight"),
+                         ids=lambda p: str(p.relative_to(REPO)))
+def test_delta_tables_are_opened_by_the_lakehouse_modules_only(path):
+    if str(path.relative_to(REPO)) not in DELTA_HOMES:
+        assert not {n for n in imported(path) if under(n, "deltalake")}
+
+
+@pytest.mark.parametrize("path", modules("pipelines") + modules("assets"), ids=lambda p: str(p.relative_to(REPO)))
+def test_no_stage_reads_the_environment(path):
+    if str(path.relative_to(REPO)) not in ENVIRONMENT_READERS:
+        assert "os.environ" not in path.read_text(encoding="utf-8")
+
+
+def test_no_gold_table_reads_bronze():
+    from assets.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        if key.path[0] == "gold":
+            assert not [p for p in graph.get(key).parent_keys if p.path[0] == "bronze"], key
+
+
+def test_a_search_opens_the_lake_without_spark():
+    code = ("import sys, insight.session, insight.engine, insight.audit; "
+            "print(sorted(m for m in ('pyspark', 'dagster') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_readme_layout_names_every_folder_and_module():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):]
+    layout = layout[:layout.index("\n## ", 1)]
+    folders = [p.name for p in REPO.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and
+               p.name not in ("data", "build", "spark-warehouse") and not p.name.endswith(".egg-info")]
+    assert not [f for f in folders if f"`{f}/`" not in layout]
+    pipelines = [p.name if p.is_file() else f"{p.name}/" for p in (REPO / "pipelines").iterdir()
+                 if (p.suffix == ".py" and p.stem != "__init__") or (p.is_dir() and p.name != "__pycache__")]
+    assert not [m for m in pipelines if f"`{m}`" not in layout]

@@ -6,8 +6,9 @@ from pipelines.resolve.persons import FEATURE_COLUMNS, person_features
 
 def test_names_are_folded_sorted_and_sounded_and_dates_split():
     rows = person_features([
-        {"record_id": "a", "given_names": "Juan Carlos", "family_name": "Pérez de la Gómez", "date_of_birth": "1979-03-14",
-         "sex": "male", "nationalities": np.array(["AR"]), "identifiers": np.array(["phone:+1", "identity_document:X"])},
+        {"record_id": "a", "given_names": "Juan Carlos", "family_name": "Pérez de la Gómez",
+         "date_of_birth": "1979-03-14", "sex": "male", "nationalities": np.array(["AR"]),
+         "identifiers": np.array(["phone:+1", "identity_document:X"])},
         {"record_id": "b", "full_name": "JUAN C. PERES GOMES", "date_of_birth": "1979", "sex": None,
          "nationalities": None, "identifiers": None},
     ]).to_dict("records")

@@ -29,7 +29,8 @@ def test_jsonl_lands_good_lines_and_quarantines_bad_ones_with_their_line():
 
 
 def test_csv_in_windows_1252_lands_with_its_encoding_recorded():
-    header = "person_id,family_name,given_names,date_of_birth,nationalities,phones,owner_country,restricted_to,classification\n"
+    header = ("person_id,family_name,given_names,date_of_birth,nationalities,phones,"
+              "owner_country,restricted_to,classification\n")
     body = "CL-1,PÉREZ GÓMEZ,JUAN,1979-03-14,AR;CL,+56 9 8765 4321;+54 9 11 5555 1234,CL,AR;BR,restricted\n"
     rows = read("nominals", "n.csv", (header + body + "CL-2,SOTO\n").encode("cp1252"))
     assert rows[0]["family_name"] == "PÉREZ GÓMEZ"

@@ -70,5 +70,6 @@ def test_guard_refuses_what_escapes_the_views(sql, reason):
 
 
 def test_guard_allows_ctes_and_subqueries_over_the_views():
-    sql = "WITH x AS (SELECT doc_id FROM documents) SELECT count(*) FROM x WHERE doc_id IN (SELECT doc_id FROM documents)"
+    sql = ("WITH x AS (SELECT doc_id FROM documents) "
+           "SELECT count(*) FROM x WHERE doc_id IN (SELECT doc_id FROM documents)")
     assert checked_query(sql, ["documents"]) is not None

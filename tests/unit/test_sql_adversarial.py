@@ -75,7 +75,8 @@ def test_escaping_sql_is_refused_in_one_line(sql):
     "SELECT source, count(*) AS n FROM documents GROUP BY source",
     "WITH x AS (SELECT doc_id FROM documents) SELECT count(*) FROM x JOIN mentions m ON m.doc_id = x.doc_id",
     "SELECT d.title FROM documents d WHERE d.doc_id IN (SELECT doc_id FROM mentions WHERE entity_type = 'phone')",
-    "SELECT levenshtein_distance(title, 'x'), date_trunc('month', event_date), cardinality(restricted_to) FROM documents",
+    "SELECT levenshtein_distance(title, 'x'), date_trunc('month', event_date), "
+    "cardinality(restricted_to) FROM documents",
 ])
 def test_analysts_queries_pass(sql):
     assert checked_query(sql, VIEWS) is not None

@@ -10,9 +10,10 @@ SUITES = suite_tables()
 
 
 def test_every_table_has_a_suite():
-    expected = {f"bronze/{s}" for s in SOURCES.names} | {"bronze/quarantine", "bronze/landed_files", "silver/documents",
-                                                   "silver/records", "silver/person_clusters", "gold/documents", "gold/mentions",
-                                                   "gold/entities", "gold/entity_links"}
+    expected = {f"bronze/{s}" for s in SOURCES.names} | {"bronze/quarantine", "bronze/landed_files",
+                                                   "silver/documents", "silver/records", "silver/person_clusters",
+                                                   "gold/documents", "gold/mentions", "gold/entities",
+                                                   "gold/entity_links"}
     assert expected <= set(SUITES)
 
 

@@ -1,0 +1,108 @@
+"""Delta tables without Spark: what the query side, the reports and the orchestrator's metadata
+read, and the audit's one-row appends.
+
+With :mod:`pipelines.lakehouse` (Spark's reads and writes) this is the only code that touches
+``deltalake``: a command such as ``insight search`` opens the lake here without importing Spark.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
+from deltalake import DeltaTable, write_deltalake
+from deltalake.exceptions import DeltaError, TableNotFoundError
+
+
+class VersionGone(LookupError):
+    """The version a reader asked for is no longer in the table's log (it was cleaned up)."""
+
+
+def is_table(uri: str) -> bool:
+    return DeltaTable.is_deltatable(uri)
+
+
+def open_table(uri: str) -> DeltaTable | None:
+    """The table at its current version, or None where there is none."""
+    try:
+        return DeltaTable(uri)
+    except TableNotFoundError:
+        return None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of a table as a reader sees it: its live files and schema."""
+
+    uri: str
+    version: int
+    files: list[str]
+    schema: pa.Schema
+    table: DeltaTable
+
+    def dataset(self) -> pads.Dataset:
+        return self.table.to_pyarrow_dataset()
+
+
+def snapshot(uri: str, as_of: dt.datetime | None = None) -> Snapshot | None:
+    """The table now, or at its last version committed at or before ``as_of``; None where there was
+    no table (yet). Raises :class:`VersionGone` for a version the log no longer holds."""
+    table = open_table(uri)
+    if table is None:
+        return None
+    if as_of is not None:
+        earlier = [h["version"] for h in table.history() if h["timestamp"] <= as_of.timestamp() * 1000]
+        if not earlier:
+            return None
+        try:
+            table.load_as_version(max(earlier))
+        except DeltaError:
+            raise VersionGone(f"{uri} as of {as_of.isoformat()}") from None
+    return Snapshot(table.table_uri.rstrip("/"), table.version(), table.file_uris(),
+                    pa.schema(table.schema().to_arrow()), table)
+
+
+def read_arrow(uri: str, columns: list[str] | None = None, filter: pc.Expression | None = None) -> pa.Table | None:
+    """The table's rows (``columns`` of those ``filter`` keeps), or None where there is no table."""
+    table = open_table(uri)
+    return None if table is None else table.to_pyarrow_dataset().to_table(columns=columns, filter=filter)
+
+
+def head_rows(uri: str, rows: int, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    table = open_table(uri)
+    return [] if table is None else table.to_pyarrow_dataset().head(rows, columns=columns).to_pylist()
+
+
+def version(uri: str) -> int | None:
+    table = open_table(uri)
+    return None if table is None else table.version()
+
+
+def schema(uri: str) -> pa.Schema:
+    table = open_table(uri)
+    if table is None:
+        raise FileNotFoundError(f"no Delta table at {uri}")
+    return pa.schema(table.schema().to_arrow())
+
+
+def history(uri: str) -> list[dict[str, Any]]:
+    """The table's commits, newest first (empty where there is no table)."""
+    table = open_table(uri)
+    return [] if table is None else table.history()
+
+
+def append_rows(uri: str, rows: pa.Table) -> None:
+    """Appends a few rows (the table is created with their schema): the audit's one event."""
+    write_deltalake(uri, rows, mode="append")
+
+
+def row_count(uri: str) -> int:
+    """Rows in a Delta table, from its log's statistics (no data file is read); 0 where there is none."""
+    table = open_table(uri)
+    if table is None:
+        return 0
+    actions = pa.table(table.get_add_actions(flatten=True))
+    return int(pc.sum(actions.column("num_records")).as_py() or 0) if actions.num_rows else 0
