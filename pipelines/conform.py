@@ -66,7 +66,8 @@ def current_records(bronze: Mapping[str, DataFrame], sources: Sources,
                 F.col("source_id").alias("_withdrawn_id"), F.col("withdrawn_by").alias("_withdrawn_by"),
                 F.col("landed_at").alias("_withdrawn_landed_at"))
             withdrawn = ((F.col(id_field) == F.col("_withdrawn_id"))
-                         & ((F.col("_withdrawn_by") == F.col("owner_country")) | (F.col("_withdrawn_by") == SECRETARIAT))
+                         & ((F.col("_withdrawn_by") == F.col("owner_country"))
+                            | (F.col("_withdrawn_by") == SECRETARIAT))
                          & (F.col("landed_at") <= F.col("_withdrawn_landed_at")))
             latest = latest.join(theirs, withdrawn, "left_anti")
         current[source] = latest
@@ -115,7 +116,8 @@ def _person_lines() -> list[Column]:
 def document_rows(df: DataFrame, kind: str, source_id: Column, *, title: Column, body: Column, country: Column,
                   event_date: Column, subtype: Column | None = None, language: Column | None = None,
                   parent_doc_id: Column | None = None, case_ref: Column | None = None) -> DataFrame:
-    """``silver.documents`` rows of kind ``kind``: what a source's document builder returns."""
+    """``silver.documents`` rows of kind ``kind``: what a source's document builder returns. ``df``
+    carries the ``PATTERN_COLUMNS`` (prefixed ``_``) :func:`conform_documents` added to its records."""
     return df.select(
         F.concat(F.lit(f"{kind}:"), source_id).alias("doc_id"),
         F.lit(kind).alias("source"),
@@ -131,6 +133,7 @@ def document_rows(df: DataFrame, kind: str, source_id: Column, *, title: Column,
         *ACCESS,
         "src_file",
         "landed_at",
+        *[F.col(f"_{name}").alias(name) for name in PATTERN_COLUMNS],
     )
 
 
@@ -210,7 +213,8 @@ def smv_documents(smv: DataFrame, source: Source) -> DataFrame:
         title=F.concat_ws(" ", F.lit("Stolen vehicle"), vehicle, F.col("plate")),
         body=F.concat_ws("\n", F.concat_ws(" ", F.lit("Stolen motor vehicle reported by"), F.col("reporting_country")),
                          _line("VIN", F.col("vin")),
-                         _line("Plate", F.concat_ws(" ", F.col("plate"), F.concat(F.lit("("), F.col("plate_country"), F.lit(")")))),
+                         _line("Plate", F.concat_ws(" ", F.col("plate"),
+                                                    F.concat(F.lit("("), F.col("plate_country"), F.lit(")")))),
                          _line("Vehicle", vehicle), _line("Theft date", F.col("theft_date").cast("string"))),
         country=F.coalesce(F.col("plate_country"), F.col("reporting_country")), event_date=F.col("theft_date"),
     )
@@ -219,7 +223,8 @@ def smv_documents(smv: DataFrame, source: Source) -> DataFrame:
 def nominal_documents(nominals: DataFrame, source: Source) -> DataFrame:
     return document_rows(
         nominals, source.kind, F.col(source.id_field),
-        title=F.concat_ws(" ", F.lit("Nominal"), F.col("person_id"), F.lit("—"), _person_name("given_names", "family_name")),
+        title=F.concat_ws(" ", F.lit("Nominal"), F.col("person_id"), F.lit("—"),
+                          _person_name("given_names", "family_name")),
         body=F.concat_ws("\n",
                          F.concat_ws(" ", F.lit("Person known to police"), F.col("person_id"), F.lit("reported by"),
                                      F.col("reporting_country")),
@@ -227,7 +232,8 @@ def nominal_documents(nominals: DataFrame, source: Source) -> DataFrame:
                          _line("Aliases", _joined(F.col("aliases"))), _line("Born", F.col("date_of_birth")),
                          _line("Sex", F.col("sex")), _line("Nationalities", _joined(F.col("nationalities"), ", ")),
                          _line("Passports", _joined(F.col("passport_numbers"))),
-                         _line("Identity numbers", _joined(F.col("id_numbers"))), _line("Phones", _joined(F.col("phones"))),
+                         _line("Identity numbers", _joined(F.col("id_numbers"))),
+                         _line("Phones", _joined(F.col("phones"))),
                          _line("E-mails", _joined(F.col("emails"))), _line("Addresses", _joined(F.col("addresses"))),
                          _line("Offences", _joined(F.col("offences")))),
         country=F.col("reporting_country"), event_date=F.lit(None),
@@ -237,7 +243,7 @@ def nominal_documents(nominals: DataFrame, source: Source) -> DataFrame:
 def conform_documents(current: Mapping[str, DataFrame], sources: Sources) -> DataFrame:
     """``silver.documents``: every current record of every source (``current_records``), as text,
     with the offences and coordinates its record gives (``PATTERN_COLUMNS``)."""
-    parts = [_with_pattern_columns(sources[s].documents(df), df, sources[s]) for s, df in current.items()]
+    parts = [sources[s].documents(_with_pattern_columns(df, sources[s])) for s, df in current.items()]
     return reduce(DataFrame.unionByName, parts).select(*DOCUMENT_COLUMNS)
 
 
@@ -251,22 +257,18 @@ def _offence_field(source: Source, path: str) -> Column:
     return F.col(name) if field.many else F.array(name)
 
 
-def _with_pattern_columns(documents: DataFrame, bronze: DataFrame, source: Source) -> DataFrame:
-    """``documents`` of ``source`` with its records' offences and coordinates (null where it has none:
-    a message, or an attachment, whose ``source_id`` is not a record's)."""
-    facts = {
-        "offences": (F.concat(*[_offence_field(source, path) for path in source.offence_fields])
-                     if source.offence_fields else None),
-        "lat": F.col(source.coordinates[0]).cast("double") if source.coordinates else None,
-        "lon": F.col(source.coordinates[1]).cast("double") if source.coordinates else None,
-    }
-    types = {"offences": "array<string>", "lat": "double", "lon": "double"}
-    if all(column is None for column in facts.values()):
-        return documents.withColumns({name: F.lit(None).cast(types[name]) for name in facts})
-    record = bronze.select(F.col(source.id_field).alias("source_id"), F.lit(source.kind).alias("source"),
-                           *[(column if column is not None else F.lit(None)).cast(types[name]).alias(name)
-                             for name, column in facts.items()])
-    return documents.join(record, ["source", "source_id"], "left")
+def _with_pattern_columns(records: DataFrame, source: Source) -> DataFrame:
+    """``records`` of ``source`` with the offences and coordinates they give (null where the source
+    has none), for :func:`document_rows` to carry: ``_offences``, ``_lat``, ``_lon``, apart from the
+    records' own fields. A part of a record (an attachment) carries its record's: null, since
+    messages name neither."""
+    columns = {"offences": F.lit(None).cast("array<string>"), "lat": F.lit(None).cast("double"),
+               "lon": F.lit(None).cast("double")}
+    if source.offence_fields:
+        columns["offences"] = F.concat(*[_offence_field(source, path) for path in source.offence_fields])
+    if source.coordinates:
+        columns["lat"], columns["lon"] = (F.col(field).cast("double") for field in source.coordinates)
+    return records.withColumns({f"_{name}": column for name, column in columns.items()})
 
 
 # ------------------------------------------------------------------------------------- records
@@ -413,4 +415,5 @@ def conform_records(current: Mapping[str, DataFrame], sources: Sources) -> DataF
     parts = [sources[s].records(df) for s, df in current.items() if sources[s].record_builder]
     records = reduce(DataFrame.unionByName, parts)
     regions = F.filter(F.concat(F.array("value_country"), F.col("_regions")), lambda r: r.isNotNull())
-    return records.withColumn("canonical", _canonical(F.col("record_type"), F.col("value"), regions)).select(*RECORD_COLUMNS)
+    canonical = _canonical(F.col("record_type"), F.col("value"), regions)
+    return records.withColumn("canonical", canonical).select(*RECORD_COLUMNS)
