@@ -38,7 +38,6 @@ class Snapshot:
     """One version of a table as a reader sees it: its live files and schema."""
 
     uri: str
-    version: int
     files: list[str]
     schema: pa.Schema
     table: DeltaTable
@@ -61,7 +60,7 @@ def snapshot(uri: str, as_of: dt.datetime | None = None) -> Snapshot | None:
             table.load_as_version(max(earlier))
         except DeltaError:
             raise VersionGone(f"{uri} as of {as_of.isoformat()}") from None
-    return Snapshot(table.table_uri.rstrip("/"), table.version(), table.file_uris(),
+    return Snapshot(table.table_uri.rstrip("/"), table.file_uris(),
                     pa.schema(table.schema().to_arrow()), table)
 
 
@@ -88,15 +87,14 @@ def schema(uri: str) -> pa.Schema:
     return pa.schema(table.schema().to_arrow())
 
 
-def history(uri: str) -> list[dict[str, Any]]:
-    """The table's commits, newest first (empty where there is no table)."""
-    table = open_table(uri)
-    return [] if table is None else table.history()
-
-
 def append_rows(uri: str, rows: pa.Table) -> None:
     """Appends a few rows (the table is created with their schema): the audit's one event."""
     write_deltalake(uri, rows, mode="append")
+
+
+def add_actions(table: DeltaTable) -> pa.Table:
+    """The live files of a table with their statistics, as a pyarrow table."""
+    return pa.table(table.get_add_actions(flatten=True))
 
 
 def row_count(uri: str) -> int:
@@ -104,5 +102,5 @@ def row_count(uri: str) -> int:
     table = open_table(uri)
     if table is None:
         return 0
-    actions = pa.table(table.get_add_actions(flatten=True))
+    actions = add_actions(table)
     return int(pc.sum(actions.column("num_records")).as_py() or 0) if actions.num_rows else 0

@@ -36,7 +36,6 @@ import pyarrow.parquet as pq
 from deltalake import DeltaTable
 from deltalake import Field as DeltaField
 from deltalake import Schema as DeltaSchema
-from deltalake.exceptions import TableNotFoundError
 from deltalake.transaction import AddAction, CommitProperties, RemoveAction, create_table_with_add_actions
 from py4j.java_gateway import JavaClass
 from pyspark import StorageLevel
@@ -45,7 +44,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.sql.types import DataType, StructType
 
-from pipelines.delta import row_count
+from pipelines import delta
 from pipelines.spark import spark_schema
 
 _ROW_HASH = "__insight_row_hash"
@@ -75,8 +74,6 @@ class DeltaBackend(Protocol):
     def overwrite(self, df: DataFrame, uri: str) -> WriteResult: ...
     def append(self, df: DataFrame, uri: str) -> WriteResult: ...
     def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool) -> WriteResult: ...
-    def history(self, uri: str) -> list[dict[str, Any]]: ...
-    def version(self, uri: str) -> int | None: ...
     def tagged(self) -> Any: ...
 
 
@@ -88,7 +85,8 @@ class DeltaBackend(Protocol):
 def _has_min_max(type_: pa.DataType) -> bool:
     return any(
         check(type_)
-        for check in (pa.types.is_integer, pa.types.is_floating, pa.types.is_date, pa.types.is_timestamp, pa.types.is_string)
+        for check in (pa.types.is_integer, pa.types.is_floating, pa.types.is_date, pa.types.is_timestamp,
+                      pa.types.is_string)
     )
 
 
@@ -258,17 +256,11 @@ class DeltaRsBackend:
     def tagged(self) -> Iterator[None]:
         yield  # each commit passes ``self.commit``
 
-    def _table(self, uri: str) -> DeltaTable | None:
-        try:
-            return DeltaTable(uri)
-        except TableNotFoundError:
-            return None
-
     def exists(self, uri: str) -> bool:
-        return self._table(uri) is not None
+        return delta.open_table(uri) is not None
 
     def read(self, uri: str) -> DataFrame:
-        table = self._table(uri)
+        table = delta.open_table(uri)
         if table is None:
             raise FileNotFoundError(f"no Delta table at {uri}")
         return self._read_files(table, table.file_uris())
@@ -293,7 +285,7 @@ class DeltaRsBackend:
     def _commit(
         self, uri: str, actions: list[AddAction | RemoveAction], schema: pa.Schema, mode: str
     ) -> int:
-        table = self._table(uri)
+        table = delta.open_table(uri)
         if table is None:
             create_table_with_add_actions(uri, _delta_schema(schema), [a for a in actions if isinstance(a, AddAction)],
                                           commit_properties=self.commit)
@@ -306,7 +298,7 @@ class DeltaRsBackend:
         """Replaces the table's rows by ``df``'s; commits nothing when they are the same rows, so a
         rebuild that changed nothing leaves no new version (and no work downstream)."""
         adds, schema = self._write_files(df, uri)
-        before = self._table(uri)
+        before = delta.open_table(uri)
         if before is not None and self._same_rows(before, adds, schema, uri):
             filesystem, root = pafs.FileSystem.from_uri(uri)
             for add in adds:
@@ -319,7 +311,7 @@ class DeltaRsBackend:
     def _same_rows(self, table: DeltaTable, adds: list[AddAction], schema: pa.Schema, uri: str) -> bool:
         """Same schema, same row count, the same order-free fingerprint of every row, and files
         whose statistics bound every column they should (older writes left long strings out)."""
-        if _delta_schema(schema).to_json() != table.schema().to_json() or self._rows(adds) != row_count(uri):
+        if _delta_schema(schema).to_json() != table.schema().to_json() or self._rows(adds) != delta.row_count(uri):
             return False
         if not _statistics_complete(table, schema):
             return False
@@ -327,12 +319,12 @@ class DeltaRsBackend:
         return _fingerprint(written) == _fingerprint(self._read_files(table, table.file_uris()))
 
     def append(self, df: DataFrame, uri: str) -> WriteResult:
-        table = self._table(uri)
+        table = delta.open_table(uri)
         if table is not None:
             _add_new_columns(table, _arrow_schema(df), uri, self.commit)
         adds, schema = self._write_files(df, uri)
         if not adds and table is not None:
-            return WriteResult(False, self.version(uri), 0)
+            return WriteResult(False, delta.version(uri), 0)
         version = self._commit(uri, list(adds), schema, "append")
         return WriteResult(True, version, self._rows(adds), len(adds))
 
@@ -342,7 +334,7 @@ class DeltaRsBackend:
         With ``delete_missing`` the target becomes exactly ``df`` (rows whose keys are absent
         from ``df`` are deleted). Nothing is committed when no row would change.
         """
-        table = self._table(uri)
+        table = delta.open_table(uri)
         if table is None:
             return self.overwrite(df, uri)
         if _add_new_columns(table, _arrow_schema(df), uri, self.commit):
@@ -384,23 +376,10 @@ class DeltaRsBackend:
         version = self._commit(uri, [*removes, *adds], schema, "append")
         return WriteResult(True, version, self._rows(adds), len(adds), len(removes))
 
-    def history(self, uri: str) -> list[dict[str, Any]]:
-        table = self._table(uri)
-        return [] if table is None else table.history()
-
-    def version(self, uri: str) -> int | None:
-        table = self._table(uri)
-        return None if table is None else table.version()
-
-
-def _add_actions(table: DeltaTable) -> pa.Table:
-    """The live files of a table with their statistics, as a pyarrow table."""
-    return pa.table(table.get_add_actions(flatten=True))
-
 
 def _statistics_complete(table: DeltaTable, schema: pa.Schema) -> bool:
     """Every file bounds every column with min/max statistics that holds a value there."""
-    actions = _add_actions(table)
+    actions = delta.add_actions(table)
     rows = actions.column("num_records")
     for field in schema:
         if not _has_min_max(field.type) or f"null_count.{field.name}" not in actions.column_names:
@@ -414,7 +393,7 @@ def _statistics_complete(table: DeltaTable, schema: pa.Schema) -> bool:
 
 
 def _relative_paths(table: DeltaTable) -> list[str]:
-    return [str(p) for p in _add_actions(table).column("path").to_pylist()]
+    return [str(p) for p in delta.add_actions(table).column("path").to_pylist()]
 
 
 def _normalize_uri(spark_path: str, by_uri: dict[str, str]) -> str:
@@ -458,15 +437,8 @@ class DeltaSparkBackend:
         finally:
             self.spark.conf.unset(_USER_METADATA_CONF)
 
-    @staticmethod
-    def _table(uri: str) -> DeltaTable | None:
-        try:
-            return DeltaTable(uri)
-        except TableNotFoundError:
-            return None
-
     def exists(self, uri: str) -> bool:
-        return self._table(uri) is not None
+        return delta.open_table(uri) is not None
 
     def read(self, uri: str) -> DataFrame:
         if not self.exists(uri):
@@ -493,14 +465,14 @@ class DeltaSparkBackend:
 
     def overwrite(self, df: DataFrame, uri: str) -> WriteResult:
         """Replaces the table's rows by ``df``'s; commits nothing when they are the same rows."""
-        before = self._table(uri)
+        before = delta.open_table(uri)
         if before is None:
             df.write.format("delta").save(uri)
             return self._written(uri, 0)
         rows = df.persist(StorageLevel.MEMORY_AND_DISK)  # compared, then written: computed once
         try:
             current = self.spark.read.format("delta").load(uri)
-            if (_column_types(rows.schema) == _column_types(current.schema) and rows.count() == row_count(uri)
+            if (_column_types(rows.schema) == _column_types(current.schema) and rows.count() == delta.row_count(uri)
                     and _fingerprint(rows) == _fingerprint(current)):
                 return WriteResult(False, before.version(), 0)
             rows.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(uri)
@@ -510,7 +482,7 @@ class DeltaSparkBackend:
 
     def _written(self, uri: str, files_removed: int) -> WriteResult:
         metrics = self._metrics(uri)
-        return WriteResult(True, self.version(uri), metrics.get("numOutputRows", 0), metrics.get("numFiles", 0),
+        return WriteResult(True, delta.version(uri), metrics.get("numOutputRows", 0), metrics.get("numFiles", 0),
                            files_removed)
 
     def append(self, df: DataFrame, uri: str) -> WriteResult:
@@ -519,7 +491,7 @@ class DeltaSparkBackend:
             return self._written(uri, 0)
         self._add_new_columns(uri, df.schema)
         if df.isEmpty():
-            return WriteResult(False, self.version(uri), 0)
+            return WriteResult(False, delta.version(uri), 0)
         df.write.format("delta").mode("append").save(uri)
         return self._written(uri, 0)
 
@@ -534,7 +506,7 @@ class DeltaSparkBackend:
         source = df.persist(StorageLevel.MEMORY_AND_DISK)  # compared, then merged: computed once
         try:
             if not self._changes(source, uri, list(keys), delete_missing):
-                return WriteResult(False, self.version(uri), 0)
+                return WriteResult(False, delta.version(uri), 0)
             view = f"insight_merge_source_{uuid.uuid4().hex}"
             source.createOrReplaceTempView(view)
             on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
@@ -555,7 +527,7 @@ class DeltaSparkBackend:
         metrics = self._metrics(uri)
         rewritten = sum(metrics.get(m, 0) for m in ("numTargetRowsInserted", "numTargetRowsUpdated",
                                                     "numTargetRowsCopied"))
-        return WriteResult(True, self.version(uri), rewritten, metrics.get("numTargetFilesAdded", 0),
+        return WriteResult(True, delta.version(uri), rewritten, metrics.get("numTargetFilesAdded", 0),
                            metrics.get("numTargetFilesRemoved", 0))
 
     def _changes(self, source: DataFrame, uri: str, keys: list[str], delete_missing: bool) -> bool:
@@ -569,14 +541,6 @@ class DeltaSparkBackend:
         if not new.join(old, [*same_keys, F.col(f"s.{_ROW_HASH}") == F.col(f"t.{_ROW_HASH}")], "left_anti").isEmpty():
             return True
         return delete_missing and not old.join(new, same_keys, "left_anti").isEmpty()
-
-    def history(self, uri: str) -> list[dict[str, Any]]:
-        table = self._table(uri)
-        return [] if table is None else table.history()
-
-    def version(self, uri: str) -> int | None:
-        table = self._table(uri)
-        return None if table is None else table.version()
 
 
 def _type_name(type_: DataType) -> str:
@@ -680,7 +644,9 @@ class Lakehouse:
             return self.backend.merge(df, uri, keys, delete_missing)
 
     def history(self, uri: str) -> list[dict[str, Any]]:
-        return self.backend.history(uri)
+        """The table's commits, newest first (empty where there is no table)."""
+        table = delta.open_table(uri)
+        return [] if table is None else table.history()
 
     def version(self, uri: str) -> int | None:
-        return self.backend.version(uri)
+        return delta.version(uri)
