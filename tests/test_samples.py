@@ -124,3 +124,19 @@ def test_a_broken_table_fails_the_step_with_its_cause_in_one_line(sample_home, t
     message = str(failed.value)
     assert "\n" not in message and "max_retries" not in message
     assert "column 'event_date' is" in message and "silver__documents" in message
+
+
+def test_every_commit_of_the_flow_records_its_run_and_asset(sample_home):
+    from pipelines.lakehouse import commit_origin
+
+    lake = Path(LakePaths.from_env(sample_home).lake)
+    tables = sorted(p.parent for p in lake.glob("*/*/_delta_log"))
+    assert len(tables) > 20
+    for table in tables:
+        name = str(table.relative_to(lake))
+        origins = [commit_origin(c) for c in DeltaTable(str(table)).history()]
+        assert origins and all(o.get("writer") == "insight" and o.get("run_id") for o in origins), name
+        if name in ("bronze/quarantine", "bronze/landed_files"):  # written by every landing as it lands
+            assert all(o["assets"].startswith("bronze/") for o in origins), name
+        else:
+            assert all(name in o["assets"].split(",") for o in origins), name

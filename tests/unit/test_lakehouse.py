@@ -170,8 +170,8 @@ def test_delta_spark_checkpoints_are_read_by_delta_rs(spark, frame, tmp_path):
 
 @pytest.mark.parametrize("backend", ["delta-rs", "delta-spark"])
 def test_history_answers_as_of_a_time_the_same_on_both(spark, frame, tmp_path, backend):
-    """``insight --as-of`` reads deltalake's history: version and commit time in milliseconds."""
-    from insight.engine import _load_as_of
+    """``insight --as-of`` reads the table's history: version and commit time in milliseconds."""
+    from pipelines import delta
 
     uri = str(tmp_path / "t")
     lake = Lakehouse(spark, backend)
@@ -180,7 +180,7 @@ def test_history_answers_as_of_a_time_the_same_on_both(spark, frame, tmp_path, b
     history = lake.history(uri)
     assert [h["version"] for h in history] == [1, 0]
     assert all(isinstance(h["timestamp"], int) for h in history) and history[0]["timestamp"] >= history[1]["timestamp"]
-    table = DeltaTable(uri)
-    assert _load_as_of(table, "t", dt.datetime.fromtimestamp(history[1]["timestamp"] / 1000, dt.timezone.utc))
-    assert table.version() == 0 and table.to_pyarrow_dataset().count_rows() == 100
-    assert not _load_as_of(DeltaTable(uri), "t", dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+    then = delta.snapshot(uri, dt.datetime.fromtimestamp(history[1]["timestamp"] / 1000, dt.timezone.utc))
+    assert then is not None
+    assert then.table.version() == 0 and then.dataset().count_rows() == 100
+    assert delta.snapshot(uri, dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)) is None
