@@ -25,6 +25,8 @@ demo: $(STAMP)
 	INSIGHT_HOME=$${INSIGHT_HOME:-data} $(BIN)/insight demo
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 test-heavy: $(STAMP)

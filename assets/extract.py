@@ -72,7 +72,8 @@ def ner_model(context: dg.AssetExecutionContext, config: NerTraining, lake: Lake
     summary = (f"tagger {key} ({origin}): held-out persons no record names "
                f"P {person.get('precision', 0):.3f} R {person.get('recall', 0):.3f}")
     return dg.MaterializeResult(metadata={
-        "summary": summary, "model_key": key, "reused_from_cache": reused, "texts": card["texts"], "tokens": card["tokens"],
+        "summary": summary, "model_key": key, "reused_from_cache": reused, "texts": card["texts"],
+        "tokens": card["tokens"],
         "training_seconds": card["training_seconds"], "seed": card["seed"],
         "held_out_family": card["held_out_family"], "held_out_seed": card["held_out_seed"],
         "unrecorded_person_precision": person.get("precision", 0.0),
@@ -94,7 +95,8 @@ def silver_mentions(context: dg.AssetExecutionContext, documents: DataFrame, rec
     extractor = stages.settings.extractor
     model = Tagger.load(lake.paths.model("ner")) if extractor == "tagger" else None
     uri = lake.paths.table("silver", "mentions")
-    result = lake.lakehouse(spark, context).merge(extract_mentions(documents, records, model), uri, ["mention_id"], delete_missing=True)
+    result = lake.lakehouse(spark, context).merge(extract_mentions(documents, records, model), uri, ["mention_id"],
+                                                  delete_missing=True)
     metadata = table_metadata(uri, result, ["doc_id", "type", "text", "canonical", "extractor"])
     metadata["mentions_by_type"] = dg.MetadataValue.md(count_markdown(uri, "type"))
     metadata["extractor"] = extractor

@@ -38,7 +38,8 @@ def landing_asset(spec: SourceSpec, description: str) -> dg.AssetsDefinition:
         report = land_source(lake.lakehouse(spark, context), paths, spec)
         for f in report.files:
             context.log.info(
-                f"{f['src_file']}: read {f['rows_read']} = landed {f['rows_landed']} + quarantined {f['rows_quarantined']}"
+                f"{f['src_file']}: read {f['rows_read']} = landed {f['rows_landed']} "
+                f"+ quarantined {f['rows_quarantined']}"
             )
             if f["schema_drift"]:
                 context.log.warning(f"{f['src_file']}: schema drift: {'; '.join(f['schema_drift'])}")

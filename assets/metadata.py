@@ -50,7 +50,8 @@ def count_markdown(uri: str, column: str) -> str:
     """Rows per value of ``column``, as a small markdown table."""
     table = delta.read_arrow(uri, [column])
     counts = table.column(column).value_counts() if table is not None else []
-    rows = sorted(({column: c["values"].as_py(), "rows": c["counts"].as_py()} for c in counts), key=lambda r: -r["rows"])
+    rows = sorted(({column: c["values"].as_py(), "rows": c["counts"].as_py()} for c in counts),
+                  key=lambda r: -r["rows"])
     return markdown_table(rows)
 
 

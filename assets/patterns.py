@@ -4,7 +4,6 @@ Alerts and hidden links keep the time each was first found across rebuilds (the 
 is read before it is replaced), so "new since" survives every materialize.
 """
 import datetime as dt
-
 from typing import Any
 
 import dagster as dg
@@ -20,12 +19,14 @@ from pipelines.patterns.hidden_links import HIDDEN_LINK_COLUMNS, hidden_links
 from pipelines.patterns.trends import HOTSPOT_COLUMNS, TREND_COLUMNS, classified_documents, hotspots, trends
 from pipelines.sources import Sources
 
-_COMMON: dict[str, Any] = dict(group_name="patterns", kinds={"spark", "delta"}, owners=OWNERS, freshness_policy=FRESHNESS)
+_COMMON: dict[str, Any] = dict(group_name="patterns", kinds={"spark", "delta"}, owners=OWNERS,
+                               freshness_policy=FRESHNESS)
 
 
 def _spec(name: str, description: str, ins: dict[str, dg.AssetIn]) -> dg.AssetSpec:
     """A table of a multi-asset reading ``ins`` (Dagster wants them as each table's deps as well)."""
-    return dg.AssetSpec(["gold", name], description=description, deps=[i.key for i in ins.values() if i.key is not None], **_COMMON)
+    deps = [i.key for i in ins.values() if i.key is not None]
+    return dg.AssetSpec(["gold", name], description=description, deps=deps, **_COMMON)
 
 
 def _previous(lakehouse: Lakehouse, uri: str) -> DataFrame | None:

@@ -24,7 +24,8 @@ from pipelines.resolve.entities import (
     person_clusters,
 )
 
-_COMMON: dict[str, Any] = dict(group_name="resolve", kinds={"spark", "delta"}, owners=OWNERS, freshness_policy=FRESHNESS,
+_COMMON: dict[str, Any] = dict(group_name="resolve", kinds={"spark", "delta"}, owners=OWNERS,
+                               freshness_policy=FRESHNESS,
                retry_policy=RETRY)
 
 

@@ -13,5 +13,5 @@ class Dice(random.Random):
     and was a tenth of the generator's time. Same seed, same draws.
     """
 
-    def _randbelow(self, n: int) -> int:  # type: ignore[override]
+    def _randbelow(self, n: int) -> int:
         return int(self.random() * n)

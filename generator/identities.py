@@ -91,6 +91,7 @@ def _mobile_prefixes(country: str) -> tuple[int, tuple[str, ...]]:
     ``_FREE_DIGITS`` digits is a valid number: cheap to draw, and millions per country.
     """
     example = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.MOBILE)
+    assert example is not None and example.country_code is not None, f"no example mobile for {country}"
     # Chile's metadata example is a fixed-or-mobile Santiago number; its mobiles start with 9.
     national = {"CL": "961234567"}.get(country, str(example.national_number))
     fixed = max(1, len(national) - _FREE_DIGITS - 3)
@@ -252,7 +253,9 @@ def mrz_lines(number: str, country: str, family: str, given: str, born: str, sex
 
     ``born`` and ``expires`` are ``YYMMDD``; names are already folded to A–Z.
     """
-    alpha3 = pycountry.countries.get(alpha_2=country).alpha_3
+    found = pycountry.countries.get(alpha_2=country)
+    assert found is not None, f"unknown country {country}"
+    alpha3 = found.alpha_3
     names = f"{family.replace(' ', '<')}<<{given.replace(' ', '<')}"
     line1 = f"P<{alpha3}{names}"[:44].ljust(44, "<")
     doc = number[:9].ljust(9, "<")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import import_module
 
@@ -328,7 +329,7 @@ def sentence_template(rng: random.Random, language: str, families: tuple[str, ..
 
 
 def prose_values(rng: random.Random, language: str, text: str,
-                 known: list[tuple[str, str, str | None]] = ()) -> dict[str, tuple[str, str, str | None]]:
+                 known: Sequence[tuple[str, str, str | None]] = ()) -> dict[str, tuple[str, str, str | None]]:
     """(as written, canonical, person id) for the prose slots of ``text``; a person slot is one of
     ``known`` (persons the record already names) three times in ten, else someone no record names."""
     known = list(known)

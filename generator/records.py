@@ -294,13 +294,14 @@ def report(world: World, n: int) -> tuple[dict[str, Any], list[Person]]:
     narrative, spans = render(template, {**values, **prose})
     lat, lon = CENTRES[country]
     report_id = f"{country}-{n:07d}"
+    # The first place the narrative names; [] (as ever) when it names nothing planted.
+    place: Any = spans and next((s.text for s in spans if s.entity_type == "location"), None)
     record = {"report_id": report_id, "country": country, "agency": f"Policía {country}" if language == "es" else
               {"pt": "Polícia Federal", "en": "Police Department", "fr": "Police nationale"}[language],
               "reported_at": dt.datetime.combine(_date(rng), dt.time(rng.randrange(24), rng.randrange(60)))
               .replace(tzinfo=dt.timezone(dt.timedelta(hours=-3))).isoformat(),
               "offence": pick(rng, OFFENCES, language), "title": pick(rng, OFFENCES, language),
-              "narrative": narrative, "place": spans and next((s.text for s in spans if s.entity_type == "location"),
-                                                              None),
+              "narrative": narrative, "place": place,
               "lat": round(lat + rng.uniform(-0.5, 0.5), 4), "lon": round(lon + rng.uniform(-0.5, 0.5), 4)}
     if rng.random() < 0.7:
         record["language"] = language

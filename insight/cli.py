@@ -286,7 +286,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
                                    "precision": f"{s.precision:.4f}", "recall": f"{s.recall:.4f}",
                                    "f1": f"{s.f1:.4f}", "tp": s.tp, "fp": s.fp, "fn": s.fn,
                                    "namesakes_merged": q.namesakes_merged, "unmatched": q.unmatched})
-    alerts = None
+    alerts: dict[str, Any] | None = None
     if is_table(paths.table("gold", "alerts")):
         found = alert_recall(paths.home)
         alerts = {"planted": found.planted, "raised": found.raised, "recall": round(found.recall, 4),

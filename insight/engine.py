@@ -106,7 +106,8 @@ class EmbeddedEngine:
         try:
             table = snapshot(uri, as_of)
         except VersionGone:
-            raise NothingAsOf(f"gold.{name} as of {as_of.isoformat() if as_of else 'now'} is no longer in the lake (its log was cleaned up)") from None
+            raise NothingAsOf(f"gold.{name} as of {as_of.isoformat() if as_of else 'now'} is no longer in the lake "
+                              "(its log was cleaned up)") from None
         if table is None:  # no version yet at ``as_of``: a table added to the lake later was then empty
             if name == "documents":
                 raise NothingAsOf(f"the lake held no documents yet at {as_of.isoformat() if as_of else 'now'}")

@@ -28,7 +28,8 @@ class LakePaths:
     @classmethod
     def from_env(cls, home: str | os.PathLike[str] | None = None) -> LakePaths:
         """The home of ``$INSIGHT_HOME`` (default ``./data``); the lake at ``$INSIGHT_LAKE`` when set."""
-        return cls(Path(home or os.environ.get("INSIGHT_HOME", "data")).resolve(), os.environ.get("INSIGHT_LAKE") or None)
+        return cls(Path(home or os.environ.get("INSIGHT_HOME", "data")).resolve(),
+                   os.environ.get("INSIGHT_LAKE") or None)
 
     @property
     def raw(self) -> Path:

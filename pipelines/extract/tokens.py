@@ -74,7 +74,7 @@ class Token:
 
 def _shape(word: str) -> str:
     """``Xx``, ``X``, ``x``, ``d``, ``Xd``…: the classes of its characters in order, repeats folded."""
-    out = []
+    out: list[str] = []
     for char in word:
         kind = "X" if char.isupper() else "x" if char.islower() else "d" if char.isdigit() else char
         if not out or out[-1] != kind:
@@ -84,7 +84,7 @@ def _shape(word: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """The words and punctuation of ``text`` (its first ``MAX_TOKENS``), with offsets."""
-    found = []
+    found: list[Token] = []
     lex = lexicon()
     for match in _WORD.finditer(text):
         if len(found) >= MAX_TOKENS:

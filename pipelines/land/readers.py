@@ -61,7 +61,7 @@ class _Outcomes:
         self.spec = spec
         self.file = raw_file
         self.encoding = encoding
-        self.first_seen: dict[str, str] = {}
+        self.first_seen: dict[str | None, str] = {}
 
     def _lineage(self, line: int | None, part: str | None) -> dict[str, Any]:
         return {
@@ -274,7 +274,7 @@ def read_eml(spec: SourceSpec, raw_file: RawFile, data: bytes, drift: DriftLog) 
     values = {
         "message_id": message_id,
         "sent_at": sent_at,
-        "from_address": (_addresses(message.get("From")) or [None])[0],
+        "from_address": next(iter(_addresses(message.get("From"))), None),
         "to_addresses": _addresses(message.get("To")),
         "cc_addresses": _addresses(message.get("Cc")),
         "subject": _decode_header(message.get("Subject")),
@@ -294,7 +294,7 @@ def read_eml(spec: SourceSpec, raw_file: RawFile, data: bytes, drift: DriftLog) 
         for attachment in attachments:
             yield out.quarantined(f"message quarantined: {outcome['reason']}", attachment["text"],
                                   part=f"attachment {attachment['part']}: {attachment['filename']}",
-                                  record_id=values["message_id"])
+                                  record_id=message_id)
 
 
 def _sent_at(header: str | None) -> str | None:

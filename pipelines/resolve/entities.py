@@ -39,8 +39,8 @@ from pipelines.spark import checkpoint
 STRONG_IDENTIFIERS = ("identity_document", "phone", "email")  # what person records hold, compared by the model
 GOLD_MENTION_COLUMNS = ["mention_id", "doc_id", "entity_id", "entity_type", "field", "text", "value", "country",
                         "start", "end", "extractor", "confidence", *ACCESS]
-ENTITY_COLUMNS = ["row_id", "entity_id", "entity_type", "name", "names", "properties", "sources", "first_seen", "last_seen",
-                  "mentions", "documents", *ACCESS]
+ENTITY_COLUMNS = ["row_id", "entity_id", "entity_type", "name", "names", "properties", "sources", "first_seen",
+                  "last_seen", "mentions", "documents", *ACCESS]
 LINK_COLUMNS = ["row_id", "src_entity_id", "dst_entity_id", "relation", "doc_ids", "weight", *ACCESS]
 
 
@@ -233,8 +233,8 @@ def _decide(longer: DataFrame, pair: DataFrame, names: _Namesakes, doc_clues: Da
     """(mention_id, doc_id, entity_id) for the mentions that have one namesake, or whose namesakes
     the clues (``clue`` by document; ``clue``, ``evidence`` by entity) tell apart, or, for three
     words or more, the order of the words."""
-    longer = longer.join(_shared(longer.select("mention_id", "doc_id", "entity_id"), doc_clues, entity_clues,
-                                 ["entity_id", "clue"]), ["mention_id", "doc_id", "entity_id"], "left").fillna(0, ["shared"])
+    shared = _shared(longer.select("mention_id", "doc_id", "entity_id"), doc_clues, entity_clues, ["entity_id", "clue"])
+    longer = longer.join(shared, ["mention_id", "doc_id", "entity_id"], "left").fillna(0, ["shared"])
     only = pair.where(F.col("candidates") == 1).join(names.keys, "key").select(
         "mention_id", "doc_id", "entity_id", "candidates", F.lit(0).cast("long").alias("shared"))
     sharing = _shared(pair, doc_clues, entity_clues.join(names.keys, "entity_id"), ["clue", "key"]).join(

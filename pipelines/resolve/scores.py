@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 
 class Rates:
