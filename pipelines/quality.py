@@ -22,6 +22,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 
 from pipelines.conform import DOCUMENT_COLUMNS, RECORD_COLUMNS
@@ -169,19 +170,30 @@ def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{table}:{run}", data=batch, suite=gx_suite))
     spark = df.sparkSession
+    # Every expectation is one or more Spark jobs over the table (a query expectation two): held
+    # in memory for the time of the validation, the table and its views are read from the lake once.
+    held: list[DataFrame] = []
+
+    def hold(frame: DataFrame) -> DataFrame:
+        if not frame.is_cached:
+            held.append(frame.persist(StorageLevel.MEMORY_AND_DISK))
+        return frame
+
     registered = []
     try:
         for name, frame in {**reference_views(spark, sources), **(views or {})}.items():
-            frame.createOrReplaceTempView(view_name(name))
+            hold(frame).createOrReplaceTempView(view_name(name))
             registered.append(view_name(name))
         result = definition.run(
-            batch_parameters={"dataframe": df},
+            batch_parameters={"dataframe": hold(df)},
             expectation_parameters=suite_parameters(table, today, sources),
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES},
         )
     finally:
         for name in registered:
             spark.catalog.dropTempView(name)
+        for frame in held:
+            frame.unpersist()
         context.validation_definitions.delete(definition.name)
         context.suites.delete(gx_suite.name)
     by_name = {e["meta"]["name"]: e for e in expectations}
