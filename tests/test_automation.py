@@ -1,4 +1,5 @@
 """Idempotent landing, and the raw-file sensor driving a real run of the Definitions."""
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -10,7 +11,6 @@ from assets.definitions import defs
 from assets.resources import LakeResource
 from insight.materialize import materialize_all
 from pipelines.config import LakePaths
-from tests.conftest import copy_samples
 
 NEW_VEHICLE = ("vin,plate,plate_country,make,model,year,colour,theft_date,reporting_country,owner_country,"
                "restricted_to,classification\n1HGCM82633A004352,ABC1D23,BR,HONDA,ACCORD,2003,PRATA,2024-03-01,BR,BR,,official\n")
@@ -28,10 +28,10 @@ def evaluate_sensor(home: Path, instance: dg.DagsterInstance | None = None):
         return sensor(context)
 
 
-def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(tmp_path, spark):
-    home = copy_samples(tmp_path)
+def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(sample_home, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)  # the samples, materialized once already
     paths = LakePaths.from_env(home)
-    list(materialize_all(paths))
     before = versions(home)
     assert {"bronze/notices", "bronze/quarantine", "silver/documents", "gold/documents"} <= set(before)
 
