@@ -67,6 +67,14 @@ def sample_home(sample_materialization) -> Path:
     return sample_materialization[0]
 
 
+@pytest.fixture
+def lake_copy(sample_home, tmp_path) -> Path:
+    """A copy of the materialized samples, for a test that changes its drop zone or its lake."""
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)
+    return home
+
+
 CLASSES = ("unit", "spark", "e2e", "heavy", "trino")
 UNIT_DIR = Path(__file__).resolve().parent / "unit"
 

@@ -1,5 +1,4 @@
 """Idempotent landing, and the raw-file sensor driving a real run of the Definitions."""
-import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -28,9 +27,8 @@ def evaluate_sensor(home: Path, instance: dg.DagsterInstance | None = None):
         return sensor(context)
 
 
-def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(sample_home, tmp_path):
-    home = tmp_path / "home"
-    shutil.copytree(sample_home, home)  # the samples, materialized once already
+def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(lake_copy):
+    home = lake_copy  # the samples, materialized once already
     paths = LakePaths.from_env(home)
     before = versions(home)
     assert {"bronze/notices", "bronze/quarantine", "silver/documents", "gold/documents"} <= set(before)

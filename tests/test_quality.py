@@ -1,11 +1,9 @@
 """The checks on the samples: all pass; a planted bad table blocks what depends on it; drift only warns."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyarrow as pa
-import pytest
 from deltalake import DeltaTable, write_deltalake
 
 from insight.materialize import check_lines
@@ -31,12 +29,6 @@ def failed_checks(result) -> dict[tuple[str, str], str]:
     return {(e.asset_key.to_user_string(), e.check_name): e.severity.value
             for e in result.get_asset_check_evaluations() if not e.passed}
 
-
-@pytest.fixture
-def lake_copy(sample_home, tmp_path) -> Path:
-    home = tmp_path / "home"
-    shutil.copytree(sample_home, home)
-    return home
 
 
 def test_every_check_passes_on_the_samples(sample_materialization):
