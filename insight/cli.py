@@ -253,8 +253,11 @@ def cmd_generate(args: argparse.Namespace) -> None:
 def cmd_materialize(args: argparse.Namespace) -> None:
     from insight.materialize import materialize_all
 
-    for line in materialize_all(_paths()):
+    started = time.perf_counter()
+    for line in materialize_all(_paths(), progress=None if args.quiet else sys.stdout):
         print(line)
+    if not args.quiet:
+        print(f"materialized in {time.perf_counter() - started:.0f} s")
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
@@ -322,7 +325,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     summary = generate(paths.home, size=args.size, seed=args.seed, progress=False)
     print(f"generated {summary.records} records in {summary.files} files under {paths.raw}")
-    for line in materialize_all(paths):
+    for line in materialize_all(paths, progress=sys.stdout):
         print(line)
     print(f"materialized in {time.perf_counter() - started:.0f} s")
     query = summary.demo_query
@@ -451,6 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen_p.set_defaults(func=cmd_generate)
 
     mat_p = sub.add_parser("materialize", help="land what is new in raw/ and rebuild every table depending on it")
+    mat_p.add_argument("--quiet", action="store_true",
+                       help="no progress: one line per table written and the checks' verdicts, at the end")
     mat_p.set_defaults(func=cmd_materialize)
 
     eval_p = sub.add_parser("evaluate", help="extraction precision/recall per type and language, and person "

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, TextIO
 
 from insight.errors import InsightError
 from pipelines.config import BadSetting, LakePaths
@@ -21,11 +23,15 @@ class BadConfiguration(InsightError):
 
 
 def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None = None,
-                delta_backend: str | None = None, job: str = "insight_refresh") -> dg.ExecuteInProcessResult:
+                delta_backend: str | None = None, job: str = "insight_refresh",
+                progress: TextIO | None = None) -> dg.ExecuteInProcessResult:
     """Executes ``job`` (or the selected part of it) on ``paths``, in process;
     ``delta_backend`` (``delta-rs``, ``delta-spark``, ``auto``) overrides ``$INSIGHT_DELTA_BACKEND``.
-    The home reaches the assets as the ``lake`` resource's configuration of this run."""
+    The home reaches the assets as the ``lake`` resource's configuration of this run. With
+    ``progress``, each step is written there as it starts and ends (:mod:`insight.progress`)."""
     import dagster as dg
+
+    from insight.progress import RunProgress
 
     try:
         from assets.definitions import defs
@@ -38,12 +44,15 @@ def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None 
         lake["delta_backend"] = delta_backend
     run_config: dict = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
                         "resources": {"lake": {"config": lake}}}
-    return defs.resolve_job_def(job).execute_in_process(
-        instance=instance,
-        asset_selection=list(asset_selection) if asset_selection else None,
-        run_config=run_config,
-        raise_on_error=False,
-    )
+    run_id = str(uuid.uuid4())
+    with RunProgress(instance, run_id, progress) if progress else nullcontext():
+        return defs.resolve_job_def(job).execute_in_process(
+            instance=instance,
+            asset_selection=list(asset_selection) if asset_selection else None,
+            run_config=run_config,
+            raise_on_error=False,
+            run_id=run_id,
+        )
 
 
 def check_lines(result: dg.ExecuteInProcessResult) -> tuple[list[str], list[str]]:
@@ -64,14 +73,14 @@ def check_lines(result: dg.ExecuteInProcessResult) -> tuple[list[str], list[str]
 
 
 def materialize_all(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None = None,
-                    delta_backend: str | None = None) -> Iterator[str]:
+                    delta_backend: str | None = None, progress: TextIO | None = None) -> Iterator[str]:
     """Runs the refresh (through ``delta_backend``, see :func:`run_refresh`); yields one line per
-    materialized table and the checks' verdicts.
+    materialized table (unless ``progress`` showed them as they came) and the checks' verdicts.
 
     Raises on a failed step or a failed blocking check (whose downstream tables were not rebuilt).
     """
-    result = run_refresh(paths, asset_selection, delta_backend)
-    for event in result.get_asset_materialization_events():
+    result = run_refresh(paths, asset_selection, delta_backend, progress=progress)
+    for event in [] if progress else result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
         meta = materialization.metadata
         rows = meta.get("dagster/row_count")

@@ -211,3 +211,29 @@ def record_batches(rows: Iterable[dict[str, Any]], schema: pa.Schema, size: int)
             pending = []
     if pending:
         yield pa.RecordBatch.from_pylist(pending, schema=schema)
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    """The tasks of the Spark stages running now, summed: what a live progress line shows."""
+    stages: int
+    done: int
+    total: int
+
+
+def task_progress() -> TaskProgress | None:
+    """The running stages of this process's Spark context, or None when none runs (or there is no
+    local context: Spark Connect keeps its status on the server)."""
+    from pyspark import SparkContext
+
+    context = SparkContext._active_spark_context
+    if context is None:
+        return None
+    try:
+        tracker = context.statusTracker()
+        infos = [info for info in (tracker.getStageInfo(s) for s in tracker.getActiveStageIds()) if info]
+    except Exception:  # the context stopping under us: no figure this time
+        return None
+    if not infos:
+        return None
+    return TaskProgress(len(infos), sum(i.numCompletedTasks for i in infos), sum(i.numTasks for i in infos))
