@@ -19,6 +19,8 @@ from pipelines.quality import Outcome, load_suite, suite_tables, validate
 from pipelines.sources import Sources
 
 _CELL = 80
+# A table's checks run as one step, named this prefix and the table (``expectations_silver_records``).
+CHECKS_OP_PREFIX = "expectations_"
 
 
 def _json_text(value: Any) -> str:
@@ -60,7 +62,7 @@ def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
     ]
     uses = suite.get("meta", {}).get("uses", [])
 
-    @dg.multi_asset_check(specs=specs, name=f"expectations_{table.replace('/', '_')}",
+    @dg.multi_asset_check(specs=specs, name=f"{CHECKS_OP_PREFIX}{table.replace('/', '_')}",
                           description=f"expectations/{table}.json, validated with Great Expectations on Spark.")
     def run_suite(lake: LakeResource, spark: SparkResource) -> Iterator[dg.AssetCheckResult]:
         lakehouse = lake.lakehouse(spark)

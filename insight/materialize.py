@@ -79,18 +79,12 @@ def materialize_all(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | N
 
     Raises on a failed step or a failed blocking check (whose downstream tables were not rebuilt).
     """
+    from insight.progress import wrote
+
     result = run_refresh(paths, asset_selection, delta_backend, progress=progress)
     for event in [] if progress else result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
-        meta = materialization.metadata
-        rows = meta.get("dagster/row_count")
-        extra = ""
-        if "rows_quarantined" in meta:
-            extra = f" (+{meta['rows_landed'].value} landed, {meta['rows_quarantined'].value} quarantined)"
-        if "summary" in meta:  # not a table: a model
-            yield f"{materialization.asset_key.to_user_string():<20} {meta['summary'].value}"
-            continue
-        yield f"{materialization.asset_key.to_user_string():<20} {rows.value if rows else '?':>9} rows{extra}"
+        yield f"{materialization.asset_key.to_user_string():<20} {wrote(materialization.metadata)}"
     lines, blocking = check_lines(result)
     yield from lines
     if blocking:

@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
+from assets.checks import CHECKS_OP_PREFIX
 from pipelines.spark import TaskProgress, task_progress
 
 if TYPE_CHECKING:
     import dagster as dg
 
-_CHECKS_PREFIX = "expectations_"
-
 
 def step_label(step_key: str) -> str:
     """``silver__records`` → ``silver/records``; a table's checks → ``checks silver/records``."""
-    if step_key.startswith(_CHECKS_PREFIX):
-        return "checks " + step_key.removeprefix(_CHECKS_PREFIX).replace("_", "/", 1)
+    if step_key.startswith(CHECKS_OP_PREFIX):
+        return "checks " + step_key.removeprefix(CHECKS_OP_PREFIX).replace("_", "/", 1)
     return step_key.replace("__", "/")
 
 
@@ -55,7 +54,7 @@ def rows_text(rows: int) -> str:
     return f"{rows:,} row" + ("" if rows == 1 else "s")
 
 
-def wrote(meta: dict[str, Any]) -> str:
+def wrote(meta: Mapping[str, Any]) -> str:
     """A materialization's metadata in words: a table's rows (a landing's landed and quarantined), a model's summary."""
     if "summary" in meta:  # a model, not a table
         return str(meta["summary"].value)
@@ -69,8 +68,8 @@ def wrote(meta: dict[str, Any]) -> str:
 def finished_line(step: _Step, seconds: float) -> str:
     """What a step wrote: its tables' rows (a landing's landed and quarantined), or its checks' verdicts."""
     parts = []
-    for table, wrote in step.tables:
-        parts.append(wrote if table == step.label else f"{table} {wrote}")
+    for table, text in step.tables:
+        parts.append(text if table == step.label else f"{table} {text}")
     if step.passed or step.failed:
         parts.append(f"{step.passed} passed" + (f", {len(step.failed)} failed ({', '.join(step.failed)})"
                                                 if step.failed else ""))
@@ -84,12 +83,10 @@ class RunProgress:
     """
 
     def __init__(self, instance: dg.DagsterInstance, run_id: str, out: TextIO, *,
-                 live: bool | None = None, heartbeat: float = 30.0,
-                 tasks: Callable[[], TaskProgress | None] = task_progress) -> None:
+                 live: bool | None = None, heartbeat: float = 30.0) -> None:
         self._out = out
         self._live = out.isatty() if live is None else live
         self._heartbeat = heartbeat
-        self._tasks = tasks
         self._lock = threading.Lock()
         self._step: _Step | None = None
         self._started = time.time()
@@ -151,7 +148,7 @@ class RunProgress:
     def _tick(self) -> None:
         last = time.time()
         while not self._stop.wait(1.0):
-            tasks = self._tasks()
+            tasks = task_progress()
             now = time.time()
             with self._lock:
                 step = self._step
