@@ -64,6 +64,15 @@ def snapshot(uri: str, as_of: dt.datetime | None = None) -> Snapshot | None:
                     pa.schema(table.schema().to_arrow()), table)
 
 
+def files_at(uri: str, version: int) -> list[str]:
+    """The live data files of the table at ``version``; :class:`VersionGone` when its log no longer
+    holds that version (or never did)."""
+    try:
+        return DeltaTable(uri, version=version).file_uris()
+    except DeltaError:  # TableNotFoundError is one too
+        raise VersionGone(f"{uri} at version {version}") from None
+
+
 def read_arrow(uri: str, columns: list[str] | None = None, filter: pc.Expression | None = None) -> pa.Table | None:
     """The table's rows (``columns`` of those ``filter`` keeps), or None where there is no table."""
     table = open_table(uri)
@@ -90,6 +99,17 @@ def schema(uri: str) -> pa.Schema:
 def append_rows(uri: str, rows: pa.Table) -> None:
     """Appends a few rows (the table is created with their schema): the audit's one event."""
     write_deltalake(uri, rows, mode="append")
+
+
+def compact_small(uri: str, at: int) -> None:
+    """Compacts a small append-only table into one file once it has ``at`` files, and checkpoints
+    its log, so that reading it stays one file and one checkpoint however long it lives."""
+    table = DeltaTable(uri)
+    if len(table.file_uris()) >= at:
+        table.optimize.compact()
+        table.create_checkpoint()
+        table.cleanup_metadata()
+        table.vacuum(dry_run=False)  # the compacted files, once older than the retention (a week)
 
 
 def add_actions(table: DeltaTable) -> pa.Table:

@@ -49,6 +49,7 @@ from pipelines.spark import spark_schema
 
 _ROW_HASH = "__insight_row_hash"
 _FILE = "__insight_file"
+_DELETE = "__insight_delete"
 # String statistics are cut to this many characters, as Delta writers do: a prefix is a lower
 # bound, a prefix with its last character raised an upper bound.
 _MAX_STAT_STRING = 64
@@ -73,7 +74,8 @@ class DeltaBackend(Protocol):
     def read(self, uri: str) -> DataFrame: ...
     def overwrite(self, df: DataFrame, uri: str) -> WriteResult: ...
     def append(self, df: DataFrame, uri: str) -> WriteResult: ...
-    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool) -> WriteResult: ...
+    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool,
+              deleting: DataFrame | None) -> WriteResult: ...
     def tagged(self) -> Any: ...
 
 
@@ -203,6 +205,16 @@ def _parquet_writer_fn(table_uri: str, arrow_schema: pa.Schema):
     return write_partition
 
 
+def read_parquet_files(spark: SparkSession, table: DeltaTable, files: list[str]) -> DataFrame:
+    """Rows of some of a table's data files (live or not), in ``table``'s schema: a column the
+    files lack reads as null. Both backends write plain Parquet files (no deletion vectors, no
+    column mapping), so this reads either's."""
+    schema = _spark_schema(table)
+    if not files:
+        return spark.createDataFrame([], schema)
+    return spark.read.schema(schema).parquet(*files)
+
+
 def _arrow_schema(df: DataFrame) -> pa.Schema:
     return to_arrow_schema(df.schema)  # timestamps in UTC (pyspark 4.1: timestamp_utc=True)
 
@@ -266,10 +278,7 @@ class DeltaRsBackend:
         return self._read_files(table, table.file_uris())
 
     def _read_files(self, table: DeltaTable, files: list[str]) -> DataFrame:
-        schema = _spark_schema(table)
-        if not files:
-            return self.spark.createDataFrame([], schema)
-        return self.spark.read.schema(schema).parquet(*files)
+        return read_parquet_files(self.spark, table, files)
 
     def _write_files(self, df: DataFrame, uri: str) -> tuple[list[AddAction], pa.Schema]:
         arrow_schema = _arrow_schema(df)
@@ -328,11 +337,13 @@ class DeltaRsBackend:
         version = self._commit(uri, list(adds), schema, "append")
         return WriteResult(True, version, self._rows(adds), len(adds))
 
-    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool) -> WriteResult:
+    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool,
+              deleting: DataFrame | None = None) -> WriteResult:
         """Upsert ``df`` on ``keys`` by rewriting only the files that hold touched keys.
 
         With ``delete_missing`` the target becomes exactly ``df`` (rows whose keys are absent
-        from ``df`` are deleted). Nothing is committed when no row would change.
+        from ``df`` are deleted); rows whose keys are in ``deleting`` and not in ``df`` are
+        deleted. Nothing is committed when no row would change.
         """
         table = delta.open_table(uri)
         if table is None:
@@ -353,6 +364,9 @@ class DeltaRsBackend:
         touched_keys = changed.select(*keys)
         if delete_missing:
             touched_keys = touched_keys.unionByName(target.select(*keys).join(source.select(*keys), keys, "left_anti"))
+        if deleting is not None:
+            gone = deleting.select(*keys).join(source.select(*keys), keys, "left_anti")
+            touched_keys = touched_keys.unionByName(gone.join(target.select(*keys), keys, "left_semi"))
         touched_keys = touched_keys.distinct().cache()
         try:
             if touched_keys.isEmpty():
@@ -495,17 +509,24 @@ class DeltaSparkBackend:
         df.write.format("delta").mode("append").save(uri)
         return self._written(uri, 0)
 
-    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool) -> WriteResult:
+    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool,
+              deleting: DataFrame | None = None) -> WriteResult:
         """Delta's MERGE on ``keys``, updating only rows whose values differ; with
-        ``delete_missing`` the rows whose keys ``df`` lacks are deleted. Delta commits a MERGE
-        that changes nothing, so an unchanged input is found first and commits nothing."""
+        ``delete_missing`` the rows whose keys ``df`` lacks are deleted, and the rows whose keys
+        are in ``deleting`` and not in ``df`` (they join as tombstones: one MERGE, one commit).
+        Delta commits a MERGE that changes nothing, so an unchanged input is found first and
+        commits nothing."""
         if not self.exists(uri):
             return self.overwrite(df, uri)
         self._add_new_columns(uri, df.schema)
-        columns = df.columns
-        source = df.persist(StorageLevel.MEMORY_AND_DISK)  # compared, then merged: computed once
+        columns, keys = df.columns, list(keys)
+        rows = df.withColumn(_DELETE, F.lit(False))
+        if deleting is not None:
+            tombstones = deleting.select(*keys).distinct().join(df.select(*keys), keys, "left_anti")
+            rows = rows.unionByName(tombstones.withColumn(_DELETE, F.lit(True)), allowMissingColumns=True)
+        source = rows.persist(StorageLevel.MEMORY_AND_DISK)  # compared, then merged: computed once
         try:
-            if not self._changes(source, uri, list(keys), delete_missing):
+            if not self._changes(source, uri, keys, delete_missing):
                 return WriteResult(False, delta.version(uri), 0)
             view = f"insight_merge_source_{uuid.uuid4().hex}"
             source.createOrReplaceTempView(view)
@@ -513,8 +534,9 @@ class DeltaSparkBackend:
             differs = (f"sha2(to_json(struct({', '.join(f't.`{c}`' for c in columns)})), 256) <> "
                        f"sha2(to_json(struct({', '.join(f's.`{c}`' for c in columns)})), 256)")
             sql = (f"MERGE INTO delta.`{uri}` t USING {view} s ON {on} "
+                   f"WHEN MATCHED AND s.`{_DELETE}` THEN DELETE "
                    f"WHEN MATCHED AND {differs} THEN UPDATE SET {', '.join(f't.`{c}` = s.`{c}`' for c in columns)} "
-                   f"WHEN NOT MATCHED THEN INSERT ({', '.join(f'`{c}`' for c in columns)}) "
+                   f"WHEN NOT MATCHED AND NOT s.`{_DELETE}` THEN INSERT ({', '.join(f'`{c}`' for c in columns)}) "
                    f"VALUES ({', '.join(f's.`{c}`' for c in columns)})")
             if delete_missing:
                 sql += " WHEN NOT MATCHED BY SOURCE THEN DELETE"
@@ -531,14 +553,18 @@ class DeltaSparkBackend:
                            metrics.get("numTargetFilesRemoved", 0))
 
     def _changes(self, source: DataFrame, uri: str, keys: list[str], delete_missing: bool) -> bool:
-        """Whether merging ``source`` would insert, update or (with ``delete_missing``) delete a row."""
-        columns = source.columns
+        """Whether merging ``source`` (rows, and tombstones flagged ``_DELETE``) would insert,
+        update or delete a row."""
+        columns = [c for c in source.columns if c != _DELETE]
         row_hash = F.sha2(F.to_json(F.struct(*columns)), 256)
         target = self.spark.read.format("delta").load(uri).select(*columns)
-        new = source.withColumn(_ROW_HASH, row_hash).alias("s")
+        new = source.where(~F.col(_DELETE)).withColumn(_ROW_HASH, row_hash).alias("s")
         old = target.withColumn(_ROW_HASH, row_hash).alias("t")
         same_keys = [F.col(f"s.{k}").eqNullSafe(F.col(f"t.{k}")) for k in keys]
         if not new.join(old, [*same_keys, F.col(f"s.{_ROW_HASH}") == F.col(f"t.{_ROW_HASH}")], "left_anti").isEmpty():
+            return True
+        tombstones = source.where(F.col(_DELETE)).alias("s")
+        if not tombstones.join(old, same_keys, "left_semi").isEmpty():
             return True
         return delete_missing and not old.join(new, same_keys, "left_anti").isEmpty()
 
@@ -635,13 +661,31 @@ class Lakehouse:
         with self.backend.tagged():
             return self.backend.append(df, uri)
 
-    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool = False) -> WriteResult:
-        """Upsert on natural ``keys``; re-running with the same input commits nothing."""
-        missing = [k for k in keys if k not in df.columns]
+    def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool = False,
+              deleting: DataFrame | None = None) -> WriteResult:
+        """Upsert on natural ``keys``; re-running with the same input commits nothing.
+
+        ``delete_missing``: the table becomes exactly ``df``. ``deleting`` (a frame with the key
+        columns): the rows of those keys that ``df`` does not hold are deleted, the rest of the
+        table is left as it is. What an increment writes: the rows of the keys it recomputed."""
+        missing = [k for k in keys if k not in df.columns or (deleting is not None and k not in deleting.columns)]
         if missing:
             raise ValueError(f"merge keys {missing} are not columns of the frame")
         with self.backend.tagged():
-            return self.backend.merge(df, uri, keys, delete_missing)
+            return self.backend.merge(df, uri, keys, delete_missing, deleting)
+
+    def read_files(self, uri: str, files: list[str]) -> DataFrame:
+        """Rows of some data files of the table at ``uri`` (live or removed by a later commit but
+        not yet vacuumed), in its current schema: what :mod:`pipelines.changes` compares."""
+        table = delta.open_table(uri)
+        if table is None:
+            raise FileNotFoundError(f"no Delta table at {uri}")
+        return read_parquet_files(self.spark, table, files)
+
+    def read_version(self, uri: str, version: int) -> DataFrame:
+        """The table as it was at ``version`` (:class:`pipelines.delta.VersionGone` if its log is gone)."""
+        files = delta.files_at(uri, version)
+        return self.read_files(uri, files)
 
     def history(self, uri: str) -> list[dict[str, Any]]:
         """The table's commits, newest first (empty where there is no table)."""

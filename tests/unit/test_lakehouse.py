@@ -184,3 +184,19 @@ def test_history_answers_as_of_a_time_the_same_on_both(spark, frame, tmp_path, b
     assert then is not None
     assert then.table.version() == 0 and then.dataset().count_rows() == 100
     assert delta.snapshot(uri, dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)) is None
+
+
+def test_merge_deleting_removes_only_the_listed_keys_the_frame_lacks(lakehouse, frame, spark, tmp_path):
+    uri = str(tmp_path / "t")
+    lakehouse.overwrite(frame, uri)
+    keys = spark.createDataFrame([Row(id=i) for i in (1, 2, 3, 500)])
+    result = lakehouse.merge(frame.where("id = 2").withColumn("name", frame.name.substr(1, 1)), uri, ["id"],
+                             deleting=keys)
+    assert result.committed
+    rows = {r.id: r.name for r in lakehouse.read(uri).collect()}
+    assert 1 not in rows and 3 not in rows and rows[2] == "n" and len(rows) == 98  # 500 was never there
+    assert not lakehouse.merge(frame.where("id = 2").withColumn("name", frame.name.substr(1, 1)), uri, ["id"],
+                               deleting=keys).committed
+    assert lakehouse.merge(frame.limit(0), uri, ["id"], deleting=keys.where("id = 4")).committed is False
+    assert lakehouse.merge(frame.limit(0), uri, ["id"], deleting=spark.createDataFrame([Row(id=4)])).committed
+    assert 4 not in {r.id for r in lakehouse.read(uri).collect()}
