@@ -60,6 +60,11 @@ class LakePaths:
         """The append-only audit table (``insight/audit.py``), beside the layers the flow rebuilds."""
         return f"{self.lake}/audit"
 
+    @property
+    def watermarks(self) -> str:
+        """What each incremental table last read of its inputs (``pipelines/watermarks.py``)."""
+        return f"{self.lake}/state/watermarks"
+
     def model(self, name: str) -> Path:
         """The folder of a trained model (``model("ner")``: the tagger), beside the lake."""
         return self.home / "models" / name

@@ -1,0 +1,64 @@
+"""What changed in a Delta table between two versions, read from its log.
+
+Both backends write plain tables (reader 1, writer 2: no change data feed, which is a table
+feature), and every commit of theirs adds and removes whole files. So the rows that changed
+between version ``since`` and now are the rows of the files live now but not then (``added``)
+and of the files live then but not now (``removed``), less the rows those two have in common (a
+merge rewrites a file whole: most rows of a rewritten file are the same rows). What is read is
+proportional to the files the commits in between touched, not to the table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from pipelines import delta
+from pipelines.lakehouse import Lakehouse
+
+_HASH = "__insight_change_hash"
+
+
+@dataclass(frozen=True)
+class TableChange:
+    """The rows of a table that are new or changed since ``since`` (``added``, as they are now) and
+    the rows that were there then and are gone or changed (``removed``, as they were)."""
+
+    uri: str
+    since: int
+    until: int
+    added: DataFrame
+    removed: DataFrame
+
+    @property
+    def empty(self) -> bool:
+        return self.since == self.until
+
+    def keys(self, *columns: str) -> DataFrame:
+        """The distinct values of ``columns`` of every row added or removed: the keys the change touches."""
+        return self.added.select(*columns).unionByName(self.removed.select(*columns)).distinct()
+
+
+def table_change(lakehouse: Lakehouse, uri: str, since: int, until: int | None = None) -> TableChange | None:
+    """The change of the table at ``uri`` from version ``since`` (-1: before it existed) to
+    ``until`` (default: now), or None when it cannot be read from the log: no table, or a start
+    the log no longer holds (a vacuum or log clean-up removed it). None means: recompute from
+    the whole table."""
+    now = delta.version(uri) if until is None else until
+    if now is None or since > now:
+        return None
+    try:
+        then = set(delta.files_at(uri, since)) if since >= 0 else set()
+        live = set(delta.files_at(uri, now))
+    except delta.VersionGone:
+        return None
+    added = lakehouse.read_files(uri, sorted(live - then))
+    removed = lakehouse.read_files(uri, sorted(then - live))
+    row_hash = F.sha2(F.to_json(F.struct(*added.columns)), 256)
+    added, removed = added.withColumn(_HASH, row_hash), removed.withColumn(_HASH, row_hash)
+    return TableChange(
+        uri, since, now,
+        added.join(removed.select(_HASH), _HASH, "left_anti").drop(_HASH),
+        removed.join(added.select(_HASH), _HASH, "left_anti").drop(_HASH),
+    )
