@@ -1,15 +1,14 @@
 """Landing assets: one per source, each reads what is new in ``raw/<source>/``.
 
-Landing is not retried automatically: its registry is written last, so a run that dies after its
-bronze commit would land those files again, and the reconciliation checks would (rightly) stop
-the flow. A failed landing is re-run by hand once the cause is known.
+A landing is retried like every step: one that died after its bronze commit reads its files again
+and lands only the rows bronze does not hold yet (``pipelines/land/job.py``).
 """
 
 import dagster as dg
 
 from assets.bronze import bronze_keys
 from assets.metadata import count_markdown, table_metadata
-from assets.policies import FRESHNESS, OWNERS
+from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
 from pipelines.land.fields import SourceSpec
 from pipelines.land.job import land_source
@@ -32,6 +31,7 @@ def landing_asset(spec: SourceSpec, description: str) -> dg.AssetsDefinition:
         kinds={"spark", "delta"},
         owners=OWNERS,
         freshness_policy=FRESHNESS,
+        retry_policy=RETRY,
     )
     def land(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
         paths = lake.paths

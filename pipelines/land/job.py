@@ -5,6 +5,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pyspark import StorageLevel
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
 from pipelines.config import LakePaths
 from pipelines.lakehouse import Lakehouse
@@ -43,10 +45,28 @@ class LandingReport:
         return sum(f["rows_quarantined"] for f in self.files)
 
 
+_FILES = "src_file string, src_sha256 string"
+
+
+def _not_yet_in(lake: Lakehouse, rows: DataFrame, uri: str, files: DataFrame, source: str | None = None) -> DataFrame:
+    """``rows`` less those of the ``files`` (path, SHA-256) whose rows the table at ``uri``
+    already holds (of ``source``, for the quarantine all sources share)."""
+    if not lake.exists(uri):
+        return rows
+    held = lake.read(uri)
+    if source is not None:
+        held = held.where(F.col("source") == source)
+    keys = ["src_file", "src_sha256"]
+    held = held.select(*keys).join(F.broadcast(files), keys, "left_semi").distinct()
+    return rows.join(F.broadcast(held), keys, "left_anti")
+
+
 def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.datetime | None = None) -> LandingReport:
     """Lands every new file of ``raw/<spec.name>/``.
 
-    The registry is written last: a run that dies before it lands its files again next time.
+    Three commits: bronze, quarantine, then the registry. A run that dies before the registry's
+    reads its files again next time, and lands only what the first commits do not hold already:
+    each row lands once, whenever the run died.
     """
     spark, source = lake.spark, spec.name
     landed_at = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
@@ -62,8 +82,10 @@ def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.dat
         try:
             report.files = [row.asDict() for row in file_tallies(outcomes, source).orderBy("src_file").collect()]
             if report.files:
-                lake.append(bronze_rows(outcomes, spec), bronze_uri)
-                lake.append(quarantine_rows(outcomes, source), quarantine_uri)
+                files = spark.createDataFrame([(f["src_file"], f["src_sha256"]) for f in report.files], _FILES)
+                lake.append(_not_yet_in(lake, bronze_rows(outcomes, spec), bronze_uri, files), bronze_uri)
+                lake.append(_not_yet_in(lake, quarantine_rows(outcomes, source), quarantine_uri, files, source),
+                            quarantine_uri)
         finally:
             outcomes.unpersist()
     lake.ensure(bronze_uri, spark_schema(bronze_schema(spec)))
