@@ -1,4 +1,5 @@
-"""Conform assets: every bronze table into silver documents and records.
+"""Conform assets: every bronze table into silver documents and records, whole or by increment
+(``pipelines/refresh.py``).
 
 They read every bronze table of the registry (a list that grows with the sources, so they take it
 from :func:`assets.bronze.bronze_keys`, the one list of their dependencies, rather than as ``ins``).
@@ -7,28 +8,40 @@ from :func:`assets.bronze.bronze_keys`, the one list of their dependencies, rath
 from collections.abc import Callable
 
 import dagster as dg
-from pyspark.sql import DataFrame
+from pyspark.sql import Column
 
-from assets.bronze import bronze_keys, current_frames
+from assets.bronze import bronze_keys
+from assets.increments import increment
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
-from pipelines.conform import conform_documents, conform_records
+from pipelines.conform import conform_documents, conform_records, document_root, record_root
+from pipelines.refresh import Build, SilverTable, conform_changes, conform_whole
 from pipelines.sources import Sources
 
 
-def _silver_asset(sources: Sources, name: str, key: str, build: Callable[[dict[str, DataFrame], Sources], DataFrame],
-                  preview: list[str], description: str) -> dg.AssetsDefinition:
+def _silver_asset(sources: Sources, name: str, key: str, build: Build, root: Callable[[], Column], preview: list[str],
+                  description: str) -> dg.AssetsDefinition:
     @dg.asset(
         key=["silver", name], deps=bronze_keys(sources), group_name="conform", kinds={"spark", "delta"},
         owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY, description=description,
     )
     def conform(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
         lakehouse = lake.lakehouse(spark, context)
-        current = current_frames(lakehouse, lake, sources)
-        uri = lake.paths.table("silver", name)
-        result = lakehouse.merge(build(current, sources), uri, [key], delete_missing=True)
-        return dg.MaterializeResult(metadata=table_metadata(uri, result, preview))
+        table = SilverTable(lake.paths.table("silver", name), key, build, root)
+        inputs = {k.to_user_string(): lake.uri(k) for k in bronze_keys(sources)}
+        bronze = {k.path[-1]: lake.uri(k) for k in bronze_keys(sources)}
+        step = increment(context, lake, inputs, table_exists=lakehouse.exists(table.uri))
+        changes = None if step.full else step.changes(lakehouse)
+        counts: dict[str, int] = {}
+        if changes is None:
+            result = conform_whole(lakehouse, bronze, sources, table)
+        else:
+            result, recomputed = conform_changes(lakehouse, bronze, sources, table,
+                                                 {n.split("/")[-1]: c for n, c in changes.items()})
+            counts["records_recomputed"] = recomputed
+        step.record()
+        return dg.MaterializeResult(metadata={**table_metadata(table.uri, result, preview), **step.metadata(**counts)})
 
     return conform
 
@@ -36,10 +49,14 @@ def _silver_asset(sources: Sources, name: str, key: str, build: Callable[[dict[s
 def conform_assets(sources: Sources) -> list[dg.AssetsDefinition]:
     """``silver/documents`` and ``silver/records`` from the bronze tables of ``sources``."""
     return [
-        _silver_asset(sources, "documents", "doc_id", conform_documents, ["doc_id", "title", "owner_country"],
+        _silver_asset(sources, "documents", "doc_id", conform_documents, document_root,
+                      ["doc_id", "title", "owner_country"],
                       "One searchable text per current record, message and attachment (withdrawn records left out), "
-                      "with the access fields of its record."),
-        _silver_asset(sources, "records", "record_id", conform_records, ["record_id", "record_type", "canonical"],
+                      "with the access fields of its record. Incremental: only the records new bronze rows and "
+                      "withdrawals touch are recomputed."),
+        _silver_asset(sources, "records", "record_id", conform_records, record_root,
+                      ["record_id", "record_type", "canonical"],
                       "Structured facts in one model: persons, identity documents, vehicles, plates, phones, e-mails, "
-                      "addresses, each with its canonical value and the access fields of its record."),
+                      "addresses, each with its canonical value and the access fields of its record. Incremental, "
+                      "as silver/documents."),
     ]

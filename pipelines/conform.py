@@ -41,6 +41,47 @@ RECORD_COLUMNS = [
     "place_of_birth", "value", "canonical", "value_country", "properties", "event_date", *ACCESS,
 ]
 
+def document_root() -> Column:
+    """The record of the raw source a document comes from, as a document id (``notice:2024/123``):
+    its own, or its message's for an attachment. What an increment recomputes is every row of the
+    records that new bronze rows and withdrawals touch."""
+    return F.coalesce(F.col("parent_doc_id"), F.col("doc_id"))
+
+
+def record_root() -> Column:
+    """The record of the raw source a ``silver.records`` row comes from: its document (see :func:`document_root`)."""
+    return F.col("doc_id")
+
+
+def touched_ids(new_bronze: Mapping[str, DataFrame], new_withdrawals: DataFrame | None,
+                sources: Sources) -> dict[str, DataFrame]:
+    """Per source, the ids (one column, ``id``) whose current record may differ after new bronze
+    rows (a new record, or a version re-sent) and new withdrawals: every other record's silver
+    rows stay as they are."""
+    touched = {}
+    for source, rows in new_bronze.items():
+        ids = rows.select(F.col(sources[source].id_field).cast("string").alias("id"))
+        if new_withdrawals is not None:
+            ids = ids.unionByName(new_withdrawals.where(F.col("source") == source)
+                                  .select(F.col("source_id").cast("string").alias("id")))
+        touched[source] = ids.distinct()
+    return touched
+
+
+def only_ids(bronze: Mapping[str, DataFrame], ids: Mapping[str, DataFrame], sources: Sources) -> dict[str, DataFrame]:
+    """Every bronze row (all versions) of the touched ids: what their current records are made of."""
+    return {source: df.join(F.broadcast(ids[source]), F.col(sources[source].id_field).cast("string") == F.col("id"),
+                            "left_semi")
+            for source, df in bronze.items()}
+
+
+def touched_roots(ids: Mapping[str, DataFrame], sources: Sources) -> DataFrame:
+    """The document ids (one column, ``root``) of the touched records (see :func:`document_root`)."""
+    roots = [df.select(F.concat(F.lit(f"{sources[source].kind}:"), F.col("id")).alias("root"))
+             for source, df in ids.items()]
+    return reduce(DataFrame.unionByName, roots).distinct()
+
+
 def latest_version(bronze: DataFrame, id_field: str) -> DataFrame:
     """One row per id: a record re-sent in a later file replaces the earlier one."""
     order = Window.partitionBy(id_field).orderBy(

@@ -1,0 +1,111 @@
+"""What an incremental table asset reads of its inputs this run: the change since its watermark,
+or everything (``Increment.full``) when it has none, its settings changed, its inputs' logs no
+longer reach back to it, or the run asks for a full refresh (``insight materialize --full``, the
+nightly schedule: the run tag ``FULL_REFRESH``).
+
+The asset computes the keys the change touches, merges them, then :meth:`Increment.record`\\ s
+the versions it read (see ``pipelines/watermarks.py`` for why in that order).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+
+from assets.resources import LakeResource
+from pipelines import delta, watermarks
+from pipelines.changes import TableChange, table_change
+from pipelines.lakehouse import Lakehouse, WriteResult
+
+FULL_REFRESH = "insight/full_refresh"  # a run tag: "true" recomputes every table whole
+
+
+def full_refresh_requested(context: dg.AssetExecutionContext) -> bool:
+    return context.run.tags.get(FULL_REFRESH) == "true"
+
+
+@dataclass
+class Increment:
+    """The inputs of table ``table`` (name → URI), their versions now, and what it last read."""
+
+    table: str
+    inputs: dict[str, str]
+    versions: dict[str, int]
+    settings: str
+    last: watermarks.Watermark | None
+    reason: str  # why the table is recomputed whole ("" when it is not)
+    lake: LakeResource
+    run_id: str
+
+    @property
+    def full(self) -> bool:
+        return bool(self.reason)
+
+    def changes(self, lakehouse: Lakehouse, names: list[str] | None = None) -> dict[str, TableChange] | None:
+        """The change of each input (of ``names``) since the watermark; None when one cannot be read
+        (the step then recomputes whole, and says why). An input the watermark does not know is new:
+        all its rows are its change."""
+        assert self.last is not None, "a full refresh reads no change"
+        found = {}
+        for name in names or list(self.inputs):
+            if name not in self.versions:
+                continue  # no table (yet): nothing in it changed
+            since = self.last.inputs.get(name, -1)
+            change = table_change(lakehouse, self.inputs[name], since, self.versions[name])
+            if change is None:
+                self.reason = f"the log of {name} no longer holds version {since}"
+                return None
+            found[name] = change
+        return found
+
+    def record(self) -> None:
+        """The table now reflects the inputs as they were when the step began."""
+        watermarks.record(self.lake.paths.watermarks, self.table,
+                          watermarks.Watermark(self.versions, self.settings), self.run_id)
+
+    def metadata(self, **counts: int) -> dict[str, Any]:
+        """What the materialization says of how it was computed (and how many keys it recomputed)."""
+        found: dict[str, Any] = {"refresh": "full" if self.full else "incremental"}
+        if self.full:
+            found["full_because"] = self.reason
+        found.update({name: dg.MetadataValue.int(n) for name, n in counts.items()})
+        return found
+
+
+def record_inputs(context: dg.AssetExecutionContext, lake: LakeResource) -> None:
+    """For a table rebuilt whole from its inputs: the versions of them it now reflects, and of
+    what they reflect in turn (what the increments of other tables ask of it, as extraction asks
+    of the index which silver/documents it was built from)."""
+    inputs = {key.to_user_string(): lake.uri(key) for key in context.assets_def.keys_by_input_name.values()}
+    reflected: dict[str, int] = {}
+    for name in inputs:
+        upstream = watermarks.read(lake.paths.watermarks, name)
+        reflected.update(upstream.inputs if upstream is not None else {})
+    watermarks.record(lake.paths.watermarks, context.asset_key.to_user_string(),
+                      watermarks.Watermark({**reflected, **watermarks.versions(inputs)}), context.run_id)
+
+
+def unchanged(uri: str) -> WriteResult:
+    """What a step wrote that found nothing to recompute: nothing."""
+    return WriteResult(False, delta.version(uri), 0)
+
+
+def increment(context: dg.AssetExecutionContext, lake: LakeResource, inputs: Mapping[str, str],
+              settings: str = "", table_exists: bool = True) -> Increment:
+    """The increment of the asset being materialized, reading ``inputs`` (table name → URI);
+    ``table_exists``: whether its table is there to be changed (if not, it is computed whole)."""
+    table = context.asset_key.to_user_string()
+    last = watermarks.read(lake.paths.watermarks, table)
+    if not table_exists:
+        reason = "its table does not exist yet"
+    elif full_refresh_requested(context):
+        reason = "a full refresh was asked for"
+    elif last is None:
+        reason = "it has no watermark yet"
+    elif last.settings != settings:
+        reason = f"its settings changed ({last.settings or 'none'} → {settings or 'none'})"
+    else:
+        reason = ""
+    return Increment(table, dict(inputs), watermarks.versions(inputs), settings, last, reason, lake, context.run_id)
