@@ -5,15 +5,23 @@ from pathlib import Path
 
 import dagster as dg
 from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
+from assets.increments import Increment, increment, unchanged
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
 from generator import people, prose, texts
 from generator import training as labelled
+from pipelines import delta, watermarks
+from pipelines.changes import table_change
+from pipelines.conform import document_root
 from pipelines.extract import heldout, tagger, tokens, training
-from pipelines.extract.job import extract_mentions
+from pipelines.extract.increment import documents_naming, gazetteer_change, index_terms, union_ids
+from pipelines.extract.job import build_gazetteer, extract_mentions
+from pipelines.extract.names import Gazetteer
 from pipelines.extract.tagger import Tagger
+from pipelines.lakehouse import Lakehouse
 
 NER_MODEL = dg.AssetKey(["models", "ner"])
 ITERATIONS, REGULARIZATION = 150, 1e-5
@@ -88,18 +96,107 @@ def ner_model(context: dg.AssetExecutionContext, config: NerTraining, lake: Lake
     group_name="extract", kinds={"spark", "delta"}, owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY,
     description="What every document names — phones, e-mails, identity documents, plates, VINs, IBANs, IMEIs, "
     "wallets, IP addresses, dates, persons, aliases, organizations, places — with offsets, canonical value, "
-    "extractor and confidence; structured fields as mentions without offsets. Access fields of the document.",
+    "extractor and confidence; structured fields as mentions without offsets. Access fields of the document. "
+    "Incremental: only the documents a change touches are read again (pipelines/extract/increment.py).",
 )
 def silver_mentions(context: dg.AssetExecutionContext, documents: DataFrame, records: DataFrame, lake: LakeResource,
                     spark: SparkResource, stages: StagesResource) -> dg.MaterializeResult:
     extractor = stages.settings.extractor
     model = Tagger.load(lake.paths.model("ner")) if extractor == "tagger" else None
+    settings = extractor if model is None else f"{extractor} {model.card.get('key', '')}"
     uri = lake.paths.table("silver", "mentions")
-    result = lake.lakehouse(spark, context).merge(extract_mentions(documents, records, model), uri, ["mention_id"],
-                                                  delete_missing=True)
-    metadata = table_metadata(uri, result, ["doc_id", "type", "text", "canonical", "extractor"])
+    lakehouse = lake.lakehouse(spark, context)
+    inputs = {name: lake.uri(context.asset_key_for_input(name.split("/")[-1]))
+              for name in ("silver/documents", "silver/records")}
+    step = increment(context, lake, inputs, settings, table_exists=lakehouse.exists(uri))
+    gazetteer = build_gazetteer(records)
+    touched = None if step.full else _touched_documents(context, lakehouse, lake, step, documents, gazetteer)
+    counts: dict[str, int] = {}
+    if touched is None:
+        result = lakehouse.merge(extract_mentions(documents, records, model, gazetteer), uri, ["mention_id"],
+                                 delete_missing=True)
+    else:
+        touched = touched.cache()
+        try:
+            counts["documents_read"] = touched.count()
+            existing = lakehouse.read(uri).select("mention_id", "doc_id").join(touched, "doc_id", "left_semi")
+            rows = extract_mentions(documents.join(touched, "doc_id", "left_semi"),
+                                    records.join(touched, "doc_id", "left_semi"), model, gazetteer)
+            result = (lakehouse.merge(rows, uri, ["mention_id"], deleting=existing.select("mention_id"))
+                      if counts["documents_read"] else unchanged(uri))
+        finally:
+            touched.unpersist()
+    step.record()
+    metadata = {**table_metadata(uri, result, ["doc_id", "type", "text", "canonical", "extractor"]),
+                **step.metadata(**counts)}
     metadata["mentions_by_type"] = dg.MetadataValue.md(count_markdown(uri, "type"))
     metadata["extractor"] = extractor
     if model is not None:
         metadata["model_key"] = model.card.get("key", "")
     return dg.MaterializeResult(metadata=metadata)
+
+
+def _touched_documents(context: dg.AssetExecutionContext, lakehouse: Lakehouse, lake: LakeResource, step: Increment,
+                       documents: DataFrame, gazetteer: Gazetteer) -> DataFrame | None:
+    """The ``doc_id`` of every document whose mentions the change since the watermark may change
+    (every document of each group concerned, and the documents gone); None: read them all."""
+    changes = step.changes(lakehouse)
+    if changes is None:
+        return None
+    document_change, record_change = changes.get("silver/documents"), changes.get("silver/records")
+    changed = [c for c in (document_change, record_change) if c is not None]
+    gone = union_ids([c.keys("doc_id") for c in changed] or [documents.limit(0)], "doc_id")
+    roots = [c.keys("doc_id") for c in changed]
+    if document_change is not None:
+        roots.append(document_change.added.select(document_root().alias("doc_id")))
+        roots.append(document_change.removed.select(document_root().alias("doc_id")))
+    persons = [c for c in ((record_change.added, record_change.removed) if record_change else ())
+               if not c.where(F.col("record_type") == "person").isEmpty()]
+    group = documents.select("doc_id", document_root().alias("root"))
+    if persons:
+        naming = _naming_documents(context, lakehouse, lake, step, gazetteer)
+        if naming is None:
+            return None
+        roots.append(group.join(naming, "doc_id", "left_semi").select(F.col("root").alias("doc_id")))
+    members = group.join(F.broadcast(union_ids(roots or [documents.limit(0)], "doc_id")
+                                     .withColumnRenamed("doc_id", "root")), "root", "left_semi")
+    return union_ids([members.select("doc_id"), gone], "doc_id")
+
+
+def _naming_documents(context: dg.AssetExecutionContext, lakehouse: Lakehouse, lake: LakeResource, step: Increment,
+                      gazetteer: Gazetteer) -> DataFrame | None:
+    """The documents whose reading a change of the gazetteer may change, found through the search
+    index and the documents it does not reflect yet; None where the index cannot say."""
+    assert step.last is not None
+    records_uri = step.inputs["silver/records"]
+    since = step.last.inputs.get("silver/records", -1)
+    try:
+        before = lakehouse.read_version(records_uri, since) if since >= 0 else lakehouse.read(records_uri).limit(0)
+        old = build_gazetteer(before)
+    except delta.VersionGone:
+        step.reason = f"the log of silver/records no longer holds version {since}"
+        return None
+    requirements = gazetteer_change(old, gazetteer)
+    if not requirements:
+        return lakehouse.spark.createDataFrame([], "doc_id string")
+    needs = [index_terms(r) for r in requirements]
+    reflected = _indexed_version(lake)
+    if any(n is None for n in needs) or reflected is None:
+        step.reason = ("the gazetteer changed in words the index keeps no term for" if reflected is not None
+                       else "the gazetteer changed and the search index does not say which documents it reflects")
+        return None
+    unindexed = table_change(lakehouse, step.inputs["silver/documents"], reflected, step.versions["silver/documents"])
+    if unindexed is None:
+        step.reason = "the gazetteer changed and the log no longer says what the index reflects"
+        return None
+    context.log.info(f"the gazetteer changed: {len(requirements):,} names to look up in the index")
+    postings = lakehouse.read(lake.paths.table("gold", "search_terms"))
+    naming = documents_naming(lakehouse.spark, postings, [n for n in needs if n is not None])
+    return union_ids([naming, unindexed.keys("doc_id")], "doc_id")
+
+
+def _indexed_version(lake: LakeResource) -> int | None:
+    """The version of silver/documents the search index reflects (its watermark records what its
+    input, gold/documents, reflected when it was built); None when the index has no watermark."""
+    terms = watermarks.read(lake.paths.watermarks, "gold/search_terms")
+    return None if terms is None else terms.inputs.get("silver/documents")

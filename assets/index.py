@@ -9,6 +9,7 @@ from typing import Any
 import dagster as dg
 from pyspark.sql import DataFrame
 
+from assets.increments import record_inputs
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, tables
@@ -49,7 +50,9 @@ def _files(context: dg.AssetExecutionContext, lake: LakeResource, source: str, r
 def gold_search_terms(context: dg.AssetExecutionContext, documents: DataFrame, lake: LakeResource,
                       spark: SparkResource) -> dg.MaterializeResult:
     files = _files(context, lake, "documents", TERMS_PER_DOCUMENT)
-    return _write(context, lake, spark, search_terms(documents, files), TERM_COLUMNS[:4])
+    written = _write(context, lake, spark, search_terms(documents, files), TERM_COLUMNS[:4])
+    record_inputs(context, lake)  # extraction looks names up here: it asks which documents it reflects
+    return written
 
 
 @dg.asset(key=["gold", "search_stats"], ins=tables(documents="gold/documents", postings="gold/search_terms"),

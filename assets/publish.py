@@ -3,6 +3,7 @@
 import dagster as dg
 from pyspark.sql import DataFrame
 
+from assets.increments import record_inputs
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, tables
@@ -20,4 +21,5 @@ def gold_documents(context: dg.AssetExecutionContext, documents: DataFrame, lake
     uri = lake.paths.table("gold", "documents")
     files = files_for(lake.input_rows(context, "documents"), DOCUMENTS_PER_FILE)
     result = lake.lakehouse(spark, context).overwrite(publish_documents(documents, files), uri)
+    record_inputs(context, lake)  # extraction asks which version of silver/documents the index reflects
     return dg.MaterializeResult(metadata=table_metadata(uri, result, ["doc_id", "title", "owner_country"]))

@@ -180,10 +180,12 @@ def structured_mentions(records: DataFrame) -> DataFrame:
             .where(F.col("text").isNotNull()))
 
 
-def extract_mentions(documents: DataFrame, records: DataFrame, tagger: Tagger | None = None) -> DataFrame:
+def extract_mentions(documents: DataFrame, records: DataFrame, tagger: Tagger | None = None,
+                     gazetteer: Gazetteer | None = None) -> DataFrame:
     """``silver.mentions``: text mentions of every document plus the structured ones (names read
-    by ``tagger`` with the rules, or by the rules alone when it is None)."""
+    by ``tagger`` with the rules, or by the rules alone when it is None). The gazetteer is taken
+    from ``records`` unless given (an increment reads some records' documents with every record's)."""
     spark = documents.sparkSession
-    gazetteer = shared_value(spark, build_gazetteer(records))
+    gazetteer = shared_value(spark, gazetteer if gazetteer is not None else build_gazetteer(records))
     model = shared_value(spark, tagger) if tagger is not None else None
     return text_mentions(documents, gazetteer, model).unionByName(structured_mentions(records))
