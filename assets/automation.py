@@ -9,6 +9,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import (
     UnresolvedAssetJobDefinition,
 )
 
+from assets.increments import FULL_REFRESH
 from assets.resources import LakeResource
 from pipelines.land.registry import pending_files
 from pipelines.sources import Sources
@@ -23,7 +24,8 @@ ACTIVE_RUN_STATUSES = [
 
 refresh_job = dg.define_asset_job(
     "insight_refresh", selection=dg.AssetSelection.all(), tags=WRITES_LAKE,
-    description="Lands whatever is new in raw/ and rebuilds every table that depends on it, with every check.",
+    description="Lands whatever is new in raw/ and brings every table that depends on it up to date (only what "
+    f"changed; with the run tag {FULL_REFRESH}=true, every table recomputed whole), with every check.",
 )
 
 
@@ -75,9 +77,9 @@ def raw_files_sensor(sources: Sources) -> dg.SensorDefinition:
 
 @dg.schedule(job=refresh_job, cron_schedule="0 3 * * *", execution_timezone="UTC",
              default_status=dg.DefaultScheduleStatus.RUNNING,
-             description="Rebuilds every table each night, whatever the sensor saw.")
+             description="Recomputes every table whole each night (a full refresh), whatever the sensor saw.")
 def nightly_refresh(context: dg.ScheduleEvaluationContext):
     running = active_refresh(context.instance)
     if running:
         return dg.SkipReason(f"a refresh is in progress (run {running})")
-    return dg.RunRequest(run_key=f"nightly-{context.scheduled_execution_time:%Y-%m-%d}")
+    return dg.RunRequest(run_key=f"nightly-{context.scheduled_execution_time:%Y-%m-%d}", tags={FULL_REFRESH: "true"})

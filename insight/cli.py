@@ -254,7 +254,7 @@ def cmd_materialize(args: argparse.Namespace) -> None:
     from insight.materialize import materialize_all
 
     started = time.perf_counter()
-    for line in materialize_all(_paths(), progress=None if args.quiet else sys.stdout):
+    for line in materialize_all(_paths(), progress=None if args.quiet else sys.stdout, full=args.full):
         print(line)
     if not args.quiet:
         print(f"materialized in {time.perf_counter() - started:.0f} s")
@@ -453,7 +453,10 @@ def build_parser() -> argparse.ArgumentParser:
     gen_p.add_argument("--quiet", action="store_true")
     gen_p.set_defaults(func=cmd_generate)
 
-    mat_p = sub.add_parser("materialize", help="land what is new in raw/ and rebuild every table depending on it")
+    mat_p = sub.add_parser("materialize", help="land what is new in raw/ and bring every table depending on it "
+                                               "up to date (only what the new files touch)")
+    mat_p.add_argument("--full", action="store_true",
+                       help="recompute every table whole (what the nightly schedule runs), not only what changed")
     mat_p.add_argument("--quiet", action="store_true",
                        help="no progress: one line per table written and the checks' verdicts, at the end")
     mat_p.set_defaults(func=cmd_materialize)

@@ -24,13 +24,15 @@ class BadConfiguration(InsightError):
 
 def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None = None,
                 delta_backend: str | None = None, job: str = "insight_refresh",
-                progress: TextIO | None = None) -> dg.ExecuteInProcessResult:
+                progress: TextIO | None = None, full: bool = False) -> dg.ExecuteInProcessResult:
     """Executes ``job`` (or the selected part of it) on ``paths``, in process;
     ``delta_backend`` (``delta-rs``, ``delta-spark``, ``auto``) overrides ``$INSIGHT_DELTA_BACKEND``.
     The home reaches the assets as the ``lake`` resource's configuration of this run. With
-    ``progress``, each step is written there as it starts and ends (:mod:`insight.progress`)."""
+    ``progress``, each step is written there as it starts and ends (:mod:`insight.progress`).
+    Tables are brought up to date incrementally, or with ``full`` recomputed whole."""
     import dagster as dg
 
+    from assets.increments import FULL_REFRESH
     from insight.progress import RunProgress
 
     try:
@@ -52,6 +54,7 @@ def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None 
             run_config=run_config,
             raise_on_error=False,
             run_id=run_id,
+            tags={FULL_REFRESH: "true"} if full else None,
         )
 
 
@@ -73,15 +76,16 @@ def check_lines(result: dg.ExecuteInProcessResult) -> tuple[list[str], list[str]
 
 
 def materialize_all(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None = None,
-                    delta_backend: str | None = None, progress: TextIO | None = None) -> Iterator[str]:
-    """Runs the refresh (through ``delta_backend``, see :func:`run_refresh`); yields one line per
+                    delta_backend: str | None = None, progress: TextIO | None = None,
+                    full: bool = False) -> Iterator[str]:
+    """Runs the refresh (through ``delta_backend``, ``full``: see :func:`run_refresh`); yields one line per
     materialized table (unless ``progress`` showed them as they came) and the checks' verdicts.
 
     Raises on a failed step or a failed blocking check (whose downstream tables were not rebuilt).
     """
     from insight.progress import wrote
 
-    result = run_refresh(paths, asset_selection, delta_backend, progress=progress)
+    result = run_refresh(paths, asset_selection, delta_backend, progress=progress, full=full)
     for event in [] if progress else result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
         yield f"{materialization.asset_key.to_user_string():<20} {wrote(materialization.metadata)}"
