@@ -1,0 +1,93 @@
+"""Property: however the sample drop zone's files, a re-sent record, withdrawals and a record sent
+again after its withdrawal arrive — in any order, in any grouping into refreshes — silver brought
+up to date increment by increment holds exactly the rows silver computed whole from the same
+bronze holds."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from deltalake import DeltaTable
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines import delta
+from pipelines.changes import table_change
+from pipelines.config import LakePaths
+from pipelines.conform import conform_documents, conform_records, document_root, record_root
+from pipelines.land.job import land_source
+from pipelines.refresh import SilverTable, conform_changes, conform_whole
+from pipelines.sources import SOURCES
+from tests.conftest import SHARED_SAMPLES
+
+_START = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
+
+
+def _events() -> list[tuple[str, str]]:
+    """The sample drop zone, file by file, and four more deliveries (path under raw/ → content)."""
+    raw = SHARED_SAMPLES / "raw"
+    files = [(str(p.relative_to(raw)), p.read_text(encoding="utf-8")) for p in sorted(raw.rglob("*")) if p.is_file()]
+    notice = json.loads((raw / "notices" / "2024-03-01.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    sltd = (raw / "sltd" / "2024-02.csv").read_text(encoding="utf-8").splitlines()
+    header, row = sltd[0], sltd[1]
+    record = next(csv.DictReader([header, row]))
+    withdrawal = "source,source_id,withdrawn_by,withdrawn_at,withdrawal_reason\n"
+    return [
+        *files,
+        ("notices/resent.jsonl", json.dumps({**notice, "distinguishing_marks": "re-sent with a scar"}) + "\n"),
+        ("withdrawals/owner.csv", withdrawal + f"sltd,{record['document_number']},{record['owner_country']},"
+                                               "2024-04-01,recovered\n"),
+        ("withdrawals/other.csv", withdrawal + f"notices,{notice['notice_id']},ZZ,2024-04-01,not ours\n"),
+        ("sltd/again.csv", f"{header}\n{row}\n"),
+    ]
+
+
+EVENTS = _events()
+
+
+def _tables(lake: Path) -> list[SilverTable]:
+    return [SilverTable(str(lake / "silver_documents"), "doc_id", conform_documents, document_root),
+            SilverTable(str(lake / "silver_records"), "record_id", conform_records, record_root)]
+
+
+def _rows(uri: str, key: str) -> pa.Table:
+    return DeltaTable(uri).to_pyarrow_table().sort_by(key)
+
+
+@pytest.mark.xfail(strict=True, reason="known bug: the delta-rs merge of an increment into a silver table whose live "
+                   "files are none reads them without Spark's _metadata column (found by this test, not yet fixed)")
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(EVENTS))), runs=st.lists(st.integers(0, 2), min_size=len(EVENTS),
+                                                                  max_size=len(EVENTS)))
+def test_silver_by_increments_equals_silver_computed_whole(lakehouse, order, runs):
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        paths = LakePaths.from_env(home)
+        bronze = {name: paths.table("bronze", name) for name in SOURCES.landed}
+        incremental, whole = _tables(home / "incremental"), _tables(home / "whole")
+        seen: dict[str, dict[str, int]] = {}
+        for run in sorted(set(runs)):
+            arrived = [EVENTS[i] for i, r in zip(order, runs) if r == run]
+            for relative, content in arrived:
+                (home / "raw" / relative).parent.mkdir(parents=True, exist_ok=True)
+                (home / "raw" / relative).write_text(content, encoding="utf-8")
+            for name in SOURCES.landed:  # every folder, as a refresh does: the new files land
+                land_source(lakehouse, paths, SOURCES.spec(name), _START + dt.timedelta(hours=run))
+            for table in incremental:
+                versions = {name: v for name, uri in bronze.items() if (v := delta.version(uri)) is not None}
+                if table.uri not in seen:
+                    conform_whole(lakehouse, bronze, SOURCES, table)
+                else:
+                    changes = {name: table_change(lakehouse, bronze[name], seen[table.uri].get(name, -1), v)
+                               for name, v in versions.items()}
+                    assert all(c is not None for c in changes.values())
+                    conform_changes(lakehouse, bronze, SOURCES, table, changes)
+                seen[table.uri] = versions
+        for built, scratch in zip(incremental, whole):
+            conform_whole(lakehouse, bronze, SOURCES, scratch)
+            assert _rows(built.uri, built.key).equals(_rows(scratch.uri, scratch.key)), (order, runs)
