@@ -7,7 +7,7 @@ import dagster as dg
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from assets.increments import Increment, increment, unchanged
+from assets.increments import Increment, increment
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
@@ -21,7 +21,7 @@ from pipelines.extract.increment import documents_naming, gazetteer_change, inde
 from pipelines.extract.job import build_gazetteer, extract_mentions
 from pipelines.extract.names import Gazetteer
 from pipelines.extract.tagger import Tagger
-from pipelines.lakehouse import Lakehouse
+from pipelines.lakehouse import Lakehouse, unchanged
 
 NER_MODEL = dg.AssetKey(["models", "ner"])
 ITERATIONS, REGULARIZATION = 150, 1e-5

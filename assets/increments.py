@@ -15,9 +15,9 @@ from typing import Any
 import dagster as dg
 
 from assets.resources import LakeResource
-from pipelines import delta, watermarks
+from pipelines import watermarks
 from pipelines.changes import TableChange, table_change
-from pipelines.lakehouse import Lakehouse, WriteResult
+from pipelines.lakehouse import Lakehouse
 
 FULL_REFRESH = "insight/full_refresh"  # a run tag: "true" recomputes every table whole
 
@@ -43,13 +43,13 @@ class Increment:
     def full(self) -> bool:
         return bool(self.reason)
 
-    def changes(self, lakehouse: Lakehouse, names: list[str] | None = None) -> dict[str, TableChange] | None:
-        """The change of each input (of ``names``) since the watermark; None when one cannot be read
+    def changes(self, lakehouse: Lakehouse) -> dict[str, TableChange] | None:
+        """The change of each input since the watermark; None when one cannot be read
         (the step then recomputes whole, and says why). An input the watermark does not know is new:
         all its rows are its change."""
         assert self.last is not None, "a full refresh reads no change"
         found = {}
-        for name in names or list(self.inputs):
+        for name in self.inputs:
             if name not in self.versions:
                 continue  # no table (yet): nothing in it changed
             since = self.last.inputs.get(name, -1)
@@ -85,11 +85,6 @@ def record_inputs(context: dg.AssetExecutionContext, lake: LakeResource) -> None
         reflected.update(upstream.inputs if upstream is not None else {})
     watermarks.record(lake.paths.watermarks, context.asset_key.to_user_string(),
                       watermarks.Watermark({**reflected, **watermarks.versions(inputs)}), context.run_id)
-
-
-def unchanged(uri: str) -> WriteResult:
-    """What a step wrote that found nothing to recompute: nothing."""
-    return WriteResult(False, delta.version(uri), 0)
 
 
 def increment(context: dg.AssetExecutionContext, lake: LakeResource, inputs: Mapping[str, str],

@@ -67,6 +67,11 @@ class WriteResult:
     files_removed: int = 0
 
 
+def unchanged(uri: str) -> WriteResult:
+    """What a write that found nothing to change did: nothing (the table stays at its version)."""
+    return WriteResult(False, delta.version(uri), 0)
+
+
 class DeltaBackend(Protocol):
     name: str
 
@@ -333,7 +338,7 @@ class DeltaRsBackend:
             _add_new_columns(table, _arrow_schema(df), uri, self.commit)
         adds, schema = self._write_files(df, uri)
         if not adds and table is not None:
-            return WriteResult(False, delta.version(uri), 0)
+            return unchanged(uri)
         version = self._commit(uri, list(adds), schema, "append")
         return WriteResult(True, version, self._rows(adds), len(adds))
 
@@ -505,7 +510,7 @@ class DeltaSparkBackend:
             return self._written(uri, 0)
         self._add_new_columns(uri, df.schema)
         if df.isEmpty():
-            return WriteResult(False, delta.version(uri), 0)
+            return unchanged(uri)
         df.write.format("delta").mode("append").save(uri)
         return self._written(uri, 0)
 
@@ -527,7 +532,7 @@ class DeltaSparkBackend:
         source = rows.persist(StorageLevel.MEMORY_AND_DISK)  # compared, then merged: computed once
         try:
             if not self._changes(source, uri, keys, delete_missing):
-                return WriteResult(False, delta.version(uri), 0)
+                return unchanged(uri)
             view = f"insight_merge_source_{uuid.uuid4().hex}"
             source.createOrReplaceTempView(view)
             on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)

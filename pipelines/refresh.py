@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from pipelines import delta
 from pipelines.changes import TableChange
 from pipelines.conform import current_records, only_ids, touched_ids, touched_roots
-from pipelines.lakehouse import Lakehouse, WriteResult
+from pipelines.lakehouse import Lakehouse, WriteResult, unchanged
 from pipelines.sources import Sources
 
 Build = Callable[[Mapping[str, DataFrame], Sources], DataFrame]
@@ -36,10 +35,8 @@ class SilverTable:
 
 def conform_whole(lakehouse: Lakehouse, bronze: Mapping[str, str], sources: Sources, table: SilverTable) -> WriteResult:
     """``table`` recomputed from every bronze row (``bronze``: each folder of raw/ → its table)."""
-    frames = {name: lakehouse.read(uri) for name, uri in bronze.items()
-              if name != sources.withdrawals.name and lakehouse.exists(uri)}
-    withdrawals = bronze.get(sources.withdrawals.name)
-    current = current_records(frames, sources, _read_if_any(lakehouse, withdrawals))
+    current = current_records(_source_frames(lakehouse, bronze, sources), sources,
+                              _read_if_any(lakehouse, bronze.get(sources.withdrawals.name)))
     return lakehouse.merge(table.build(current, sources), table.uri, [table.key], delete_missing=True)
 
 
@@ -55,12 +52,18 @@ def conform_changes(lakehouse: Lakehouse, bronze: Mapping[str, str], sources: So
         sizes = {source: frame.count() for source, frame in ids.items()}
         touched = {source: ids[source] for source, n in sizes.items() if n}
         if not touched:
-            return WriteResult(False, delta.version(table.uri), 0), 0
+            return unchanged(table.uri), 0
         rows, existing = _recomputed(lakehouse, bronze, sources, table, touched)
         return lakehouse.merge(rows, table.uri, [table.key], deleting=existing), sum(sizes.values())
     finally:
         for frame in ids.values():
             frame.unpersist()
+
+
+def _source_frames(lakehouse: Lakehouse, bronze: Mapping[str, str], sources: Sources) -> dict[str, DataFrame]:
+    """Every source's bronze table there is (the withdrawals apart)."""
+    return {name: lakehouse.read(uri) for name, uri in bronze.items()
+            if name != sources.withdrawals.name and lakehouse.exists(uri)}
 
 
 def _read_if_any(lakehouse: Lakehouse, uri: str | None) -> DataFrame | None:
@@ -71,8 +74,7 @@ def _recomputed(lakehouse: Lakehouse, bronze: Mapping[str, str], sources: Source
                 ids: Mapping[str, DataFrame]) -> tuple[DataFrame, DataFrame]:
     """The rows of the touched records, and the keys of the rows they had (which go unless
     recomputed: a withdrawn record's, an attachment no longer sent)."""
-    frames = {name: lakehouse.read(uri) for name, uri in bronze.items()
-              if name != sources.withdrawals.name and lakehouse.exists(uri)}
+    frames = _source_frames(lakehouse, bronze, sources)
     # Untouched sources take part with no rows (Spark reads nothing of an empty limit), so that
     # every builder sees the frames it expects.
     current = current_records(
