@@ -15,7 +15,7 @@ Reads always go through the Delta log (the live files), never ``spark.read.parqu
 which would resurrect files an overwrite removed.
 
 Every commit a :class:`Lakehouse` made for someone carries its origin (the run and the asset, see
-:func:`origin_of`) as the commit's ``userMetadata``, the field both writers and Delta readers know.
+:func:`pipelines.delta.origin_of`) as the commit's ``userMetadata``, the field both writers and Delta readers know.
 """
 from __future__ import annotations
 
@@ -355,6 +355,8 @@ class DeltaRsBackend:
             return self.overwrite(df, uri)
         if _add_new_columns(table, _arrow_schema(df), uri, self.commit):
             table = DeltaTable(uri)
+        if not table.file_uris():  # no row to update or delete (and no file to read them from)
+            return self.append(df, uri)
         keys = list(keys)
         columns = df.columns
         source = df.withColumn(_ROW_HASH, F.sha2(F.to_json(F.struct(*columns)), 256))
@@ -609,26 +611,12 @@ def default_backend() -> str:
     return os.environ.get("INSIGHT_DELTA_BACKEND", "auto")
 
 
-def origin_of(run_id: str, assets: Sequence[str]) -> dict[str, str]:
-    """What a commit records of the work that made it: the orchestrator's run and the assets of the step."""
-    return {"writer": "insight", "run_id": run_id, "assets": ",".join(sorted(assets))}
-
-
-def commit_origin(commit: Mapping[str, Any]) -> dict[str, str]:
-    """The origin a commit of :func:`Lakehouse.history` records (empty when it records none)."""
-    try:
-        found = json.loads(commit.get("userMetadata") or "{}")
-    except ValueError:
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
 class Lakehouse:
     """Delta read / overwrite / append / merge-on-keys / history for the whole project.
 
     ``backend`` is ``"delta-rs"``, ``"delta-spark"`` or ``"auto"`` (delta-spark when its JARs
     are present, delta-rs otherwise; default :func:`default_backend`). ``origin`` (see
-    :func:`origin_of`) is recorded in every commit it makes.
+    :func:`pipelines.delta.origin_of`) is recorded in every commit it makes.
     """
 
     def __init__(self, spark: SparkSession, backend: str | None = None,

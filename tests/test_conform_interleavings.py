@@ -11,9 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pyarrow as pa
-import pytest
 from deltalake import DeltaTable
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipelines import delta
@@ -59,9 +58,11 @@ def _rows(uri: str, key: str) -> pa.Table:
     return DeltaTable(uri).to_pyarrow_table().sort_by(key)
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: the delta-rs merge of an increment into a silver table whose live "
-                   "files are none reads them without Spark's _metadata column (found by this test, not yet fixed)")
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# found by this test: a first refresh that holds only withdrawals leaves silver tables of no rows to merge into
+@example(order=[i for i, (path, _) in enumerate(EVENTS) if path.startswith("withdrawals/")] +
+         [i for i, (path, _) in enumerate(EVENTS) if not path.startswith("withdrawals/")],
+         runs=[0, 0] + [1] * (len(EVENTS) - 2))
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(order=st.permutations(range(len(EVENTS))), runs=st.lists(st.integers(0, 2), min_size=len(EVENTS),
                                                                   max_size=len(EVENTS)))
 def test_silver_by_increments_equals_silver_computed_whole(lakehouse, order, runs):

@@ -200,3 +200,12 @@ def test_merge_deleting_removes_only_the_listed_keys_the_frame_lacks(lakehouse, 
     assert lakehouse.merge(frame.limit(0), uri, ["id"], deleting=keys.where("id = 4")).committed is False
     assert lakehouse.merge(frame.limit(0), uri, ["id"], deleting=spark.createDataFrame([Row(id=4)])).committed
     assert 4 not in {r.id for r in lakehouse.read(uri).collect()}
+
+
+def test_merge_into_a_table_of_no_rows_inserts_and_deletes_nothing(lakehouse, frame, spark, tmp_path):
+    uri = str(tmp_path / "t")
+    lakehouse.overwrite(frame.limit(0), uri)  # a silver table whose first refresh held only withdrawals
+    keys = spark.createDataFrame([Row(id=1)])
+    assert not lakehouse.merge(frame.limit(0), uri, ["id"], deleting=keys).committed
+    assert lakehouse.merge(frame.where("id < 5"), uri, ["id"], deleting=keys).committed
+    assert sorted(r.id for r in lakehouse.read(uri).collect()) == [0, 1, 2, 3, 4]
