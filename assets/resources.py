@@ -12,8 +12,8 @@ import dagster as dg
 from pyspark.sql import DataFrame, SparkSession
 
 from pipelines.config import LakePaths, StageSettings, cache_dir
-from pipelines.delta import row_count
-from pipelines.lakehouse import Lakehouse, default_backend, origin_of
+from pipelines.delta import origin_of, row_count
+from pipelines.lakehouse import Lakehouse, default_backend
 from pipelines.spark import SparkSettings, get_spark
 
 TABLES = "tables"  # the input manager every asset reads its tables through

@@ -7,6 +7,8 @@ With :mod:`pipelines.lakehouse` (Spark's reads and writes) this is the only code
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import DeltaError, TableNotFoundError
+from deltalake.transaction import CommitProperties
 
 
 class VersionGone(LookupError):
@@ -96,17 +99,50 @@ def schema(uri: str) -> pa.Schema:
     return pa.schema(table.schema().to_arrow())
 
 
-def append_rows(uri: str, rows: pa.Table) -> None:
-    """Appends a few rows (the table is created with their schema): the audit's one event."""
-    write_deltalake(uri, rows, mode="append")
+def origin_of(run_id: str, assets: Sequence[str]) -> dict[str, str]:
+    """What a commit records of the work that made it: the orchestrator's run and the assets of the step."""
+    return {"writer": "insight", "run_id": run_id, "assets": ",".join(sorted(assets))}
 
 
-def compact_small(uri: str, at: int) -> None:
+def commit_origin(commit: Mapping[str, Any]) -> dict[str, str]:
+    """The origin a commit of a table's history records (empty when it records none)."""
+    try:
+        found = json.loads(commit.get("userMetadata") or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def foreign_commit(uri: str, since: int, asset: str) -> int | None:
+    """The first version after ``since`` that the step of ``asset`` did not commit (someone
+    rewrote the table by hand, another tool wrote it); None when every later commit is its own."""
+    table = open_table(uri)
+    if table is None or table.version() <= since:
+        return None
+    for commit in sorted(table.history(limit=table.version() - since), key=lambda c: c["version"]):
+        if asset not in commit_origin(commit).get("assets", "").split(","):
+            return int(commit["version"])
+    return None
+
+
+def _commit(origin: Mapping[str, str] | None) -> CommitProperties | None:
+    if not origin:
+        return None
+    return CommitProperties(custom_metadata={"userMetadata": json.dumps(dict(origin), sort_keys=True)})
+
+
+def append_rows(uri: str, rows: pa.Table, origin: Mapping[str, str] | None = None) -> None:
+    """Appends a few rows (the table is created with their schema): the audit's one event, a
+    watermark; ``origin`` (:func:`origin_of`) is recorded in the commit."""
+    write_deltalake(uri, rows, mode="append", commit_properties=_commit(origin))
+
+
+def compact_small(uri: str, at: int, origin: Mapping[str, str] | None = None) -> None:
     """Compacts a small append-only table into one file once it has ``at`` files, and checkpoints
     its log, so that reading it stays one file and one checkpoint however long it lives."""
     table = DeltaTable(uri)
     if len(table.file_uris()) >= at:
-        table.optimize.compact()
+        table.optimize.compact(commit_properties=_commit(origin))
         table.create_checkpoint()
         table.cleanup_metadata()
         table.vacuum(dry_run=False)  # the compacted files, once older than the retention (a week)

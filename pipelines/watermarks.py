@@ -51,11 +51,15 @@ def read(uri: str, table: str) -> Watermark | None:
 
 
 def record(uri: str, table: str, watermark: Watermark, run_id: str) -> None:
-    """Records that ``table`` now reflects ``watermark`` (after its commit, never before)."""
+    """Records that ``table`` now reflects ``watermark`` (after its commit, never before); commits
+    nothing when that is what it last recorded, so that a run that changed nothing writes nothing."""
+    if read(uri, table) == watermark:
+        return
     row = {"table": table, "inputs": json.dumps(watermark.inputs, sort_keys=True), "settings": watermark.settings,
            "run_id": run_id, "recorded_at": dt.datetime.now(dt.timezone.utc)}
-    delta.append_rows(uri, pa.Table.from_pylist([row], schema=SCHEMA))
-    delta.compact_small(uri, _COMPACT_AT)
+    origin = delta.origin_of(run_id, [table])
+    delta.append_rows(uri, pa.Table.from_pylist([row], schema=SCHEMA), origin)
+    delta.compact_small(uri, _COMPACT_AT, origin)
 
 
 def versions(uris: Mapping[str, str]) -> dict[str, int]:

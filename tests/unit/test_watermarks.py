@@ -28,3 +28,16 @@ def test_versions_leave_out_tables_that_do_not_exist(tmp_path):
     uri = str(tmp_path / "watermarks")
     watermarks.record(uri, "t", Watermark(), "run")
     assert watermarks.versions({"state/watermarks": uri, "missing": str(tmp_path / "none")}) == {"state/watermarks": 0}
+
+
+def test_recording_what_is_already_recorded_commits_nothing_and_each_commit_names_its_run(tmp_path):
+    from pipelines.delta import commit_origin
+
+    uri = str(tmp_path / "watermarks")
+    watermarks.record(uri, "silver/documents", Watermark({"bronze/notices": 3}, "x"), "run-1")
+    watermarks.record(uri, "silver/documents", Watermark({"bronze/notices": 3}, "x"), "run-2")
+    assert DeltaTable(uri).version() == 0
+    watermarks.record(uri, "silver/documents", Watermark({"bronze/notices": 3}, "y"), "run-3")
+    origins = [commit_origin(c) for c in DeltaTable(uri).history()]
+    assert [(o["run_id"], o["assets"]) for o in origins] == [("run-3", "silver/documents"),
+                                                             ("run-1", "silver/documents")]
