@@ -31,7 +31,7 @@ def _silver_asset(sources: Sources, name: str, key: str, build: Build, root: Cal
         table = SilverTable(lake.paths.table("silver", name), key, build, root)
         inputs = {k.to_user_string(): lake.uri(k) for k in bronze_keys(sources)}
         bronze = {k.path[-1]: lake.uri(k) for k in bronze_keys(sources)}
-        step = increment(context, lake, inputs, table_exists=lakehouse.exists(table.uri))
+        step = increment(context, lake, inputs)
         changes = None if step.full else step.changes(lakehouse)
         counts: dict[str, int] = {}
         if changes is None:

@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 
 from assets.resources import LakeResource
-from pipelines import watermarks
+from pipelines import delta, watermarks
 from pipelines.changes import TableChange, table_change
 from pipelines.lakehouse import Lakehouse
 
@@ -28,9 +28,10 @@ def full_refresh_requested(context: dg.AssetExecutionContext) -> bool:
 
 @dataclass
 class Increment:
-    """The inputs of table ``table`` (name → URI), their versions now, and what it last read."""
+    """The inputs of table ``table`` (at ``uri``; inputs name → URI), their versions now, and what it last read."""
 
     table: str
+    uri: str
     inputs: dict[str, str]
     versions: dict[str, int]
     settings: str
@@ -61,9 +62,12 @@ class Increment:
         return found
 
     def record(self) -> None:
-        """The table now reflects the inputs as they were when the step began."""
-        watermarks.record(self.lake.paths.watermarks, self.table,
-                          watermarks.Watermark(self.versions, self.settings), self.run_id)
+        """The table now reflects the inputs as they were when the step began; the watermark also
+        keeps the table's own version, so that a later write by anyone else is noticed."""
+        own = delta.version(self.uri)
+        mark = {**self.versions, **({self.table: own} if own is not None else {})}
+        watermarks.record(self.lake.paths.watermarks, self.table, watermarks.Watermark(mark, self.settings),
+                          self.run_id)
 
     def metadata(self, **counts: int) -> dict[str, Any]:
         """What the materialization says of how it was computed (and how many keys it recomputed)."""
@@ -88,12 +92,16 @@ def record_inputs(context: dg.AssetExecutionContext, lake: LakeResource) -> None
 
 
 def increment(context: dg.AssetExecutionContext, lake: LakeResource, inputs: Mapping[str, str],
-              settings: str = "", table_exists: bool = True) -> Increment:
-    """The increment of the asset being materialized, reading ``inputs`` (table name → URI);
-    ``table_exists``: whether its table is there to be changed (if not, it is computed whole)."""
+              settings: str = "") -> Increment:
+    """The increment of the asset being materialized, reading ``inputs`` (table name → URI): whole
+    when its table is not there yet, a full refresh was asked for, it has no watermark, its settings
+    changed, or someone else wrote its table since its step last did."""
     table = context.asset_key.to_user_string()
     last = watermarks.read(lake.paths.watermarks, table)
-    if not table_exists:
+    own = last.inputs.get(table) if last is not None else None
+    uri = lake.uri(context.asset_key)
+    foreign = delta.foreign_commit(uri, own, table) if own is not None else None
+    if delta.version(uri) is None:
         reason = "its table does not exist yet"
     elif full_refresh_requested(context):
         reason = "a full refresh was asked for"
@@ -101,6 +109,9 @@ def increment(context: dg.AssetExecutionContext, lake: LakeResource, inputs: Map
         reason = "it has no watermark yet"
     elif last.settings != settings:
         reason = f"its settings changed ({last.settings or 'none'} → {settings or 'none'})"
+    elif foreign is not None:
+        reason = f"its table was written outside its step (version {foreign})"
     else:
         reason = ""
-    return Increment(table, dict(inputs), watermarks.versions(inputs), settings, last, reason, lake, context.run_id)
+    return Increment(table, uri, dict(inputs), watermarks.versions(inputs), settings, last, reason, lake,
+                     context.run_id)
