@@ -17,10 +17,11 @@ from pipelines import delta, watermarks
 from pipelines.changes import table_change
 from pipelines.conform import document_root
 from pipelines.extract import heldout, tagger, tokens, training
-from pipelines.extract.increment import documents_naming, gazetteer_change, index_terms, union_ids
+from pipelines.extract.increment import gazetteer_change, union_ids
 from pipelines.extract.job import build_gazetteer, extract_mentions
 from pipelines.extract.names import Gazetteer
 from pipelines.extract.tagger import Tagger
+from pipelines.index.lookup import documents_naming, index_terms
 from pipelines.lakehouse import Lakehouse, unchanged
 
 NER_MODEL = dg.AssetKey(["models", "ner"])
@@ -108,7 +109,7 @@ def silver_mentions(context: dg.AssetExecutionContext, documents: DataFrame, rec
     lakehouse = lake.lakehouse(spark, context)
     inputs = {name: lake.uri(context.asset_key_for_input(name.split("/")[-1]))
               for name in ("silver/documents", "silver/records")}
-    step = increment(context, lake, inputs, settings, table_exists=lakehouse.exists(uri))
+    step = increment(context, lake, inputs, settings)
     gazetteer = build_gazetteer(records)
     touched = None if step.full else _touched_documents(context, lakehouse, lake, step, documents, gazetteer)
     counts: dict[str, int] = {}

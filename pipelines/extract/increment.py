@@ -5,19 +5,18 @@ message and its attachments are read together), of its records (the structured m
 the gazetteer, which every person record teaches. So an increment reads again every group with a
 changed document or record, and — when the gazetteer changed — every document naming a word
 whose reading changed: a new nominal record teaches a name older reports contain. Those are found
-through the search index (``gold.search_terms``), not by reading every text again.
+through the search index (``gold.search_terms``, see :mod:`pipelines.index.lookup`), not by
+reading every text again.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import reduce
 
-from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import DataFrame
 
 from pipelines.extract.names import Gazetteer
 from pipelines.identifiers.name import name_sound
-from pipelines.index.keys import terms
 
 Requirement = frozenset[str]  # folded upper-case words a document must all contain
 
@@ -39,29 +38,6 @@ def gazetteer_change(old: Gazetteer, new: Gazetteer) -> set[Requirement]:
         if old.nationalities.get(pair) != new.nationalities.get(pair):
             found.add(frozenset(pair))
     return found
-
-
-def index_terms(requirement: Requirement) -> frozenset[str] | None:
-    """The index terms a document holding every word of ``requirement`` holds (the index folds
-    and splits words as :func:`pipelines.index.keys.terms` does); None when the index keeps none
-    of them (function words, overlong words), so the index cannot say which documents name it."""
-    found = frozenset(t for word in requirement for t in terms(word))
-    return found or None
-
-
-def documents_naming(spark: SparkSession, postings: DataFrame, requirements: Iterable[frozenset[str]]) -> DataFrame:
-    """The ``doc_id`` of every document of ``postings`` (``gold.search_terms``) holding all the
-    terms of one of ``requirements``."""
-    wanted = [(i, term, len(req)) for i, req in enumerate(requirements) for term in sorted(req)]
-    if not wanted:
-        return spark.createDataFrame([], "doc_id string")
-    needs = spark.createDataFrame(wanted, "requirement int, term string, terms int")
-    return (postings.where(F.col("term").isin(sorted({t for _, t, _ in wanted})))
-            .select("term", "doc_id").distinct()
-            .join(F.broadcast(needs), "term")
-            .groupBy("requirement", "doc_id").agg(F.count("*").alias("held"), F.first("terms").alias("terms"))
-            .where(F.col("held") == F.col("terms"))
-            .select("doc_id").distinct())
 
 
 def union_ids(frames: Iterable[DataFrame], column: str) -> DataFrame:
