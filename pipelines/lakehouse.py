@@ -19,6 +19,7 @@ Every commit a :class:`Lakehouse` made for someone carries its origin (the run a
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import os
@@ -45,6 +46,7 @@ from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.sql.types import DataType, StructType
 
 from pipelines import delta
+from pipelines.layout import files_for
 from pipelines.spark import spark_schema
 
 _ROW_HASH = "__insight_row_hash"
@@ -72,6 +74,73 @@ def unchanged(uri: str) -> WriteResult:
     return WriteResult(False, delta.version(uri), 0)
 
 
+# A scope of this many values or fewer is matched against the files' statistics (and, on
+# delta-spark, written as a literal predicate); a larger one is joined.
+SCOPE_LITERALS = 10_000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of a table an increment recomputes: the rows whose ``column`` is one of ``values``
+    (a frame holding that column)."""
+
+    column: str
+    values: DataFrame
+
+    def literals(self) -> list[Any] | None:
+        """The values, sorted, when there are at most :data:`SCOPE_LITERALS` of them; else None."""
+        found = self.values.select(self.column).distinct().limit(SCOPE_LITERALS + 1).collect()
+        if len(found) > SCOPE_LITERALS:
+            return None
+        return sorted(r[0] for r in found if r[0] is not None)
+
+    def rows_of(self, frame: DataFrame, literals: list[Any] | None) -> DataFrame:
+        """The rows of ``frame`` in scope (``literals``: the values, when :meth:`literals` listed them)."""
+        if literals is not None:
+            return frame.where(F.col(self.column).isin(literals)) if literals else frame.limit(0)
+        return frame.join(F.broadcast(self.values.select(self.column).distinct()), self.column, "left_semi")
+
+    def rows_outside(self, frame: DataFrame, literals: list[Any] | None) -> DataFrame:
+        """The rows of ``frame`` out of scope (a null ``column`` is never in it)."""
+        if literals is not None:
+            return frame.where(~F.coalesce(F.col(self.column).isin(literals), F.lit(False))) if literals else frame
+        return frame.join(F.broadcast(self.values.select(self.column).distinct()), self.column, "left_anti")
+
+
+def _files_holding(table: DeltaTable, column: str, literals: list[Any] | None) -> list[str]:
+    """The live files whose statistics allow a value of ``literals`` in ``column`` (all of them
+    when there are no literals or no statistics to go by)."""
+    uris = table.file_uris()
+    if literals is None:
+        return uris
+    if not literals:
+        return []
+    actions = delta.add_actions(table)
+    lows = actions.column(f"min.{column}").to_pylist() if f"min.{column}" in actions.column_names else None
+    highs = actions.column(f"max.{column}").to_pylist() if f"max.{column}" in actions.column_names else None
+    if lows is None or highs is None:
+        return uris
+    by_path = dict(zip(_relative_paths(table), uris))
+    found = []
+    for path, low, high in zip(actions.column("path").to_pylist(), lows, highs):
+        at = bisect.bisect_left(literals, low) if low is not None else 0
+        if low is None or high is None or (at < len(literals) and literals[at] <= high):
+            found.append(by_path[path])
+    return found
+
+
+def _laid_out(frame: DataFrame, files: int, cluster: Sequence[str]) -> DataFrame:
+    """``frame`` in ``files`` files, each a range of ``cluster[0]`` sorted on ``cluster`` (else as it comes)."""
+    if cluster:
+        return frame.repartitionByRange(files, cluster[0]).sortWithinPartitions(*cluster)
+    return frame.coalesce(files)
+
+
+def _same_rows(old: DataFrame, new: DataFrame) -> bool:
+    """The same rows, in any order (counts and order-free fingerprints)."""
+    return old.count() == new.count() and _fingerprint(old) == _fingerprint(new)
+
+
 class DeltaBackend(Protocol):
     name: str
 
@@ -81,6 +150,7 @@ class DeltaBackend(Protocol):
     def append(self, df: DataFrame, uri: str) -> WriteResult: ...
     def merge(self, df: DataFrame, uri: str, keys: Sequence[str], delete_missing: bool,
               deleting: DataFrame | None) -> WriteResult: ...
+    def replace(self, df: DataFrame, uri: str, scope: Scope, cluster: Sequence[str]) -> WriteResult: ...
     def tagged(self) -> Any: ...
 
 
@@ -397,6 +467,43 @@ class DeltaRsBackend:
         version = self._commit(uri, [*removes, *adds], schema, "append")
         return WriteResult(True, version, self._rows(adds), len(adds), len(removes))
 
+    def replace(self, df: DataFrame, uri: str, scope: Scope, cluster: Sequence[str] = ()) -> WriteResult:
+        """The rows in ``scope`` become ``df``'s: only the files that hold such rows are read and
+        rewritten (found by their statistics when the scope is small), ``df`` is added in as few
+        files as its rows need. Nothing is committed when the rows in scope are ``df``'s already."""
+        table = delta.open_table(uri)
+        if table is None:
+            return self.overwrite(_laid_out(df, 1, cluster), uri)
+        if _add_new_columns(table, _arrow_schema(df), uri, self.commit):
+            table = DeltaTable(uri)
+        columns = df.columns
+        literals = scope.literals()
+        candidates = _files_holding(table, scope.column, literals)
+        files = self._read_files(table, candidates)
+        files = files.withColumn(_FILE, F.col("_metadata.file_path") if candidates else F.lit(None).cast("string"))
+        old = scope.rows_of(files, literals).select(*columns, _FILE).persist(StorageLevel.MEMORY_AND_DISK)
+        new = df.persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            if _same_rows(old.drop(_FILE), new):
+                return WriteResult(False, table.version(), 0)
+            touched = [r[_FILE] for r in old.select(_FILE).distinct().collect()]
+            by_uri = {u: p for u, p in zip(table.file_uris(), _relative_paths(table))}
+            touched_paths = [by_uri[_normalize_uri(f, by_uri)] for f in touched]
+            sizes = dict(zip(_relative_paths(table), delta.add_actions(table).column("num_records").to_pylist()))
+            written = new
+            if touched:  # what those files hold outside the scope is written again beside the new rows
+                kept = scope.rows_outside(self._read_files(table, touched), literals).select(*columns)
+                written = kept.unionByName(new)
+            rows = sum(sizes[p] for p in touched_paths) + new.count()
+            adds, schema = self._write_files(_laid_out(written, files_for(rows), cluster), uri)
+        finally:
+            old.unpersist()
+            new.unpersist()
+        now = int(time.time() * 1000)
+        removes = [RemoveAction(p, True, now) for p in touched_paths]
+        version = self._commit(uri, [*removes, *adds], schema, "append")
+        return WriteResult(True, version, self._rows(adds), len(adds), len(removes))
+
 
 def _statistics_complete(table: DeltaTable, schema: pa.Schema) -> bool:
     """Every file bounds every column with min/max statistics that holds a value there."""
@@ -576,6 +683,68 @@ class DeltaSparkBackend:
         return delete_missing and not old.join(new, same_keys, "left_anti").isEmpty()
 
 
+    def replace(self, df: DataFrame, uri: str, scope: Scope, cluster: Sequence[str] = ()) -> WriteResult:
+        """The rows in ``scope`` become ``df``'s, in one commit: a small scope is Delta's
+        ``replaceWhere`` on the listed values (the files' statistics skip the others), a large one a
+        MERGE that deletes the scope's rows and inserts ``df``'s. Nothing is committed when the
+        rows in scope are ``df``'s already."""
+        if not self.exists(uri):
+            return self.overwrite(_laid_out(df, 1, cluster), uri)
+        self._add_new_columns(uri, df.schema)
+        columns = df.columns
+        literals = scope.literals()
+        old = scope.rows_of(self.spark.read.format("delta").load(uri), literals).select(*columns)
+        old = old.persist(StorageLevel.MEMORY_AND_DISK)
+        new = df.persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            if _same_rows(old, new):
+                return unchanged(uri)
+            rows = new.count()
+            laid_out = _laid_out(new, files_for(rows), cluster)
+            if literals is not None:
+                (laid_out.write.format("delta").mode("overwrite")
+                 .option("replaceWhere", _in_predicate(scope.column, literals)).save(uri))
+            else:
+                self._merge_replacing(laid_out, uri, scope)
+        finally:
+            old.unpersist()
+            new.unpersist()
+        metrics = self._metrics(uri)
+        return WriteResult(True, delta.version(uri), rows,
+                           metrics.get("numFiles", metrics.get("numTargetFilesAdded", 0)),
+                           metrics.get("numRemovedFiles", metrics.get("numTargetFilesRemoved", 0)))
+
+    def _merge_replacing(self, rows: DataFrame, uri: str, scope: Scope) -> None:
+        """One MERGE: every target row whose ``scope.column`` is in scope deleted, ``rows`` inserted
+        (each scope value is one tombstone, so no target row matches two source rows)."""
+        column = scope.column
+        tombstones = scope.values.select(column).distinct().withColumn(_DELETE, F.lit(True))
+        source = rows.withColumn(_DELETE, F.lit(False)).unionByName(tombstones, allowMissingColumns=True)
+        view = f"insight_replace_source_{uuid.uuid4().hex}"
+        source.createOrReplaceTempView(view)
+        names = ", ".join(f"`{c}`" for c in rows.columns)
+        try:
+            self.spark.sql(
+                f"MERGE INTO delta.`{uri}` t USING {view} s ON s.`{_DELETE}` AND t.`{column}` = s.`{column}` "
+                f"WHEN MATCHED THEN DELETE "
+                f"WHEN NOT MATCHED AND NOT s.`{_DELETE}` THEN INSERT ({names}) "
+                f"VALUES ({', '.join(f's.`{c}`' for c in rows.columns)})")
+        finally:
+            self.spark.catalog.dropTempView(view)
+
+
+def _in_predicate(column: str, values: list[Any]) -> str:
+    """``column IN (values…)`` as Spark SQL (``false`` for no value)."""
+    if not values:
+        return "false"
+
+    def literal(value: Any) -> str:
+        if isinstance(value, str):
+            return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return repr(value)
+    return f"`{column}` IN ({', '.join(literal(v) for v in values)})"
+
+
 def _type_name(type_: DataType) -> str:
     """Delta's name of a type (``integer``, ``decimal(10,2)``), Spark's for nested ones."""
     name = type_.jsonValue()
@@ -666,6 +835,17 @@ class Lakehouse:
             raise ValueError(f"merge keys {missing} are not columns of the frame")
         with self.backend.tagged():
             return self.backend.merge(df, uri, keys, delete_missing, deleting)
+
+    def replace(self, df: DataFrame, uri: str, scope: Scope, cluster: Sequence[str] = ()) -> WriteResult:
+        """What an increment writes: the rows of ``uri`` in ``scope`` (say, every row of the
+        documents it recomputed) become ``df``'s rows, every row of which must be in scope; the rest
+        of the table is left as it is, and only the files holding rows in scope are rewritten.
+        ``cluster``: the columns the table's files are sorted on (the first cut into ranges), kept
+        by the files written. Re-running with the same input commits nothing."""
+        if scope.column not in df.columns or scope.column not in scope.values.columns:
+            raise ValueError(f"the scope column {scope.column!r} is not a column of the frame and the scope")
+        with self.backend.tagged():
+            return self.backend.replace(df, uri, scope, cluster)
 
     def read_files(self, uri: str, files: list[str]) -> DataFrame:
         """Rows of some data files of the table at ``uri`` (live or removed by a later commit but
