@@ -8,7 +8,7 @@ the versions it read (see ``pipelines/watermarks.py`` for why in that order).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,12 +17,12 @@ import dagster as dg
 from assets.resources import LakeResource
 from pipelines import delta, watermarks
 from pipelines.changes import TableChange, table_change
-from pipelines.lakehouse import Lakehouse
+from pipelines.lakehouse import Lakehouse, WriteResult, unchanged
 
 FULL_REFRESH = "insight/full_refresh"  # a run tag: "true" recomputes every table whole
 
 
-def full_refresh_requested(context: dg.AssetExecutionContext) -> bool:
+def full_refresh_requested(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> bool:
     return context.run.tags.get(FULL_REFRESH) == "true"
 
 
@@ -44,6 +44,11 @@ class Increment:
     def full(self) -> bool:
         return bool(self.reason)
 
+    @property
+    def mark(self) -> watermarks.Watermark:
+        """What the table reflects once this step has written it: every commit of the step records it."""
+        return watermarks.Watermark(dict(self.versions), self.settings)
+
     def changes(self, lakehouse: Lakehouse) -> dict[str, TableChange] | None:
         """The change of each input since the watermark; None when one cannot be read
         (the step then recomputes whole, and says why). An input the watermark does not know is new:
@@ -58,14 +63,20 @@ class Increment:
             if change is None:
                 self.reason = f"the log of {name} no longer holds version {since}"
                 return None
-            found[name] = change
+            found[name] = change.computed()
         return found
 
     def record(self) -> None:
-        """The table now reflects the inputs as they were when the step began; the watermark also
-        keeps the table's own version, so that a later write by anyone else is noticed."""
+        """The table now reflects the inputs as they were when the step began, and what they
+        reflected in turn (what the increments of other tables ask of it, as extraction asks the
+        index which silver/documents it was built from); the watermark also keeps the table's own
+        version, so that a later write by anyone else is noticed."""
+        reflected: dict[str, int] = {}
+        for name in self.inputs:
+            upstream = watermarks.read(self.lake.paths.watermarks, name)
+            reflected.update(upstream.inputs if upstream is not None else {})
         own = delta.version(self.uri)
-        mark = {**self.versions, **({self.table: own} if own is not None else {})}
+        mark = {**reflected, **self.versions, **({self.table: own} if own is not None else {})}
         watermarks.record(self.lake.paths.watermarks, self.table, watermarks.Watermark(mark, self.settings),
                           self.run_id)
 
@@ -78,29 +89,43 @@ class Increment:
         return found
 
 
-def record_inputs(context: dg.AssetExecutionContext, lake: LakeResource) -> None:
-    """For a table rebuilt whole from its inputs: the versions of them it now reflects, and of
-    what they reflect in turn (what the increments of other tables ask of it, as extraction asks
-    of the index which silver/documents it was built from)."""
-    inputs = {key.to_user_string(): lake.uri(key) for key in context.assets_def.keys_by_input_name.values()}
-    reflected: dict[str, int] = {}
-    for name in inputs:
-        upstream = watermarks.read(lake.paths.watermarks, name)
-        reflected.update(upstream.inputs if upstream is not None else {})
-    watermarks.record(lake.paths.watermarks, context.asset_key.to_user_string(),
-                      watermarks.Watermark({**reflected, **watermarks.versions(inputs)}), context.run_id)
+Whole = Callable[[], WriteResult]
+ByChange = Callable[[dict[str, TableChange]], tuple[WriteResult, dict[str, int]]]
+
+
+def refreshed(step: Increment, lakehouse: Lakehouse, whole: Whole, by_change: ByChange) -> tuple[WriteResult, dict]:
+    """The step's table brought up to date — ``whole()`` when the step is full or its inputs' changes
+    cannot be read, else ``by_change(changes)`` (the write and what it counted), and nothing at all
+    when no input changed — then its watermark recorded; the write and the step's metadata."""
+    changes = None if step.full else step.changes(lakehouse)
+    counts: dict[str, int] = {}
+    if changes is None:
+        result = whole()
+    elif all(change.empty for change in changes.values()):
+        result = unchanged(step.uri)
+    else:
+        result, counts = by_change(changes)
+    step.record()
+    return result, step.metadata(**counts)
 
 
 def increment(context: dg.AssetExecutionContext, lake: LakeResource, inputs: Mapping[str, str],
-              settings: str = "") -> Increment:
-    """The increment of the asset being materialized, reading ``inputs`` (table name → URI): whole
-    when its table is not there yet, a full refresh was asked for, it has no watermark, its settings
-    changed, or someone else wrote its table since its step last did."""
-    table = context.asset_key.to_user_string()
+              settings: str = "", key: dg.AssetKey | None = None) -> Increment:
+    """The increment of the table asset being materialized (``key`` for one table of a multi-asset),
+    reading ``inputs`` (table name → URI): whole when its table is not there yet, a full refresh was
+    asked for, it has no watermark, its settings changed, or someone else wrote its table since its
+    step last did."""
+    key = key or context.asset_key
+    table = key.to_user_string()
+    uri = lake.uri(key)
     last = watermarks.read(lake.paths.watermarks, table)
-    own = last.inputs.get(table) if last is not None else None
-    uri = lake.uri(context.asset_key)
-    foreign = delta.foreign_commit(uri, own, table) if own is not None else None
+    later = delta.commits_after(uri, last.inputs.get(table, -1) if last is not None else -1)
+    foreign = next((v for v, origin in later if table not in origin.get("assets", "").split(",")), None)
+    if later and foreign is None and "reflects" in later[-1][1]:
+        # The step committed after its last watermark and died before recording the next: its
+        # commit says what the table reflects (a table kept by difference must not take a change twice).
+        version, origin = later[-1]
+        last = watermarks.Watermark({**origin["reflects"], table: version}, origin.get("settings", ""))
     if delta.version(uri) is None:
         reason = "its table does not exist yet"
     elif full_refresh_requested(context):

@@ -15,6 +15,7 @@ from pipelines.config import LakePaths, StageSettings, cache_dir
 from pipelines.delta import origin_of, row_count
 from pipelines.lakehouse import Lakehouse, default_backend
 from pipelines.spark import SparkSettings, get_spark
+from pipelines.watermarks import Watermark
 
 TABLES = "tables"  # the input manager every asset reads its tables through
 
@@ -64,9 +65,12 @@ class LakeResource(dg.ConfigurableResource):
         """Rows of the table an asset reads as input ``name``, from its log (nothing read)."""
         return row_count(self.uri(context.asset_key_for_input(name)))
 
-    def lakehouse(self, spark: SparkResource, context: dg.AssetExecutionContext | None = None) -> Lakehouse:
-        """The lakehouse of this lake; its commits record ``context``'s run and assets."""
-        origin = (origin_of(context.run_id, [k.to_user_string() for k in context.selected_asset_keys])
+    def lakehouse(self, spark: SparkResource, context: dg.AssetExecutionContext | None = None,
+                  reflects: Watermark | None = None) -> Lakehouse:
+        """The lakehouse of this lake; its commits record ``context``'s run and assets, and for an
+        increment's step the watermark its table then ``reflects``."""
+        origin = (origin_of(context.run_id, [k.to_user_string() for k in context.selected_asset_keys],
+                            reflects.inputs if reflects else None, reflects.settings if reflects else "")
                   if context is not None else None)
         return Lakehouse(spark.session(), self.delta_backend, origin)
 

@@ -16,6 +16,7 @@ from pyspark.sql import functions as F
 
 from pipelines import delta
 from pipelines.lakehouse import Lakehouse
+from pipelines.spark import checkpoint
 
 _HASH = "__insight_change_hash"
 
@@ -34,6 +35,13 @@ class TableChange:
     @property
     def empty(self) -> bool:
         return self.since == self.until
+
+    def computed(self) -> TableChange:
+        """The change with its rows computed once, now (they are read by many queries of a step,
+        and each would otherwise read and compare the files again); small, being a change."""
+        if self.empty:
+            return self
+        return TableChange(self.uri, self.since, self.until, checkpoint(self.added), checkpoint(self.removed))
 
     def keys(self, *columns: str) -> DataFrame:
         """The distinct values of ``columns`` of every row added or removed: the keys the change touches."""

@@ -99,12 +99,18 @@ def schema(uri: str) -> pa.Schema:
     return pa.schema(table.schema().to_arrow())
 
 
-def origin_of(run_id: str, assets: Sequence[str]) -> dict[str, str]:
-    """What a commit records of the work that made it: the orchestrator's run and the assets of the step."""
-    return {"writer": "insight", "run_id": run_id, "assets": ",".join(sorted(assets))}
+def origin_of(run_id: str, assets: Sequence[str], reflects: Mapping[str, int] | None = None,
+              settings: str = "") -> dict[str, Any]:
+    """What a commit records of the work that made it: the orchestrator's run and the assets of the
+    step; for a step of an increment also the versions of its inputs the table now ``reflects`` and
+    its ``settings``, so that the commit itself is the table's watermark (``pipelines/watermarks.py``)."""
+    found: dict[str, Any] = {"writer": "insight", "run_id": run_id, "assets": ",".join(sorted(assets))}
+    if reflects is not None:
+        found.update(reflects=dict(reflects), settings=settings)
+    return found
 
 
-def commit_origin(commit: Mapping[str, Any]) -> dict[str, str]:
+def commit_origin(commit: Mapping[str, Any]) -> dict[str, Any]:
     """The origin a commit of a table's history records (empty when it records none)."""
     try:
         found = json.loads(commit.get("userMetadata") or "{}")
@@ -113,31 +119,27 @@ def commit_origin(commit: Mapping[str, Any]) -> dict[str, str]:
     return found if isinstance(found, dict) else {}
 
 
-def foreign_commit(uri: str, since: int, asset: str) -> int | None:
-    """The first version after ``since`` that the step of ``asset`` did not commit (someone
-    rewrote the table by hand, another tool wrote it); None when every later commit is its own."""
+def commits_after(uri: str, since: int) -> list[tuple[int, dict[str, Any]]]:
+    """The versions committed after ``since`` (-1: all of them), oldest first, each with its origin."""
     table = open_table(uri)
     if table is None or table.version() <= since:
-        return None
-    for commit in sorted(table.history(limit=table.version() - since), key=lambda c: c["version"]):
-        if asset not in commit_origin(commit).get("assets", "").split(","):
-            return int(commit["version"])
-    return None
+        return []
+    return sorted((int(c["version"]), commit_origin(c)) for c in table.history(limit=table.version() - since))
 
 
-def _commit(origin: Mapping[str, str] | None) -> CommitProperties | None:
+def _commit(origin: Mapping[str, Any] | None) -> CommitProperties | None:
     if not origin:
         return None
     return CommitProperties(custom_metadata={"userMetadata": json.dumps(dict(origin), sort_keys=True)})
 
 
-def append_rows(uri: str, rows: pa.Table, origin: Mapping[str, str] | None = None) -> None:
+def append_rows(uri: str, rows: pa.Table, origin: Mapping[str, Any] | None = None) -> None:
     """Appends a few rows (the table is created with their schema): the audit's one event, a
     watermark; ``origin`` (:func:`origin_of`) is recorded in the commit."""
     write_deltalake(uri, rows, mode="append", commit_properties=_commit(origin))
 
 
-def compact_small(uri: str, at: int, origin: Mapping[str, str] | None = None) -> None:
+def compact_small(uri: str, at: int, origin: Mapping[str, Any] | None = None) -> None:
     """Compacts a small append-only table into one file once it has ``at`` files, and checkpoints
     its log, so that reading it stays one file and one checkpoint however long it lives."""
     table = DeltaTable(uri)
