@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 import pyarrow as pa
@@ -87,23 +88,33 @@ class Scope:
     column: str
     values: DataFrame
 
+    @cached_property
     def literals(self) -> list[Any] | None:
-        """The values, sorted, when there are at most :data:`SCOPE_LITERALS` of them; else None."""
+        """The values, sorted, when there are at most :data:`SCOPE_LITERALS` of them; else None
+        (computed once)."""
         found = self.values.select(self.column).distinct().limit(SCOPE_LITERALS + 1).collect()
         if len(found) > SCOPE_LITERALS:
             return None
         return sorted(r[0] for r in found if r[0] is not None)
 
-    def rows_of(self, frame: DataFrame, literals: list[Any] | None) -> DataFrame:
-        """The rows of ``frame`` in scope (``literals``: the values, when :meth:`literals` listed them)."""
-        if literals is not None:
-            return frame.where(F.col(self.column).isin(literals)) if literals else frame.limit(0)
+    @property
+    def size(self) -> int:
+        """How many values the scope holds."""
+        return len(self.literals) if self.literals is not None else self.values.select(self.column).distinct().count()
+
+    def rows_of(self, frame: DataFrame) -> DataFrame:
+        """The rows of ``frame`` in scope: a filter on the listed values (which lets a reader skip
+        files and row groups), else a join."""
+        if self.literals is not None:
+            return frame.where(F.col(self.column).isin(self.literals)) if self.literals else frame.limit(0)
         return frame.join(F.broadcast(self.values.select(self.column).distinct()), self.column, "left_semi")
 
-    def rows_outside(self, frame: DataFrame, literals: list[Any] | None) -> DataFrame:
+    def rows_outside(self, frame: DataFrame) -> DataFrame:
         """The rows of ``frame`` out of scope (a null ``column`` is never in it)."""
-        if literals is not None:
-            return frame.where(~F.coalesce(F.col(self.column).isin(literals), F.lit(False))) if literals else frame
+        if self.literals is not None:
+            if not self.literals:
+                return frame
+            return frame.where(~F.coalesce(F.col(self.column).isin(self.literals), F.lit(False)))
         return frame.join(F.broadcast(self.values.select(self.column).distinct()), self.column, "left_anti")
 
 
@@ -136,9 +147,11 @@ def _laid_out(frame: DataFrame, files: int, cluster: Sequence[str]) -> DataFrame
     return frame.coalesce(files)
 
 
-def _same_rows(old: DataFrame, new: DataFrame) -> bool:
-    """The same rows, in any order (counts and order-free fingerprints)."""
-    return old.count() == new.count() and _fingerprint(old) == _fingerprint(new)
+def _rows_unless_same(old: DataFrame, new: DataFrame) -> int | None:
+    """How many rows ``new`` holds; None when they are ``old``'s rows, in any order (counts and
+    order-free fingerprints, one job each)."""
+    fingerprint = _fingerprint(new)
+    return None if _fingerprint(old) == fingerprint else int(fingerprint[0])
 
 
 class DeltaBackend(Protocol):
@@ -303,9 +316,10 @@ def _spark_schema(table: DeltaTable) -> StructType:
 
 
 def _fingerprint(df: DataFrame) -> Any:
-    """A sum of row hashes: equal for the same rows in any order or files (JSON first: Spark does
-    not hash maps)."""
-    return df.select(F.sum(F.xxhash64(F.to_json(F.struct(*df.columns))).cast("decimal(38,0)"))).first()[0]
+    """The row count and a sum of row hashes: equal for the same rows in any order or files (JSON
+    first: Spark does not hash maps)."""
+    hashes = F.xxhash64(F.to_json(F.struct(*df.columns))).cast("decimal(38,0)")
+    return tuple(df.select(F.count(F.lit(1)), F.sum(hashes)).first())
 
 
 class SchemaMismatch(ValueError):
@@ -477,14 +491,14 @@ class DeltaRsBackend:
         if _add_new_columns(table, _arrow_schema(df), uri, self.commit):
             table = DeltaTable(uri)
         columns = df.columns
-        literals = scope.literals()
-        candidates = _files_holding(table, scope.column, literals)
+        candidates = _files_holding(table, scope.column, scope.literals)
         files = self._read_files(table, candidates)
         files = files.withColumn(_FILE, F.col("_metadata.file_path") if candidates else F.lit(None).cast("string"))
-        old = scope.rows_of(files, literals).select(*columns, _FILE).persist(StorageLevel.MEMORY_AND_DISK)
+        old = scope.rows_of(files).select(*columns, _FILE).persist(StorageLevel.MEMORY_AND_DISK)
         new = df.persist(StorageLevel.MEMORY_AND_DISK)
         try:
-            if _same_rows(old.drop(_FILE), new):
+            new_rows = _rows_unless_same(old.drop(_FILE), new)
+            if new_rows is None:
                 return WriteResult(False, table.version(), 0)
             touched = [r[_FILE] for r in old.select(_FILE).distinct().collect()]
             by_uri = {u: p for u, p in zip(table.file_uris(), _relative_paths(table))}
@@ -492,9 +506,9 @@ class DeltaRsBackend:
             sizes = dict(zip(_relative_paths(table), delta.add_actions(table).column("num_records").to_pylist()))
             written = new
             if touched:  # what those files hold outside the scope is written again beside the new rows
-                kept = scope.rows_outside(self._read_files(table, touched), literals).select(*columns)
+                kept = scope.rows_outside(self._read_files(table, touched)).select(*columns)
                 written = kept.unionByName(new)
-            rows = sum(sizes[p] for p in touched_paths) + new.count()
+            rows = sum(sizes[p] for p in touched_paths) + new_rows
             adds, schema = self._write_files(_laid_out(written, files_for(rows), cluster), uri)
         finally:
             old.unpersist()
@@ -692,18 +706,17 @@ class DeltaSparkBackend:
             return self.overwrite(_laid_out(df, 1, cluster), uri)
         self._add_new_columns(uri, df.schema)
         columns = df.columns
-        literals = scope.literals()
-        old = scope.rows_of(self.spark.read.format("delta").load(uri), literals).select(*columns)
+        old = scope.rows_of(self.spark.read.format("delta").load(uri)).select(*columns)
         old = old.persist(StorageLevel.MEMORY_AND_DISK)
         new = df.persist(StorageLevel.MEMORY_AND_DISK)
         try:
-            if _same_rows(old, new):
+            rows = _rows_unless_same(old, new)
+            if rows is None:
                 return unchanged(uri)
-            rows = new.count()
             laid_out = _laid_out(new, files_for(rows), cluster)
-            if literals is not None:
+            if scope.literals is not None:
                 (laid_out.write.format("delta").mode("overwrite")
-                 .option("replaceWhere", _in_predicate(scope.column, literals)).save(uri))
+                 .option("replaceWhere", _in_predicate(scope.column, scope.literals)).save(uri))
             else:
                 self._merge_replacing(laid_out, uri, scope)
         finally:
@@ -789,7 +802,7 @@ class Lakehouse:
     """
 
     def __init__(self, spark: SparkSession, backend: str | None = None,
-                 origin: Mapping[str, str] | None = None) -> None:
+                 origin: Mapping[str, Any] | None = None) -> None:
         choice = backend or default_backend()
         metadata = json.dumps(dict(origin), sort_keys=True) if origin else None
         if choice == "auto":

@@ -18,6 +18,7 @@ def files_for(rows: int, rows_per_file: int = ROWS_PER_FILE) -> int:
     return max(1, math.ceil(rows / rows_per_file))
 
 
-def clustered(frame: DataFrame, key: str, files: int, *then: str) -> DataFrame:
-    """``frame`` cut into ``files`` ranges of ``key``, each sorted on ``key`` then ``then``."""
+def clustered(frame: DataFrame, key: str, *then: str, files: int) -> DataFrame:
+    """``frame`` cut into ``files`` ranges of ``key``, each sorted on ``key`` then ``then`` (what
+    :meth:`pipelines.lakehouse.Lakehouse.replace` keeps as ``cluster``)."""
     return frame.repartitionByRange(files, key).sortWithinPartitions(key, *then)

@@ -45,9 +45,13 @@ def ensure_checkpoint_dir(spark: SparkSession) -> None:
 
 
 def checkpoint(frame: DataFrame) -> DataFrame:
-    """``frame`` computed once, now, and its lineage cut: for a result read by several later steps."""
-    ensure_checkpoint_dir(frame.sparkSession)
-    return frame.checkpoint(eager=True)
+    """``frame`` computed once, now, and its lineage cut: for a result read by several later steps.
+
+    A local checkpoint (the rows kept by the executors, memory then disk) runs one job; a reliable
+    one (files in the checkpoint folder) runs the frame's job twice, to count and to write, which
+    made up a third of a small increment. These frames live for one step, which a lost executor
+    fails and Dagster's retry runs again."""
+    return frame.localCheckpoint(eager=True)
 
 
 def default_driver_memory() -> str:
@@ -151,6 +155,11 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
             .config("spark.driver.memory", settings.driver_memory)
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
+            # What Spark keeps of finished queries and jobs (their plans) for a UI that is off: a
+            # process that materializes increment after increment runs thousands of them.
+            .config("spark.sql.ui.retainedExecutions", "50")
+            .config("spark.ui.retainedJobs", "100")
+            .config("spark.ui.retainedStages", "100")
             # A checkpoint (see checkpoint()) is deleted once nothing refers to it: a long-lived
             # process materializing day after day does not pile them up.
             .config("spark.cleaner.referenceTracking.cleanCheckpoints", "true")

@@ -14,7 +14,7 @@ def test_files_for_rounds_up_and_never_gives_none():
 def test_clustered_files_cover_disjoint_sorted_key_ranges(lakehouse, spark, tmp_path):
     frame = spark.createDataFrame([(f"k{(i * 7919) % 1000:04d}", i) for i in range(1000)], "key string, n int")
     uri = str(tmp_path / "t")
-    lakehouse.overwrite(clustered(frame, "key", 4), uri)
+    lakehouse.overwrite(clustered(frame, "key", files=4), uri)
     table = DeltaTable(uri)
     stats = sorted((a["min.key"], a["max.key"], a["num_records"])
                    for a in pa.table(table.get_add_actions(flatten=True)).to_pylist())
@@ -28,7 +28,7 @@ def test_clustered_files_cover_disjoint_sorted_key_ranges(lakehouse, spark, tmp_
 def test_a_key_lookup_opens_one_file(lakehouse, spark, tmp_path):
     frame = spark.createDataFrame([(f"k{i:04d}",) for i in range(1000)], "key string")
     uri = str(tmp_path / "t")
-    lakehouse.overwrite(clustered(frame, "key", 5), uri)
+    lakehouse.overwrite(clustered(frame, "key", files=5), uri)
     dataset = DeltaTable(uri).to_pyarrow_dataset()
     assert len(list(dataset.get_fragments())) == 5
     assert len(list(dataset.get_fragments(filter=ds.field("key") == "k0421"))) == 1
