@@ -19,7 +19,7 @@ from pipelines.land.landing import (
     quarantine_rows,
     read_outcomes,
 )
-from pipelines.land.registry import LANDED_FILES, QUARANTINE, landed_fingerprints
+from pipelines.land.registry import LANDED_FILES, QUARANTINE, landed_fingerprints, unchanged_since_landed
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
 from pipelines.spark import spark_schema
 
@@ -48,17 +48,19 @@ class LandingReport:
 _FILES = "src_file string, src_sha256 string"
 
 
-def _not_yet_in(lake: Lakehouse, rows: DataFrame, uri: str, files: DataFrame, source: str | None = None) -> DataFrame:
+def _not_yet_in(lake: Lakehouse, rows: DataFrame, uri: str, files: list[tuple[str, str]],
+                source: str | None = None) -> DataFrame:
     """``rows`` less those of the ``files`` (path, SHA-256) whose rows the table at ``uri``
-    already holds (of ``source``, for the quarantine all sources share)."""
+    already holds (of ``source``, for the quarantine all sources share): only those files' rows
+    are looked at (their paths filter the table's files by their statistics)."""
     if not lake.exists(uri):
         return rows
-    held = lake.read(uri)
+    held = lake.read(uri).where(F.col("src_file").isin(sorted({path for path, _ in files})))
     if source is not None:
         held = held.where(F.col("source") == source)
     keys = ["src_file", "src_sha256"]
-    held = held.select(*keys).join(F.broadcast(files), keys, "left_semi").distinct()
-    return rows.join(F.broadcast(held), keys, "left_anti")
+    held = held.select(*keys).join(F.broadcast(lake.spark.createDataFrame(files, _FILES)), keys, "left_semi")
+    return rows.join(F.broadcast(held.distinct()), keys, "left_anti")
 
 
 def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.datetime | None = None) -> LandingReport:
@@ -76,13 +78,16 @@ def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.dat
     report = LandingReport(source)
 
     listed = list_raw_files(str(paths.raw), source)
+    # A file the registry holds, unmodified since it landed, is not read again: landing reads what is new.
+    unchanged = unchanged_since_landed(paths, listed)
+    listed = [f for f in listed if f["src_file"] not in unchanged]
     if listed:
         outcomes = read_outcomes(files_frame(spark, listed), spec, landed_at, landed_fingerprints(paths))
         outcomes = outcomes.persist(StorageLevel.MEMORY_AND_DISK)
         try:
             report.files = [row.asDict() for row in file_tallies(outcomes, source).orderBy("src_file").collect()]
             if report.files:
-                files = spark.createDataFrame([(f["src_file"], f["src_sha256"]) for f in report.files], _FILES)
+                files = [(f["src_file"], f["src_sha256"]) for f in report.files]
                 lake.append(_not_yet_in(lake, bronze_rows(outcomes, spec), bronze_uri, files), bronze_uri)
                 lake.append(_not_yet_in(lake, quarantine_rows(outcomes, source), quarantine_uri, files, source),
                             quarantine_uri)

@@ -24,7 +24,7 @@ from pipelines.spark import default_parallelism, record_batches, spark_schema
 
 FILES_SCHEMA = pa.schema(
     [("source", pa.string()), ("src_file", pa.string()), ("abs_path", pa.string()), ("size", pa.int64())]
-)
+)  # what a listed file is read by (its modification time stays on the driver)
 TALLY = pa.field("file_tally", pa.struct([pa.field(n, pa.int64()) for n in
                                           ("size", "rows_read", "rows_landed", "rows_quarantined")]
                                          + [pa.field("schema_drift", pa.list_(pa.string()))]))
@@ -33,14 +33,16 @@ Fingerprint = tuple[str, str]  # (path relative to raw/, SHA-256)
 
 
 def list_raw_files(raw_root: str, source: str) -> list[dict[str, Any]]:
-    """The files of ``raw/<source>/``, recursively; dot-files are uploads in progress and wait."""
+    """The files of ``raw/<source>/``, recursively, with their size and modification time; dot-files
+    are uploads in progress and wait."""
     filesystem, root = pafs.FileSystem.from_uri(raw_root)
     root = root.rstrip("/")
     base = f"{root}/{source}"
     if filesystem.get_file_info(base).type != pafs.FileType.Directory:
         return []
     return [
-        {"source": source, "src_file": info.path[len(root) + 1:], "abs_path": info.path, "size": info.size}
+        {"source": source, "src_file": info.path[len(root) + 1:], "abs_path": info.path, "size": info.size,
+         "modified_at": info.mtime}
         for info in filesystem.get_file_info(pafs.FileSelector(base, recursive=True))
         if info.type == pafs.FileType.File and not info.base_name.startswith(".")
     ]
@@ -48,7 +50,7 @@ def list_raw_files(raw_root: str, source: str) -> list[dict[str, Any]]:
 
 def files_frame(spark: SparkSession, files: list[dict[str, Any]]) -> DataFrame:
     """The listing as a frame spread over the cluster, largest files first so they start early."""
-    ordered = sorted(files, key=lambda f: -f["size"])
+    ordered = [{k: f[k] for k in FILES_SCHEMA.names} for f in sorted(files, key=lambda f: -f["size"])]
     frame = spark.createDataFrame(pa.Table.from_pylist(ordered, schema=FILES_SCHEMA).to_pandas(),
                                   spark_schema(FILES_SCHEMA))
     slices = max(1, min(len(ordered), default_parallelism(spark) * 4))

@@ -4,6 +4,7 @@ Cheap enough for a sensor that polls every 30 s and for the driver before each l
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable
 
@@ -22,6 +23,16 @@ def _registry_rows(paths: LakePaths, columns: list[str]) -> list[dict]:
 def landed_fingerprints(paths: LakePaths) -> frozenset[tuple[str, str]]:
     """(relative path, SHA-256) of every landed file: the identity of a file in the contract."""
     return frozenset((r["src_file"], r["src_sha256"]) for r in _registry_rows(paths, ["src_file", "src_sha256"]))
+
+
+def unchanged_since_landed(paths: LakePaths, listed: Iterable[dict]) -> set[str]:
+    """The files of ``listed`` (``src_file``, ``size``, ``modified_at``) a landing need not read
+    again: of a size the registry holds for that path, and not modified since that landing."""
+    landed: dict[str, list[tuple[int, dt.datetime]]] = {}
+    for r in _registry_rows(paths, ["src_file", "size", "landed_at"]):
+        landed.setdefault(r["src_file"], []).append((r["size"], r["landed_at"]))
+    return {f["src_file"] for f in listed
+            if any(size == f["size"] and f["modified_at"] <= at for size, at in landed.get(f["src_file"], ()))}
 
 
 def pending_files(paths: LakePaths, folders: Iterable[str]) -> dict[str, list[str]]:
