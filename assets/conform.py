@@ -11,37 +11,38 @@ import dagster as dg
 from pyspark.sql import Column
 
 from assets.bronze import bronze_keys
-from assets.increments import increment
+from assets.increments import increment, refreshed
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource
+from pipelines.changes import TableChange
 from pipelines.conform import conform_documents, conform_records, document_root, record_root
+from pipelines.lakehouse import WriteResult
 from pipelines.refresh import Build, SilverTable, conform_changes, conform_whole
 from pipelines.sources import Sources
 
 
-def _silver_asset(sources: Sources, name: str, key: str, build: Build, root: Callable[[], Column], preview: list[str],
-                  description: str) -> dg.AssetsDefinition:
+def _silver_asset(sources: Sources, name: str, cluster: tuple[str, ...], build: Build, root: Callable[[], Column],
+                  preview: list[str], description: str) -> dg.AssetsDefinition:
     @dg.asset(
         key=["silver", name], deps=bronze_keys(sources), group_name="conform", kinds={"spark", "delta"},
         owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY, description=description,
     )
     def conform(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-        lakehouse = lake.lakehouse(spark, context)
-        table = SilverTable(lake.paths.table("silver", name), key, build, root)
+        table = SilverTable(lake.paths.table("silver", name), build, root, cluster)
         inputs = {k.to_user_string(): lake.uri(k) for k in bronze_keys(sources)}
         bronze = {k.path[-1]: lake.uri(k) for k in bronze_keys(sources)}
         step = increment(context, lake, inputs)
-        changes = None if step.full else step.changes(lakehouse)
-        counts: dict[str, int] = {}
-        if changes is None:
-            result = conform_whole(lakehouse, bronze, sources, table)
-        else:
+        lakehouse = lake.lakehouse(spark, context, step.mark)
+
+        def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
             result, recomputed = conform_changes(lakehouse, bronze, sources, table,
                                                  {n.split("/")[-1]: c for n, c in changes.items()})
-            counts["records_recomputed"] = recomputed
-        step.record()
-        return dg.MaterializeResult(metadata={**table_metadata(table.uri, result, preview), **step.metadata(**counts)})
+            return result, {"records_recomputed": recomputed}
+
+        result, metadata = refreshed(step, lakehouse, lambda: conform_whole(lakehouse, bronze, sources, table),
+                                     by_change)
+        return dg.MaterializeResult(metadata={**table_metadata(table.uri, result, preview), **metadata})
 
     return conform
 
@@ -49,12 +50,12 @@ def _silver_asset(sources: Sources, name: str, key: str, build: Build, root: Cal
 def conform_assets(sources: Sources) -> list[dg.AssetsDefinition]:
     """``silver/documents`` and ``silver/records`` from the bronze tables of ``sources``."""
     return [
-        _silver_asset(sources, "documents", "doc_id", conform_documents, document_root,
+        _silver_asset(sources, "documents", ("doc_id",), conform_documents, document_root,
                       ["doc_id", "title", "owner_country"],
                       "One searchable text per current record, message and attachment (withdrawn records left out), "
                       "with the access fields of its record. Incremental: only the records new bronze rows and "
                       "withdrawals touch are recomputed."),
-        _silver_asset(sources, "records", "record_id", conform_records, record_root,
+        _silver_asset(sources, "records", ("doc_id", "record_id"), conform_records, record_root,
                       ["record_id", "record_type", "canonical"],
                       "Structured facts in one model: persons, identity documents, vehicles, plates, phones, e-mails, "
                       "addresses, each with its canonical value and the access fields of its record. Incremental, "

@@ -7,22 +7,23 @@ import dagster as dg
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from assets.increments import Increment, increment
+from assets.increments import Increment, increment, refreshed
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
 from generator import people, prose, texts
 from generator import training as labelled
 from pipelines import delta, watermarks
-from pipelines.changes import table_change
+from pipelines.changes import TableChange, table_change
 from pipelines.conform import document_root
 from pipelines.extract import heldout, tagger, tokens, training
 from pipelines.extract.increment import gazetteer_change, union_ids
-from pipelines.extract.job import build_gazetteer, extract_mentions
+from pipelines.extract.job import MENTION_CLUSTER, MENTIONS_PER_DOCUMENT, build_gazetteer, extract_mentions
 from pipelines.extract.names import Gazetteer
 from pipelines.extract.tagger import Tagger
 from pipelines.index.lookup import documents_naming, index_terms
-from pipelines.lakehouse import Lakehouse, unchanged
+from pipelines.lakehouse import Lakehouse, Scope, WriteResult
+from pipelines.layout import clustered, files_for
 
 NER_MODEL = dg.AssetKey(["models", "ner"])
 ITERATIONS, REGULARIZATION = 150, 1e-5
@@ -106,30 +107,30 @@ def silver_mentions(context: dg.AssetExecutionContext, documents: DataFrame, rec
     model = Tagger.load(lake.paths.model("ner")) if extractor == "tagger" else None
     settings = extractor if model is None else f"{extractor} {model.card.get('key', '')}"
     uri = lake.paths.table("silver", "mentions")
-    lakehouse = lake.lakehouse(spark, context)
     inputs = {name: lake.uri(context.asset_key_for_input(name.split("/")[-1]))
               for name in ("silver/documents", "silver/records")}
     step = increment(context, lake, inputs, settings)
+    lakehouse = lake.lakehouse(spark, context, step.mark)
     gazetteer = build_gazetteer(records)
-    touched = None if step.full else _touched_documents(context, lakehouse, lake, step, documents, gazetteer)
-    counts: dict[str, int] = {}
-    if touched is None:
-        result = lakehouse.merge(extract_mentions(documents, records, model, gazetteer), uri, ["mention_id"],
-                                 delete_missing=True)
-    else:
-        touched = touched.cache()
+
+    def whole() -> WriteResult:
+        files = files_for(lake.input_rows(context, "documents") * MENTIONS_PER_DOCUMENT)
+        return lakehouse.overwrite(clustered(extract_mentions(documents, records, model, gazetteer), *MENTION_CLUSTER,
+                                             files=files), uri)
+
+    def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
+        touched = _touched_documents(context, lakehouse, lake, step, changes, documents, gazetteer)
+        if touched is None:
+            return whole(), {}
+        scope = Scope("doc_id", touched.cache())
         try:
-            counts["documents_read"] = touched.count()
-            existing = lakehouse.read(uri).select("mention_id", "doc_id").join(touched, "doc_id", "left_semi")
-            rows = extract_mentions(documents.join(touched, "doc_id", "left_semi"),
-                                    records.join(touched, "doc_id", "left_semi"), model, gazetteer)
-            result = (lakehouse.merge(rows, uri, ["mention_id"], deleting=existing.select("mention_id"))
-                      if counts["documents_read"] else unchanged(uri))
+            rows = extract_mentions(scope.rows_of(documents), scope.rows_of(records), model, gazetteer)
+            return lakehouse.replace(rows, uri, scope, MENTION_CLUSTER), {"documents_read": scope.size}
         finally:
             touched.unpersist()
-    step.record()
-    metadata = {**table_metadata(uri, result, ["doc_id", "type", "text", "canonical", "extractor"]),
-                **step.metadata(**counts)}
+
+    result, refresh = refreshed(step, lakehouse, whole, by_change)
+    metadata = {**table_metadata(uri, result, ["doc_id", "type", "text", "canonical", "extractor"]), **refresh}
     metadata["mentions_by_type"] = dg.MetadataValue.md(count_markdown(uri, "type"))
     metadata["extractor"] = extractor
     if model is not None:
@@ -138,12 +139,9 @@ def silver_mentions(context: dg.AssetExecutionContext, documents: DataFrame, rec
 
 
 def _touched_documents(context: dg.AssetExecutionContext, lakehouse: Lakehouse, lake: LakeResource, step: Increment,
-                       documents: DataFrame, gazetteer: Gazetteer) -> DataFrame | None:
-    """The ``doc_id`` of every document whose mentions the change since the watermark may change
+                       changes: dict[str, TableChange], documents: DataFrame, gazetteer: Gazetteer) -> DataFrame | None:
+    """The ``doc_id`` of every document whose mentions ``changes`` (since the watermark) may change
     (every document of each group concerned, and the documents gone); None: read them all."""
-    changes = step.changes(lakehouse)
-    if changes is None:
-        return None
     document_change, record_change = changes.get("silver/documents"), changes.get("silver/records")
     changed = [c for c in (document_change, record_change) if c is not None]
     gone = union_ids([c.keys("doc_id") for c in changed] or [documents.limit(0)], "doc_id")

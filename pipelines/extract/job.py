@@ -29,6 +29,10 @@ from pipelines.identifiers.name import canonical_name
 from pipelines.sources import SOURCES
 from pipelines.spark import record_batches, shared, shared_value, spark_schema
 
+# Mentions are cut into files by document (silver and gold alike): an increment rewrites the few
+# files that hold the documents it read again.
+MENTION_CLUSTER = ("doc_id", "mention_id")
+MENTIONS_PER_DOCUMENT = 10  # about, in generated documents: sizes the mentions' files
 MENTION_SCHEMA = pa.schema([pa.field("mention_id", pa.string()), *MENTION_FIELDS,
                             pa.field("owner_country", pa.string()), pa.field("restricted_to", pa.list_(pa.string())),
                             pa.field("classification", pa.string())])
