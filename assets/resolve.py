@@ -4,25 +4,45 @@ The gold tables are rebuilt whole and laid out on the key a search looks them up
 document, entities by id, links by their source), see ``pipelines/layout.py``.
 """
 
+from functools import reduce
 from typing import Any
 
 import dagster as dg
 from pyspark.sql import DataFrame
 
+from assets.increments import increment, refreshed
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
+from pipelines.changes import TableChange
+from pipelines.extract.job import MENTION_CLUSTER
+from pipelines.lakehouse import Scope, WriteResult, unchanged
 from pipelines.layout import clustered, files_for
 from pipelines.resolve.entities import (
     CLUSTER_COLUMNS,
+    ENTITY_CLUSTER,
     ENTITY_COLUMNS,
     GOLD_MENTION_COLUMNS,
+    LINK_CLUSTER,
     LINK_COLUMNS,
     entities,
     entity_links,
     mention_entities,
     person_clusters,
+    person_input_rows,
 )
+from pipelines.resolve.increment import (
+    Resolution,
+    changed_documents,
+    communications,
+    documents_to_read,
+    documents_to_resolve,
+    entities_to_summarize,
+    linked_entities,
+    names_for,
+)
+from pipelines.resolve.person_names import PERSON_NAME_CLUSTER, PERSON_NAME_COLUMNS, person_names
+from pipelines.spark import checkpoint
 
 _COMMON: dict[str, Any] = dict(group_name="resolve", kinds={"spark", "delta"}, owners=OWNERS,
                                freshness_policy=FRESHNESS,
@@ -35,24 +55,88 @@ _COMMON: dict[str, Any] = dict(group_name="resolve", kinds={"spark", "delta"}, o
 def silver_person_clusters(context: dg.AssetExecutionContext, records: DataFrame, lake: LakeResource,
                            spark: SparkResource, stages: StagesResource) -> dg.MaterializeResult:
     settings = stages.settings
-    clusters = person_clusters(records, engine=settings.resolution_engine, memory_limit=settings.resolution_memory)
     uri = lake.paths.table("silver", "person_clusters")
-    result = lake.lakehouse(spark, context).merge(clusters.select(*CLUSTER_COLUMNS), uri, ["record_id"],
-                                                  delete_missing=True)
-    return dg.MaterializeResult(metadata=table_metadata(uri, result, CLUSTER_COLUMNS))
+    step = increment(context, lake, {"silver/records": lake.uri(context.asset_key_for_input("records"))})
+    lakehouse = lake.lakehouse(spark, context, step.mark)
+
+    def whole() -> WriteResult:
+        clusters = person_clusters(records, engine=settings.resolution_engine,
+                                   memory_limit=settings.resolution_memory)
+        return lakehouse.merge(clusters.select(*CLUSTER_COLUMNS), uri, ["record_id"], delete_missing=True)
+
+    def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
+        change = changes["silver/records"]
+        if person_input_rows(change.added).isEmpty() and person_input_rows(change.removed).isEmpty():
+            return unchanged(uri), {}  # no person, nor anything a person holds, changed
+        return whole(), {}
+
+    result, metadata = refreshed(step, lakehouse, whole, by_change)
+    return dg.MaterializeResult(metadata={**table_metadata(uri, result, CLUSTER_COLUMNS), **metadata})
 
 
-@dg.asset(key=["gold", "mentions"], ins=tables(mentions="silver/mentions", records="silver/records",
-                                               documents="silver/documents", clusters="silver/person_clusters"),
-          **_COMMON, description="Every mention with the entity it names: identifiers by canonical value, persons by "
-          "their cluster (names in text by their words and the identifiers beside them), places by name.")
+@dg.asset(key=["silver", "person_names"], ins=tables(mentions="silver/mentions", records="silver/records"), **_COMMON,
+          description="The sound keys of every person's name as resolution looks it up: each person named in text "
+          "(two words or more) and each pair of words of each person record. Incremental: the names of the "
+          "documents whose mentions or records changed are written again.")
+def silver_person_names(context: dg.AssetExecutionContext, mentions: DataFrame, records: DataFrame,
+                        lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
+    uri = lake.uri(context.asset_key)
+    step = increment(context, lake, _inputs(context, lake, mentions="silver/mentions", records="silver/records"))
+    lakehouse = lake.lakehouse(spark, context, step.mark)
+
+    def whole() -> WriteResult:
+        files = files_for(lake.input_rows(context, "mentions") // 2)
+        return lakehouse.overwrite(clustered(person_names(mentions, records), *PERSON_NAME_CLUSTER, files=files), uri)
+
+    def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
+        scope = Scope("doc_id", reduce(DataFrame.unionByName, [c.keys("doc_id") for c in changes.values()]))
+        rows = person_names(scope.rows_of(mentions), scope.rows_of(records))
+        return lakehouse.replace(rows, uri, scope, PERSON_NAME_CLUSTER), {"documents_recomputed": scope.size}
+
+    result, metadata = refreshed(step, lakehouse, whole, by_change)
+    return dg.MaterializeResult(metadata={**table_metadata(uri, result, PERSON_NAME_COLUMNS[:5]), **metadata})
+
+
+def _inputs(context: dg.AssetExecutionContext, lake: LakeResource, **names: str) -> dict[str, str]:
+    """The tables an asset reads (input name → table name), as an increment's inputs: table name → URI."""
+    return {table: lake.uri(context.asset_key_for_input(name)) for name, table in names.items()}
+
+
+_RESOLUTION_INS = dict(mentions="silver/mentions", records="silver/records", documents="silver/documents",
+                       clusters="silver/person_clusters", names="silver/person_names")
+
+
+@dg.asset(key=["gold", "mentions"], ins=tables(**_RESOLUTION_INS), **_COMMON,
+          description="Every mention with the entity it names: identifiers by canonical value, persons by "
+          "their cluster (names in text by their words and the identifiers beside them), places by name. "
+          "Incremental: the documents a change may resolve otherwise, and those naming the same persons, are "
+          "resolved again (pipelines/resolve/increment.py).")
 def gold_mentions(context: dg.AssetExecutionContext, mentions: DataFrame, records: DataFrame, documents: DataFrame,
-                  clusters: DataFrame, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
+                  clusters: DataFrame, names: DataFrame, lake: LakeResource,
+                  spark: SparkResource) -> dg.MaterializeResult:
     uri = lake.paths.table("gold", "mentions")
-    frame = mention_entities(mentions, records, clusters, documents).select(*GOLD_MENTION_COLUMNS)
-    files = files_for(lake.input_rows(context, "mentions"))
-    result = lake.lakehouse(spark, context).overwrite(clustered(frame, "doc_id", files, "mention_id"), uri)
-    metadata = table_metadata(uri, result, ["doc_id", "entity_id", "text"])
+    step = increment(context, lake, _inputs(context, lake, **_RESOLUTION_INS))
+    lakehouse = lake.lakehouse(spark, context, step.mark)
+
+    def whole() -> WriteResult:
+        frame = mention_entities(mentions, records, clusters, documents, names).select(*GOLD_MENTION_COLUMNS)
+        files = files_for(lake.input_rows(context, "mentions"))
+        return lakehouse.overwrite(clustered(frame, *MENTION_CLUSTER, files=files), uri)
+
+    def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
+        current = Resolution(mentions, records, documents, clusters, names, lakehouse.read(uri))
+        changed = checkpoint(changed_documents(current, changes))
+        resolving = Scope("doc_id", checkpoint(documents_to_resolve(current, changed)))
+        read = checkpoint(documents_to_read(current, resolving.values))
+        frame = mention_entities(mentions.join(read, "doc_id", "left_semi"), records, clusters,
+                                 documents.join(read, "doc_id", "left_semi"), names_for(names, clusters, read))
+        rows = resolving.rows_of(frame.select(*GOLD_MENTION_COLUMNS))
+        return lakehouse.replace(rows, uri, resolving, MENTION_CLUSTER), {
+            "documents_changed": changed.count(), "documents_recomputed": resolving.size,
+            "documents_read": read.count()}
+
+    result, refresh = refreshed(step, lakehouse, whole, by_change)
+    metadata = {**table_metadata(uri, result, ["doc_id", "entity_id", "text"]), **refresh}
     metadata["mentions_by_type"] = dg.MetadataValue.md(count_markdown(uri, "entity_type"))
     return dg.MaterializeResult(metadata=metadata)
 
@@ -60,31 +144,66 @@ def gold_mentions(context: dg.AssetExecutionContext, mentions: DataFrame, record
 @dg.asset(key=["gold", "entities"], ins=tables(mentions="gold/mentions", documents="silver/documents",
                                                records="silver/records", clusters="silver/person_clusters"),
           **_COMMON, description="One row per entity and access group of its evidence: canonical name, every name "
-          "seen, properties, sources, first and last seen, mention and document counts.")
+          "seen, properties, sources, first and last seen, mention and document counts. Incremental: the entities "
+          "whose mentions, documents or records changed are summed up again.")
 def gold_entities(context: dg.AssetExecutionContext, mentions: DataFrame, documents: DataFrame, records: DataFrame,
                   clusters: DataFrame, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
-    frame = entities(mentions, documents, records, clusters)
     uri = lake.paths.table("gold", "entities")
-    files = files_for(lake.input_rows(context, "mentions") // 2)
-    result = lake.lakehouse(spark, context).overwrite(clustered(frame.select(*ENTITY_COLUMNS), "entity_id", files), uri)
-    metadata = table_metadata(uri, result, ["entity_id", "name", "owner_country"])
+    step = increment(context, lake, _inputs(context, lake, mentions="gold/mentions", documents="silver/documents",
+                                            records="silver/records", clusters="silver/person_clusters"))
+    lakehouse = lake.lakehouse(spark, context, step.mark)
+
+    def whole() -> WriteResult:
+        files = files_for(lake.input_rows(context, "mentions") // 2)
+        return lakehouse.overwrite(
+            clustered(entities(mentions, documents, records, clusters).select(*ENTITY_COLUMNS), *ENTITY_CLUSTER,
+                      files=files), uri)
+
+    def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
+        scope = Scope("entity_id", checkpoint(entities_to_summarize(mentions, records, clusters, changes)))
+        named = scope.rows_of(mentions)
+        rows = entities(named, documents.join(named.select("doc_id").distinct(), "doc_id", "left_semi"), records,
+                        clusters)
+        return (lakehouse.replace(rows.select(*ENTITY_COLUMNS), uri, scope, ENTITY_CLUSTER),
+                {"entities_recomputed": scope.size})
+
+    result, refresh = refreshed(step, lakehouse, whole, by_change)
+    metadata = {**table_metadata(uri, result, ["entity_id", "name", "owner_country"]), **refresh}
     metadata["entities_by_type"] = dg.MetadataValue.md(count_markdown(uri, "entity_type"))
     return dg.MaterializeResult(metadata=metadata)
 
 
-@dg.asset(key=["gold", "entity_links"], ins=tables(mentions="gold/mentions", records="silver/records",
-                                                   documents="silver/documents", clusters="silver/person_clusters"),
-          **_COMMON, description="Links between entities (same-as, holds-document, uses-phone, drives-vehicle, "
+_LINK_INS = dict(mentions="gold/mentions", records="silver/records", documents="silver/documents",
+                 clusters="silver/person_clusters", names="silver/person_names")
+
+
+@dg.asset(key=["gold", "entity_links"], ins=tables(**_LINK_INS), **_COMMON,
+          description="Links between entities (same-as, holds-document, uses-phone, drives-vehicle, "
           "pays-account, associated-with, co-mentioned, possibly-same-as) with their evidence documents, one row per "
-          "access group.")
+          "access group. Incremental: the links from every entity a change touches are drawn again.")
 def gold_entity_links(context: dg.AssetExecutionContext, mentions: DataFrame, records: DataFrame,
-                      documents: DataFrame, clusters: DataFrame, lake: LakeResource,
+                      documents: DataFrame, clusters: DataFrame, names: DataFrame, lake: LakeResource,
                       spark: SparkResource) -> dg.MaterializeResult:
-    frame = entity_links(mentions, records, documents, clusters)
     uri = lake.paths.table("gold", "entity_links")
-    files = files_for(lake.input_rows(context, "mentions"))
-    result = lake.lakehouse(spark, context).overwrite(
-        clustered(frame.select(*LINK_COLUMNS), "src_entity_id", files), uri)
-    metadata = table_metadata(uri, result, ["src_entity_id", "relation", "dst_entity_id"])
+    step = increment(context, lake, _inputs(context, lake, **_LINK_INS))
+    lakehouse = lake.lakehouse(spark, context, step.mark)
+
+    def whole() -> WriteResult:
+        frame = entity_links(mentions, records, documents, clusters, names)
+        files = files_for(lake.input_rows(context, "mentions"))
+        return lakehouse.overwrite(clustered(frame.select(*LINK_COLUMNS), *LINK_CLUSTER, files=files), uri)
+
+    def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
+        touched = checkpoint(linked_entities(mentions, records, documents, clusters, names, changes))
+        sources = Scope("src_entity_id", touched.withColumnRenamed("entity_id", "src_entity_id"))
+        read = checkpoint(communications(documents, mentions.join(touched, "entity_id", "left_semi")
+                                         .select("doc_id").distinct()))
+        frame = entity_links(mentions.join(read, "doc_id", "left_semi"), records.join(read, "doc_id", "left_semi"),
+                             documents.join(read, "doc_id", "left_semi"), clusters, names_for(names, clusters, read))
+        return (lakehouse.replace(sources.rows_of(frame.select(*LINK_COLUMNS)), uri, sources, LINK_CLUSTER),
+                {"entities_recomputed": sources.size, "documents_read": read.count()})
+
+    result, refresh = refreshed(step, lakehouse, whole, by_change)
+    metadata = {**table_metadata(uri, result, ["src_entity_id", "relation", "dst_entity_id"]), **refresh}
     metadata["links_by_relation"] = dg.MetadataValue.md(count_markdown(uri, "relation"))
     return dg.MaterializeResult(metadata=metadata)

@@ -25,8 +25,10 @@ def test_what_an_attachment_names_is_named_with_what_its_message_names(spark):
     ], GOLD)
     documents = spark.createDataFrame([(MESSAGE, None), (SCAN, MESSAGE), (ACTA, MESSAGE), (OTHER, None)],
                                       "doc_id string, parent_doc_id string")
+    names = spark.createDataFrame([], "name_id string, doc_id string, kind string, key string, probe string, "
+                                      "words array<string>, sequence array<string>")
     links = entity_links(gold, spark.createDataFrame([], RECORDS), documents,
-                         spark.createDataFrame([], "record_id string, entity_id string")).collect()
+                         spark.createDataFrame([], "record_id string, entity_id string"), names).collect()
     found = {(frozenset((r.src_entity_id, r.dst_entity_id)), r.relation): set(r.doc_ids) for r in links}
     assert found[(frozenset(("person:A", "identity_document:X1")), "co_mentioned")] == {MESSAGE, SCAN}
     assert found[(frozenset(("person:B", "identity_document:X1")), "co_mentioned")] == {MESSAGE, SCAN}

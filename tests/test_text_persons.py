@@ -1,5 +1,7 @@
 """Persons named in free text meet the person entity whose names hold every word of theirs."""
 import pytest
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
 from pipelines.resolve.entities import (
     MAX_NAMESAKES,
@@ -8,11 +10,19 @@ from pipelines.resolve.entities import (
     possible_identities,
     text_person_entities,
 )
+from pipelines.resolve.person_names import person_names
 
 RECORDS = "record_id string, record_type string, given_names string, family_name string, full_name string, " \
           "canonical string, related_record_id string, aliases array<string>"
 MENTIONS = "mention_id string, doc_id string, type string, extractor string, field string, canonical string"
 DOCUMENTS = "doc_id string, parent_doc_id string"
+
+
+def names(mentions: DataFrame, records: DataFrame) -> DataFrame:
+    """``silver.person_names`` of these mentions and records (each record its own document)."""
+    return person_names(mentions, records.withColumn("doc_id", F.concat(F.lit("record:"), "record_id")))
+
+
 PERSONS = {  # record → (entity, given names, family name)
     "r1": ("gomez", "JUAN", "PEREZ GOMEZ"),
     "r2": ("lopez", "JUAN", "PEREZ LOPEZ"),
@@ -40,10 +50,10 @@ def resolved(spark) -> dict[str, str | None]:
     mentions.append(("phone", "d1", "phone", "pattern", "narrative", "+5491155551234"))
     mentions.append(("scanned", "m12/scan.pdf", "phone", "pattern", "narrative", "+5491155551234"))
     documents = [("m12", None), ("m12/scan.pdf", "m12"), ("d2", None)]  # a message and its attachment
-    found = text_person_entities(spark.createDataFrame(mentions, MENTIONS),
-                                 spark.createDataFrame(clusters, "record_id string, entity_id string"),
-                                 spark.createDataFrame(records, RECORDS),
-                                 spark.createDataFrame(documents, DOCUMENTS)).collect()
+    said_frame, records_frame = spark.createDataFrame(mentions, MENTIONS), spark.createDataFrame(records, RECORDS)
+    found = text_person_entities(said_frame, spark.createDataFrame(clusters, "record_id string, entity_id string"),
+                                 records_frame, spark.createDataFrame(documents, DOCUMENTS),
+                                 names(said_frame, records_frame)).collect()
     assert len({r.mention_id for r in found}) == len(found)
     return {m: next((r.entity_id for r in found if r.mention_id == m), None) for m in said}
 
@@ -102,10 +112,9 @@ def networked(spark) -> dict[str, str | None]:
                 for doc, (record, _) in documents.items()]
     mentions += [(f"{doc}:text", doc, "person", "gazetteer", "body", name) for doc, (_, name) in documents.items()]
     mentions.append(("dC:text", "dC", "person", "gazetteer", "body", "Sophie Bernard"))
-    found = text_person_entities(spark.createDataFrame(mentions, MENTIONS),
-                                 spark.createDataFrame(clusters, "record_id string, entity_id string"),
-                                 spark.createDataFrame(records, RECORDS),
-                                 spark.createDataFrame([], DOCUMENTS)).collect()
+    said, people = spark.createDataFrame(mentions, MENTIONS), spark.createDataFrame(records, RECORDS)
+    found = text_person_entities(said, spark.createDataFrame(clusters, "record_id string, entity_id string"),
+                                 people, spark.createDataFrame([], DOCUMENTS), names(said, people)).collect()
     assert len({r.mention_id for r in found}) == len(found)
     return {r.mention_id.split(":")[0]: r.entity_id for r in found if r.mention_id.endswith(":text")}
 
@@ -147,8 +156,9 @@ def test_a_name_left_undecided_is_possibly_each_of_its_few_namesakes(spark):
         f"{MENTIONS}, text string, country string, start int, end int, confidence double, owner_country string, "
         "restricted_to array<string>, classification string")
     records = spark.createDataFrame(records, RECORDS)
-    gold = mention_entities(mentions, records, clusters, spark.createDataFrame([], DOCUMENTS))
-    links = possible_identities(gold, records, clusters).collect()
+    keys = names(mentions, records)
+    gold = mention_entities(mentions, records, clusters, spark.createDataFrame([], DOCUMENTS), keys)
+    links = possible_identities(gold, keys, clusters).collect()
     doc_local = {r.mention_id: r.entity_id for r in gold.collect()}
     assert {(r.src, r.dst, r.relation, r.doc_id, r.owner_country) for r in links} == {
         (doc_local["two"], "gomez", "possibly_same_as", "d2", "CO"),

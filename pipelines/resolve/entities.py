@@ -24,14 +24,14 @@ from dataclasses import dataclass
 import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
-from pyspark.sql.types import ArrayType, BooleanType, StringType
+from pyspark.sql.types import BooleanType
 from pyspark.sql.window import Window
 
 from pipelines.canonical import canonical_names
 from pipelines.config import StageSettings
 from pipelines.conform import ACCESS, access_group
 from pipelines.identifiers import IDENTIFIER_TYPES
-from pipelines.identifiers.name import name_sound, name_words
+from pipelines.resolve.person_names import RECORD, TEXT, text_persons
 from pipelines.resolve.persons import FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark, person_features
 from pipelines.resolve.relations import ASSOCIATED_WITH, CO_MENTIONED, POSSIBLY_SAME_AS, RELATION_OF, SAME_AS
 from pipelines.spark import checkpoint
@@ -42,6 +42,9 @@ GOLD_MENTION_COLUMNS = ["mention_id", "doc_id", "entity_id", "entity_type", "fie
 ENTITY_COLUMNS = ["row_id", "entity_id", "entity_type", "name", "names", "properties", "sources", "first_seen",
                   "last_seen", "mentions", "documents", *ACCESS]
 LINK_COLUMNS = ["row_id", "src_entity_id", "dst_entity_id", "relation", "doc_ids", "weight", *ACCESS]
+# What each gold table's files are cut by (the first column, in ranges) and sorted on: its look-up key.
+ENTITY_CLUSTER = ("entity_id",)
+LINK_CLUSTER = ("src_entity_id",)
 
 
 # A name left undecided is a possible link of its namesakes only when they are this few: "JUAN
@@ -57,6 +60,12 @@ def _row_id(*columns: Column | str) -> Column:
     parts = [F.col(c) if isinstance(c, str) else c for c in columns]
     access = [F.col("owner_country"), F.array_join(F.array_sort("restricted_to"), ","), F.col("classification")]
     return F.sha1(F.concat_ws("|", *parts, *access))
+
+
+def person_input_rows(records: DataFrame) -> DataFrame:
+    """The records the person model reads: persons, and the identifiers held by a record."""
+    return records.where((F.col("record_type") == "person") | (
+        F.col("record_type").isin(*STRONG_IDENTIFIERS) & F.col("related_record_id").isNotNull()))
 
 
 def person_inputs(records: DataFrame) -> DataFrame:
@@ -98,18 +107,6 @@ def person_clusters(records: DataFrame, threshold: float = THRESHOLD, engine: st
     return clusters.select("record_id", person_entity_id(F.col("cluster")).alias("entity_id"))
 
 
-@F.pandas_udf(ArrayType(StringType()))
-def _name_sequence(names: pd.Series) -> pd.Series:
-    """The sound keys of the words of a name that tell persons apart (no particles, no initials),
-    in the order written."""
-    return names.map(lambda name: [name_sound(w) for w in name_words(name)])
-
-
-def _words(sequence: str) -> Column:
-    """A name's sound keys as a sorted set."""
-    return F.array_sort(F.array_distinct(sequence))
-
-
 def in_name_order(words: list[str], sequence: list[str]) -> bool:
     """Whether ``words`` read in the order of ``sequence`` from some starting word on, going round:
     "PEREZ MENDOZA RAUL" and "RAUL MENDOZA" are in the order of RAUL PEREZ MENDOZA, "RAUL MENDOZA
@@ -124,17 +121,6 @@ def in_name_order(words: list[str], sequence: list[str]) -> bool:
 @F.pandas_udf(BooleanType())
 def _in_any_order(words: pd.Series, sequences: pd.Series) -> pd.Series:
     return pd.Series([any(in_name_order(list(w), list(s)) for s in seqs) for w, seqs in zip(words, sequences)])
-
-
-def _record_name() -> Column:
-    parts = F.concat_ws(" ", "given_names", "family_name")
-    return F.when(parts != "", parts).otherwise(F.col("full_name"))
-
-
-def _pair_keys(words: Column) -> Column:
-    """Every unordered pair of words, as ``A|B`` with A ≤ B."""
-    return F.flatten(F.transform(words, lambda a: F.transform(
-        F.filter(words, lambda b: a < b), lambda b: F.concat_ws("|", a, b))))
 
 
 def _clue(kind: Column, value: Column) -> Column:
@@ -167,29 +153,24 @@ class _Namesakes:
     probes: DataFrame  # key, probe (a third word), entity_id
 
 
-def _namesakes(records: DataFrame, clusters: DataFrame) -> _Namesakes:
-    people = (records.where(F.col("record_type") == "person")
-              .select("record_id", _name_sequence(_record_name()).alias("sequence"))
-              .withColumn("words", _words("sequence"))
-              .join(clusters, "record_id"))
+def _namesakes(names: DataFrame, clusters: DataFrame) -> _Namesakes:
+    """The person entities' names, from their records' rows of ``silver.person_names``."""
+    people = (names.where(F.col("kind") == RECORD)
+              .select(F.col("name_id").alias("record_id"), "key", "words", "sequence").join(clusters, "record_id"))
     words = people.groupBy("entity_id").agg(F.array_distinct(F.flatten(F.collect_list("words"))).alias("known"),
                                             F.collect_set("sequence").alias("sequences"))
-    keys = people.select("entity_id", F.explode(_pair_keys(F.array_sort("words"))).alias("key")).distinct()
+    keys = people.where(F.col("key").isNotNull()).select("entity_id", "key").distinct()
     probes = keys.join(words.select("entity_id", F.explode("known").alias("probe")), "entity_id")
     return _Namesakes(words, keys, probes)
 
 
-def _keyed(named: DataFrame, name: str) -> DataFrame:
-    """Named mentions (``mention_id``, ``doc_id`` and the name in column ``name``) of two words or
-    more, with the sound keys of their words (``sequence`` as written, ``words`` sorted) and the
-    look-up keys of :func:`_candidates`."""
-    named = (named.select("mention_id", "doc_id", _name_sequence(name).alias("sequence"))
-             .withColumn("words", _words("sequence")))
-    words = F.array_sort("words")
-    return named.where(F.size("words") >= 2).select(
-        "mention_id", "doc_id", "words", "sequence",
-        F.concat_ws("|", F.element_at(words, 1), F.element_at(words, -1)).alias("key"),
-        F.when(F.size("words") > 2, F.element_at(words, 2)).alias("probe"))
+def _keyed(names: DataFrame, mentions: DataFrame) -> DataFrame:
+    """The ``mentions`` (``mention_id``) named in text with two words or more, with the sound keys
+    of their words (``sequence`` as written, ``words`` sorted) and the look-up keys of
+    :func:`_candidates`, from ``names`` (``silver.person_names``)."""
+    return (names.where(F.col("kind") == TEXT)
+            .select(F.col("name_id").alias("mention_id"), "doc_id", "words", "sequence", "key", "probe")
+            .join(mentions.select("mention_id"), "mention_id", "left_semi"))
 
 
 def _candidates(keyed: DataFrame, names: _Namesakes) -> tuple[DataFrame, DataFrame]:
@@ -308,17 +289,17 @@ def _communication_clues(doc_clues: DataFrame, documents: DataFrame) -> DataFram
     return doc_clues.unionByName(spread).distinct()
 
 
-def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: DataFrame,
-                         documents: DataFrame) -> DataFrame:
+def text_person_entities(mentions: DataFrame, clusters: DataFrame, records: DataFrame, documents: DataFrame,
+                         names: DataFrame) -> DataFrame:
     """(mention_id, entity_id) for persons named in free text, resolved as the module says: first
     by the identifiers and aliases the document (or its communication: a message and its
     attachments) names, the order of the words, or a name only one entity holds; what that leaves
     undecided, by the persons the document names for sure (its records' subjects and the names so
-    decided) and those each namesake is named with elsewhere.
+    decided) and those each namesake is named with elsewhere. ``names``: ``silver.person_names``
+    (:mod:`pipelines.resolve.person_names`) of at least these mentions and the records.
     """
-    names = _namesakes(records, clusters)
-    keyed = _keyed(mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")
-                                  & (F.col("field") != "header")), "canonical")
+    keyed = _keyed(names, text_persons(mentions))
+    names = _namesakes(names, clusters)
     doc_clues = _communication_clues(
         mentions.where((F.col("type").isin(*IDENTIFIER_TYPES, "alias")) & (F.col("extractor") != "structured")
                        & F.col("canonical").isNotNull())
@@ -344,7 +325,7 @@ def _undecided_entity(doc_id: Column, value: Column) -> Column:
     return person_entity_id(F.concat_ws("|", doc_id, value))
 
 
-def possible_identities(gold_mentions: DataFrame, records: DataFrame, clusters: DataFrame) -> DataFrame:
+def possible_identities(gold_mentions: DataFrame, names: DataFrame, clusters: DataFrame) -> DataFrame:
     """``possibly_same_as`` links (src, dst, relation, doc_id, access) from a name left to its
     document to each of its namesakes, when they are at most ``MAX_NAMESAKES``: "Raúl Pérez,
     alias PETIT" in a Colombian report may be RAUL PEREZ MENDOZA or RAUL MENDOZA PEREZ, and an
@@ -352,19 +333,19 @@ def possible_identities(gold_mentions: DataFrame, records: DataFrame, clusters: 
     undecided = gold_mentions.where((F.col("entity_type") == "person") & (F.col("extractor") != "structured")
                                     & (F.col("field") != "header")
                                     & (F.col("entity_id") == _undecided_entity(F.col("doc_id"), F.col("value"))))
-    names = _namesakes(records, clusters)
-    namesakes = _few_namesakes(*_candidates(_keyed(undecided, "value"), names), names)
+    namesakes_of = _namesakes(names, clusters)
+    namesakes = _few_namesakes(*_candidates(_keyed(names, undecided), namesakes_of), namesakes_of)
     return (undecided.select("mention_id", "doc_id", F.col("entity_id").alias("src"), *ACCESS)
             .join(namesakes.select("mention_id", F.col("entity_id").alias("dst")), "mention_id")
             .select("src", "dst", F.lit(POSSIBLY_SAME_AS).alias("relation"), "doc_id", *ACCESS))
 
 
-def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFrame,
-                     documents: DataFrame) -> DataFrame:
+def mention_entities(mentions: DataFrame, records: DataFrame, clusters: DataFrame, documents: DataFrame,
+                     names: DataFrame) -> DataFrame:
     """``gold.mentions``: every mention with the entity it names (none for dates and aliases)."""
     structured_person = _record_persons(mentions, clusters)
     text_person = mentions.where((F.col("type") == "person") & (F.col("extractor") != "structured")).join(
-        text_person_entities(mentions, clusters, records, documents), "mention_id", "left").withColumn(
+        text_person_entities(mentions, clusters, records, documents, names), "mention_id", "left").withColumn(
         "entity_id", F.coalesce("entity_id", _undecided_entity(F.col("doc_id"), F.col("canonical"))))
     others = mentions.where(F.col("type") != "person").withColumn("entity_id", F.when(
         F.col("type").isin(*IDENTIFIER_TYPES) & F.col("canonical").isNotNull(),
@@ -424,8 +405,8 @@ def entities(gold_mentions: DataFrame, documents: DataFrame, records: DataFrame,
                     "first_seen", "last_seen", "mentions", "documents", *ACCESS))
 
 
-def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFrame,
-                 clusters: DataFrame) -> DataFrame:
+def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFrame, clusters: DataFrame,
+                 names: DataFrame) -> DataFrame:
     """``gold.entity_links``: edges with their evidence documents, one row per access group.
 
     From records: a person holds the documents, phones and e-mails listed with it; a plate is
@@ -486,7 +467,7 @@ def entity_links(gold_mentions: DataFrame, records: DataFrame, documents: DataFr
                             F.lit(ASSOCIATED_WITH)).otherwise(F.lit(CO_MENTIONED)).alias("relation"),
                      F.explode(F.array_distinct(F.array("a.doc_id", "b.doc_id"))).alias("doc_id"), *ACCESS))
     edges = (structured.unionByName(owner).unionByName(attached).unionByName(pairs)
-             .unionByName(possible_identities(gold_mentions, records, clusters)).where(F.col("src") != F.col("dst")))
+             .unionByName(possible_identities(gold_mentions, names, clusters)).where(F.col("src") != F.col("dst")))
     return (edges.groupBy("src", "dst", "relation", *ACCESS)
             .agg(F.array_sort(F.collect_set("doc_id")).alias("doc_ids"))
             .select(_row_id("src", "dst", "relation").alias("row_id"),
