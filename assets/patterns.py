@@ -1,23 +1,40 @@
 """Pattern assets: watchlist alerts, hidden cross-border links, trends and hotspots.
 
-Alerts and hidden links keep the time each was first found across rebuilds (the previous table
-is read before it is replaced), so "new since" survives every materialize.
+Alerts and hidden links keep the time each was first found across rebuilds (the findings as they
+stood are read before they are replaced), so "new since" survives every materialize; an increment
+finds again only the findings about what it touched (a subject, a middle). Trends and hotspots
+are counts kept by difference.
 """
 import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
+from assets.increments import Increment, increment, refreshed
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
-from pipelines.lakehouse import Lakehouse
-from pipelines.patterns.alerts import ALERT_COLUMNS, alerts
+from pipelines.changes import TableChange
+from pipelines.lakehouse import Lakehouse, Scope, WriteResult
+from pipelines.patterns.alerts import ALERT_COLUMNS, alerts, alerts_of, subjects_touched
 from pipelines.patterns.findings import EVIDENCE_COLUMNS
-from pipelines.patterns.hidden_links import HIDDEN_LINK_COLUMNS, hidden_links
-from pipelines.patterns.trends import HOTSPOT_COLUMNS, TREND_COLUMNS, classified_documents, hotspots, trends
+from pipelines.patterns.hidden_links import HIDDEN_LINK_COLUMNS, hidden_links, hidden_links_through, vias_touched
+from pipelines.patterns.trends import (
+    HOTSPOT_COLUMNS,
+    HOTSPOT_COUNT,
+    TREND_COLUMNS,
+    TREND_COUNT,
+    classified_documents,
+    hotspots,
+    trends,
+)
 from pipelines.sources import Sources
+from pipelines.spark import checkpoint
+from pipelines.tally import adjusted
 
 _COMMON: dict[str, Any] = dict(group_name="patterns", kinds={"spark", "delta"}, owners=OWNERS,
                                freshness_policy=FRESHNESS)
@@ -29,66 +46,124 @@ def _spec(name: str, description: str, ins: dict[str, dg.AssetIn]) -> dg.AssetSp
     return dg.AssetSpec(["gold", name], description=description, deps=deps, **_COMMON)
 
 
-def _previous(lakehouse: Lakehouse, uri: str) -> DataFrame | None:
-    """The table as it stood before this run (cached: it is about to be replaced)."""
-    return lakehouse.read(uri).cache() if lakehouse.exists(uri) else None
+Found = tuple[DataFrame, DataFrame]  # findings (alerts, hidden links) and their evidence
 
 
-def _write_findings(context: dg.AssetExecutionContext, lake: LakeResource, lakehouse: Lakehouse, name: str,
-                    found: DataFrame, evidence: DataFrame, previous: DataFrame | None,
-                    preview: list[str]) -> list[dg.MaterializeResult]:
-    evidence_name = f"{name.rstrip('s')}_evidence"  # alerts → alert_evidence
-    uri, evidence_uri = lake.paths.table("gold", name), lake.paths.table("gold", evidence_name)
+@dataclass(frozen=True)
+class _Findings:
+    """A kind of finding: its table and evidence table, the column an increment scopes it by (what
+    it is about: a subject, a middle) and its id column."""
+
+    name: str
+    evidence: str
+    about: str
+    id: str
+    columns: list[str]
+    preview: list[str]
+
+
+def _findings(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource, kind: _Findings,
+              inputs: dict[str, str], whole: Callable[[DataFrame | None], Found],
+              touched: Callable[[dict[str, TableChange]], DataFrame],
+              about: Callable[[DataFrame, DataFrame | None], Found]) -> Iterator[dg.MaterializeResult]:
+    """Both tables of a kind of finding brought up to date, each with its own watermark: whole
+    (``whole(previous)``), or for what the change ``touched`` (``about(scope, previous)``: the findings
+    about it, replaced). ``previous``: the findings as they stood, whose first-seen times are kept."""
+    uri = lake.paths.table("gold", kind.name)
+    computed: dict[tuple, Found] = {}  # one computation serves both tables of a step that read the same
+
+    def found(step: Increment, lakehouse: Lakehouse, scope: DataFrame | None) -> Found:
+        since = step.last.inputs if step.last is not None and scope is not None else {}
+        key = (scope is None, tuple(sorted(step.versions.items())), tuple(sorted(since.items())))
+        if key not in computed:
+            previous = lakehouse.read(uri) if lakehouse.exists(uri) else None
+            rows, evidence = whole(previous) if scope is None else about(scope, previous)
+            computed[key] = (rows.select(*kind.columns).cache(), evidence.select(*EVIDENCE_COLUMNS).cache())
+        return computed[key]
+
+    def refresh(table: str, which: int, scope_of: Callable[[Lakehouse, DataFrame, DataFrame], Scope]):
+        step = increment(context, lake, {name: lake.uri(context.asset_key_for_input(i)) for i, name in inputs.items()},
+                         key=dg.AssetKey(["gold", table]))
+        lakehouse = lake.lakehouse(spark, context, step.mark)
+        table_uri = lake.paths.table("gold", table)
+
+        def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
+            scope = checkpoint(touched(changes))
+            rows = found(step, lakehouse, scope)
+            return (lakehouse.replace(rows[which], table_uri, scope_of(lakehouse, scope, rows[0])),
+                    {"findings_recomputed": rows[0].count()})
+
+        result, metadata = refreshed(step, lakehouse, lambda: lakehouse.overwrite(found(step, lakehouse, None)[which],
+                                                                                   table_uri), by_change)
+        preview = kind.preview if which == 0 else EVIDENCE_COLUMNS[:4]
+        return dg.MaterializeResult(asset_key=["gold", table],
+                                    metadata={**table_metadata(table_uri, result, preview), **metadata})
+
+    def evidence_scope(lakehouse: Lakehouse, scope: DataFrame, rows: DataFrame) -> Scope:
+        """The findings about ``scope`` (what the change touched) in the table as it stands, and found now."""
+        before = lakehouse.read(uri).join(scope, kind.about, "left_semi") if lakehouse.exists(uri) else rows.limit(0)
+        return Scope("finding_id", before.select(F.col(kind.id).alias("finding_id")).unionByName(
+            rows.select(F.col(kind.id).alias("finding_id"))))
+
     try:
-        found = found.cache()
-        result = lakehouse.overwrite(found, uri)
-        evidence_result = lakehouse.overwrite(evidence.select(*EVIDENCE_COLUMNS), evidence_uri)
+        # The evidence first: its scope is every finding about the change, as it stood and as it is now.
+        yield refresh(kind.evidence, 1, evidence_scope)
+        yield refresh(kind.name, 0, lambda _, scope, __: Scope(kind.about, scope))
     finally:
-        found.unpersist()
-        if previous is not None:
-            previous.unpersist()
-    return [dg.MaterializeResult(asset_key=["gold", name], metadata=table_metadata(uri, result, preview)),
-            dg.MaterializeResult(asset_key=["gold", evidence_name],
-                                 metadata=table_metadata(evidence_uri, evidence_result, EVIDENCE_COLUMNS[:4]))]
+        for frames in computed.values():
+            for frame in frames:
+                frame.unpersist()
 
 
 _ALERT_INS = tables(documents="gold/documents", mentions="gold/mentions", links="gold/entity_links")
 _HIDDEN_LINK_INS = tables(links="gold/entity_links")
 _TREND_INS = tables(documents="silver/documents")
+_ALERTS = _Findings("alerts", "alert_evidence", "subject_entity_id", "alert_id", ALERT_COLUMNS,
+                    ["raised_at", "kind", "watch_title", "title"])
+_HIDDEN_LINKS = _Findings("hidden_links", "hidden_link_evidence", "via_entity_id", "path_id", HIDDEN_LINK_COLUMNS,
+                          HIDDEN_LINK_COLUMNS[2:])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
 
 @dg.multi_asset(retry_policy=RETRY, ins=_ALERT_INS, specs=[
     _spec("alerts", "Watchlist hits: every document touching the subject of a notice or diffusion (same entity, "
-          "or one link away through a phone, identity document, vehicle or account), raised once.", _ALERT_INS),
+          "or one link away through a phone, identity document, vehicle or account), raised once. Incremental: "
+          "the alerts of every subject a change touches are found again.", _ALERT_INS),
     _spec("alert_evidence", "The documents each alert rests on (watch, hit, link), with their access fields.",
           _ALERT_INS),
 ])
 def gold_alerts(context: dg.AssetExecutionContext, documents: DataFrame, mentions: DataFrame, links: DataFrame,
                 lake: LakeResource, spark: SparkResource):
-    lakehouse = lake.lakehouse(spark, context)
-    previous = _previous(lakehouse, lake.paths.table("gold", "alerts"))
-    found, evidence = alerts(documents, mentions, links, previous, dt.datetime.now(dt.timezone.utc))
-    yield from _write_findings(context, lake, lakehouse, "alerts", found.select(*ALERT_COLUMNS), evidence, previous,
-                               ["raised_at", "kind", "watch_title", "title"])
+    yield from _findings(
+        context, lake, spark, _ALERTS,
+        {"documents": "gold/documents", "mentions": "gold/mentions", "links": "gold/entity_links"},
+        lambda previous: alerts(documents, mentions, links, previous, _now()),
+        lambda changes: subjects_touched(mentions, links, changes),
+        lambda subjects, previous: alerts_of(subjects, documents, mentions, links, previous, _now()))
 
 
 @dg.multi_asset(retry_policy=RETRY, ins=_HIDDEN_LINK_INS, specs=[
     _spec("hidden_links", "Two persons joined through a third entity by links from two countries' data, first "
-          "seen when.", _HIDDEN_LINK_INS),
+          "seen when. Incremental: the paths through both ends of every link that changed are found again.",
+          _HIDDEN_LINK_INS),
     _spec("hidden_link_evidence", "The documents of each hidden link's two links, with their access fields.",
           _HIDDEN_LINK_INS),
 ])
 def gold_hidden_links(context: dg.AssetExecutionContext, links: DataFrame, lake: LakeResource, spark: SparkResource):
-    lakehouse = lake.lakehouse(spark, context)
-    previous = _previous(lakehouse, lake.paths.table("gold", "hidden_links"))
-    found, evidence = hidden_links(links, previous, dt.datetime.now(dt.timezone.utc))
-    yield from _write_findings(context, lake, lakehouse, "hidden_links", found.select(*HIDDEN_LINK_COLUMNS), evidence,
-                               previous, HIDDEN_LINK_COLUMNS[2:])
+    yield from _findings(
+        context, lake, spark, _HIDDEN_LINKS, {"links": "gold/entity_links"},
+        lambda previous: hidden_links(links, previous, _now()),
+        lambda changes: vias_touched(changes["gold/entity_links"]),
+        lambda vias, previous: hidden_links_through(vias, links, previous, _now()))
 
 
 def trend_assets(sources: Sources) -> list[dg.AssetsDefinition]:
     """``gold/trends`` and ``gold/hotspots`` from silver documents, classified by the offence fields of
-    ``sources``."""
+    ``sources``; whole, or kept by difference (the documents that changed taken out as they were and
+    counted in as they are, :mod:`pipelines.tally`)."""
 
     @dg.multi_asset(retry_policy=RETRY, ins=_TREND_INS, specs=[
         _spec("trends", "Documents by country, month, offence category (one taxonomy over four languages) and "
@@ -97,16 +172,37 @@ def trend_assets(sources: Sources) -> list[dg.AssetsDefinition]:
     ])
     def gold_trends(context: dg.AssetExecutionContext, documents: DataFrame, lake: LakeResource,
                     spark: SparkResource, stages: StagesResource):
-        lakehouse = lake.lakehouse(spark, context)
-        classified = classified_documents(documents, sources).cache()
+        inputs = {"silver/documents": lake.uri(context.asset_key_for_input("documents"))}
+        resolution = stages.settings.hotspot_resolution
+        every: list[DataFrame] = []  # the documents classified once, for whichever table is computed whole
+
+        def refresh(name: str, count: Callable[[DataFrame], DataFrame], columns: list[str], measure: str,
+                    settings: str) -> dg.MaterializeResult:
+            uri = lake.paths.table("gold", name)
+            step = increment(context, lake, inputs, settings, key=dg.AssetKey(["gold", name]))
+            lakehouse = lake.lakehouse(spark, context, step.mark)
+
+            def whole() -> WriteResult:
+                if not every:
+                    every.append(classified_documents(documents, sources).cache())
+                return lakehouse.overwrite(count(every[0]).select(*columns), uri)
+
+            def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
+                change = changes["silver/documents"]
+                rows = adjusted(lakehouse.read(uri), count(classified_documents(change.added, sources)),
+                                count(classified_documents(change.removed, sources)),
+                                [c for c in columns if c != measure], [measure])
+                return lakehouse.overwrite(rows.select(*columns).coalesce(1), uri), {}
+
+            result, metadata = refreshed(step, lakehouse, whole, by_change)
+            return dg.MaterializeResult(asset_key=["gold", name],
+                                        metadata={**table_metadata(uri, result, columns[:5]), **metadata})
         try:
-            for name, frame, columns in (
-                    ("trends", trends(classified), TREND_COLUMNS),
-                    ("hotspots", hotspots(classified, stages.settings.hotspot_resolution), HOTSPOT_COLUMNS)):
-                uri = lake.paths.table("gold", name)
-                result = lakehouse.overwrite(frame.select(*columns), uri)
-                yield dg.MaterializeResult(asset_key=["gold", name], metadata=table_metadata(uri, result, columns[:5]))
+            yield refresh("trends", trends, TREND_COLUMNS, TREND_COUNT, "")
+            yield refresh("hotspots", lambda classified: hotspots(classified, resolution), HOTSPOT_COLUMNS,
+                          HOTSPOT_COUNT, f"resolution {resolution}")
         finally:
-            classified.unpersist()
+            for frame in every:
+                frame.unpersist()
 
     return [gold_trends]

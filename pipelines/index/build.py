@@ -28,6 +28,11 @@ IDENTIFIER_COLUMNS = ["key", "entity_id", "entity_type", "value", "doc_id", *ACC
 NAMED_TYPES = ("person", "organization")
 DOCUMENTS_PER_NAME = 200  # a name's documents the index holds; `insight entity` lists them all
 TERMS_PER_DOCUMENT = 60  # distinct terms of a generated document, about: sizes the postings' files
+# What each table's files are cut by (the first column, in ranges) and sorted on: its look-up key.
+TERM_CLUSTER = ("term", "doc_id")
+NAME_CLUSTER = ("skeleton", "sound", "entity_id")
+EDGE_CLUSTER = ("entity_id", "other_id")
+IDENTIFIER_CLUSTER = ("key", "entity_id", "doc_id")
 
 _TERM_COUNTS = StructType([
     StructField("doc_len", IntegerType()),
@@ -55,15 +60,21 @@ def _identifier_keys(values: pd.Series) -> pd.Series:
     return values.map(lambda v: None if v is None else identifier_key(v))
 
 
+def _counted(documents: DataFrame) -> DataFrame:
+    """Each document's id, access fields and ``counted`` (its length, and each term's count)."""
+    return documents.select("doc_id", *ACCESS, _term_counts(F.concat_ws("\n", "title", "body")).alias("counted"))
+
+
+def postings(documents: DataFrame) -> DataFrame:
+    """The rows of ``gold.search_terms`` for these documents."""
+    return (_counted(documents)
+            .select("doc_id", *ACCESS, F.col("counted.doc_len").alias("doc_len"), F.explode("counted.terms").alias("p"))
+            .select(F.col("p.term").alias("term"), "doc_id", F.col("p.tf").alias("tf"), "doc_len", *ACCESS))
+
+
 def search_terms(documents: DataFrame, files: int) -> DataFrame:
     """``gold.search_terms``: term → documents, with the term's count in each and the document's length."""
-    counted = documents.select("doc_id", *ACCESS, _term_counts(F.concat_ws("\n", "title", "body")).alias("counted"))
-    postings = (counted
-                .select("doc_id", *ACCESS, F.col("counted.doc_len").alias("doc_len"),
-                        F.explode("counted.terms").alias("posting"))
-                .select(F.col("posting.term").alias("term"), "doc_id", F.col("posting.tf").alias("tf"), "doc_len",
-                        *ACCESS))
-    return clustered(postings, "term", files, "doc_id").select(*TERM_COLUMNS)
+    return clustered(postings(documents), *TERM_CLUSTER, files=files).select(*TERM_COLUMNS)
 
 
 def search_stats(documents: DataFrame, postings: DataFrame) -> DataFrame:
@@ -81,9 +92,22 @@ def search_stats(documents: DataFrame, postings: DataFrame) -> DataFrame:
             .select(*STATS_COLUMNS))
 
 
+def stats_of(documents: DataFrame) -> DataFrame:
+    """What these documents count for in ``gold.search_stats``: documents and total length per access
+    group (an increment's documents gained, or lost, as :func:`pipelines.tally.adjusted` takes them)."""
+    return (_counted(documents).groupBy(*ACCESS)
+            .agg(F.count("*").cast("long").alias("docs"), F.sum("counted.doc_len").cast("long").alias("total_len"))
+            .select(*STATS_COLUMNS))
+
+
 def search_names(entities: DataFrame, mentions: DataFrame, files: int) -> DataFrame:
     """``gold.search_names``: the name keys of every name of every person or organization row, with
     the documents of that row's access group that name the entity (one look-up finds both)."""
+    return clustered(name_rows(entities, mentions), *NAME_CLUSTER, files=files).select(*NAME_COLUMNS)
+
+
+def name_rows(entities: DataFrame, mentions: DataFrame) -> DataFrame:
+    """The rows of ``gold.search_names`` of these entities (``mentions``: at least theirs)."""
     documents = (mentions.where(F.col("entity_id").isNotNull())
                  .select("entity_id", "doc_id", *access_group())
                  .groupBy("entity_id", *ACCESS)
@@ -99,7 +123,7 @@ def search_names(entities: DataFrame, mentions: DataFrame, files: int) -> DataFr
              .select(F.col("k.skeleton").alias("skeleton"), F.col("k.sound").alias("sound"),
                      F.col("k.word").alias("word"), "entity_id", "entity_type", "name", "name_words", "doc_ids",
                      *ACCESS))
-    return clustered(named, "skeleton", files, "sound", "entity_id").select(*NAME_COLUMNS)
+    return named.select(*NAME_COLUMNS)
 
 
 def search_edges(links: DataFrame, files: int) -> DataFrame:
@@ -107,18 +131,28 @@ def search_edges(links: DataFrame, files: int) -> DataFrame:
 
     A search's two hops are two look-ups of this table, each reading only the files of its ids.
     """
+    return clustered(edge_rows(links), *EDGE_CLUSTER, files=files).select(*EDGE_COLUMNS)
+
+
+def edge_rows(links: DataFrame) -> DataFrame:
+    """The rows of ``gold.search_edges`` of these links (each twice, once from each end)."""
     typed = links.where(F.col("relation") != CO_MENTIONED)
     both = typed.select(F.col("src_entity_id").alias("entity_id"), F.col("dst_entity_id").alias("other_id"),
                         "relation", "doc_ids", *ACCESS).unionByName(
         typed.select(F.col("dst_entity_id").alias("entity_id"), F.col("src_entity_id").alias("other_id"),
                      "relation", "doc_ids", *ACCESS))
-    return clustered(both, "entity_id", files, "other_id").select(*EDGE_COLUMNS)
+    return both.select(*EDGE_COLUMNS)
 
 
 def search_identifiers(mentions: DataFrame, files: int) -> DataFrame:
     """``gold.search_identifiers``: identifier key → its entity and the documents that name it."""
+    return clustered(identifier_rows(mentions), *IDENTIFIER_CLUSTER, files=files).select(*IDENTIFIER_COLUMNS)
+
+
+def identifier_rows(mentions: DataFrame) -> DataFrame:
+    """The rows of ``gold.search_identifiers`` of these mentions' documents."""
     found = (mentions.where(F.col("entity_type").isin(*IDENTIFIER_TYPES) & F.col("entity_id").isNotNull()
                             & F.col("value").isNotNull())
              .select(_identifier_keys("value").alias("key"), "entity_id", "entity_type", "value", "doc_id", *ACCESS)
              .dropDuplicates(["key", "entity_id", "doc_id", *ACCESS]))
-    return clustered(found, "key", files, "entity_id", "doc_id").select(*IDENTIFIER_COLUMNS)
+    return found.select(*IDENTIFIER_COLUMNS)

@@ -9,10 +9,13 @@ raised once, at the run that first found it (``raised_at``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from functools import reduce
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from pipelines.changes import TableChange
 from pipelines.conform import ACCESS, access_group
 from pipelines.patterns.findings import evidence_rows, finding_id, first_seen
 from pipelines.resolve.relations import TO_IDENTIFIER
@@ -77,3 +80,40 @@ def alerts(documents: DataFrame, mentions: DataFrame, links: DataFrame, previous
                 .unionByName(evidence_rows(keyed, "hit", "doc_id"))
                 .unionByName(evidence_rows(link_evidence, "link", "doc_ids", relation=F.col("via_relation"))))
     return found, evidence
+
+
+def subjects_touched(mentions: DataFrame, links: DataFrame, changes: Mapping[str, TableChange]) -> DataFrame:
+    """``subject_entity_id`` of every subject whose alerts a change may alter: each entity a changed
+    mention or document names (as it was and is) — as a subject, or as an identifier linked to one —
+    and each subject whose links to identifiers changed."""
+    named = [c.keys("entity_id") for c in (changes.get("gold/mentions"),) if c is not None]
+    documents = changes.get("gold/documents")
+    if documents is not None:
+        named.append(mentions.join(documents.keys("doc_id"), "doc_id", "left_semi").select("entity_id"))
+    entities = reduce(DataFrame.unionByName, named or [mentions.limit(0).select("entity_id")]).distinct()
+    to_identifiers = F.col("relation").isin(*TO_IDENTIFIER)
+    holders = [links.where(to_identifiers).join(entities.withColumnRenamed("entity_id", "dst_entity_id"),
+                                                "dst_entity_id", "left_semi").select("src_entity_id")]
+    relinked = changes.get("gold/entity_links")
+    if relinked is not None:
+        holders += [side.where(to_identifiers).select("src_entity_id") for side in (relinked.added, relinked.removed)]
+    subjects = entities.unionByName(reduce(DataFrame.unionByName, holders).withColumnRenamed("src_entity_id",
+                                                                                             "entity_id"))
+    return subjects.where(F.col("entity_id").isNotNull()).distinct().withColumnRenamed("entity_id",
+                                                                                       "subject_entity_id")
+
+
+def alerts_of(subjects: DataFrame, documents: DataFrame, mentions: DataFrame, links: DataFrame,
+              previous: DataFrame | None, now: dt.datetime) -> tuple[DataFrame, DataFrame]:
+    """:func:`alerts` of these subjects (``subject_entity_id``) alone, reading only what they rest on:
+    the mentions of them and of the identifiers linked to them, and those documents."""
+    subject = subjects.select(F.col("subject_entity_id").alias("src_entity_id"))
+    held = links.where(F.col("relation").isin(*TO_IDENTIFIER)).join(subject, "src_entity_id", "left_semi")
+    entities = subject.select(F.col("src_entity_id").alias("entity_id")).unionByName(
+        held.select(F.col("dst_entity_id").alias("entity_id"))).distinct()
+    named = mentions.join(entities, "entity_id", "left_semi")
+    found, evidence = alerts(documents.join(named.select("doc_id").distinct(), "doc_id", "left_semi"), named, held,
+                             None if previous is None else previous.join(subjects, "subject_entity_id", "left_semi"),
+                             now)
+    found = found.join(subjects, "subject_entity_id", "left_semi")
+    return found, evidence.join(found.select(F.col("alert_id").alias("finding_id")), "finding_id", "left_semi")

@@ -21,6 +21,7 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from pipelines.changes import TableChange
 from pipelines.conform import access_group
 from pipelines.patterns.findings import evidence_rows, finding_id, first_seen
 from pipelines.resolve.relations import (
@@ -83,3 +84,23 @@ def hidden_links(links: DataFrame, previous: DataFrame | None, now: dt.datetime)
         return evidence_rows(evidenced, role, "doc_ids", relation=F.col("relation"), weight=F.col("weight"))
     evidence = hop("hop1", "src_entity_id", "src_country").unionByName(hop("hop2", "dst_entity_id", "dst_country"))
     return found, evidence
+
+
+def vias_touched(links: TableChange) -> DataFrame:
+    """``via_entity_id`` of every entity the hidden links through which a change of links may alter:
+    both ends of each link that changed (a path's hop, or its middle's degree)."""
+    return links.keys("src_entity_id").select(F.col("src_entity_id").alias("via_entity_id")).unionByName(
+        links.keys("dst_entity_id").select(F.col("dst_entity_id").alias("via_entity_id"))).distinct()
+
+
+def hidden_links_through(vias: DataFrame, links: DataFrame, previous: DataFrame | None,
+                         now: dt.datetime) -> tuple[DataFrame, DataFrame]:
+    """:func:`hidden_links` through these middles (``via_entity_id``) alone, from their links only:
+    a path through one of them, and its middle's degree, rest on nothing else."""
+    ends = [links.join(vias.select(F.col("via_entity_id").alias(end)), end, "left_semi")
+            for end in ("src_entity_id", "dst_entity_id")]
+    found, evidence = hidden_links(ends[0].unionByName(ends[1]).distinct(),
+                                   None if previous is None else previous.join(vias, "via_entity_id", "left_semi"),
+                                   now)
+    found = found.join(vias, "via_entity_id", "left_semi")
+    return found, evidence.join(found.select(F.col("path_id").alias("finding_id")), "finding_id", "left_semi")

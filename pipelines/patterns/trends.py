@@ -20,8 +20,9 @@ from pipelines.patterns.offences import UNCLASSIFIED, offence_category
 if TYPE_CHECKING:
     from pipelines.sources import Sources
 
-TREND_COLUMNS = ["country", "month", "category", "source", "documents", *ACCESS]
-HOTSPOT_COLUMNS = ["cell", "resolution", "lat", "lon", "month", "category", "reports", *ACCESS]
+TREND_COUNT, HOTSPOT_COUNT = "documents", "reports"  # what each row counts; every other column is its group
+TREND_COLUMNS = ["country", "month", "category", "source", TREND_COUNT, *ACCESS]
+HOTSPOT_COLUMNS = ["cell", "resolution", "lat", "lon", "month", "category", HOTSPOT_COUNT, *ACCESS]
 
 
 @F.pandas_udf(ArrayType(StringType()))
