@@ -4,19 +4,30 @@ A suite runs once per table (one validation on the Spark DataFrame) and reports 
 expectation as its own check, so the UI shows which rule failed, with failing examples.
 ``error`` expectations are blocking: when one fails, the assets that depend on the table do not
 run. ``warn`` expectations only flag.
-"""
-from __future__ import annotations
 
+On an increment a suite that names its ``scope`` (a column: ``doc_id``, ``src_file``) validates
+only the rows of the scope values that changed since it last validated the table — and the tables
+its queries read, where they hold that column, only for those values too; an expectation that
+needs the whole table (``"meta": {"scope": "table"}``) still reads all of it. What the suite last
+validated is kept as its watermark (``checks/<table>``), advanced only when no blocking
+expectation failed, so a failure is found again until it is mended. A full refresh (the nightly
+job) validates every table whole.
+"""
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import dagster as dg
 
+from assets.increments import full_refresh_requested
 from assets.metadata import markdown_cell, markdown_table
 from assets.resources import LakeResource, SparkResource
-from pipelines.quality import Outcome, load_suite, suite_tables, validate
+from pipelines import delta, watermarks
+from pipelines.changes import table_change
+from pipelines.lakehouse import Lakehouse, Scope
+from pipelines.quality import Outcome, load_suite, suite_tables, unchanged, validate, validate_scope
 from pipelines.sources import Sources
+from pipelines.spark import checkpoint
 
 _CELL = 80
 # A table's checks run as one step, named this prefix and the table (``expectations_silver_records``).
@@ -33,8 +44,9 @@ def _examples_markdown(examples: list[Any]) -> str:
     return "\n".join(f"- `{markdown_cell(e, _CELL, _json_text)}`" for e in examples)
 
 
-def check_result(key: dg.AssetKey, outcome: Outcome) -> dg.AssetCheckResult:
-    metadata: dict[str, Any] = {"expectation": dg.MetadataValue.text(outcome.expectation)}
+def check_result(key: dg.AssetKey, outcome: Outcome, validated: str = "the whole table") -> dg.AssetCheckResult:
+    metadata: dict[str, Any] = {"expectation": dg.MetadataValue.text(outcome.expectation),
+                                "validated": dg.MetadataValue.text(validated)}
     if outcome.unexpected_count is not None:
         metadata["unexpected_count"] = dg.MetadataValue.int(int(outcome.unexpected_count))
     if outcome.unexpected_percent is not None:
@@ -61,17 +73,45 @@ def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
         for e in suite["expectations"]
     ]
     uses = suite.get("meta", {}).get("uses", [])
+    whole = {e["meta"]["name"] for e in suite["expectations"] if e["meta"].get("scope") == "table"}
 
     @dg.multi_asset_check(specs=specs, name=f"{CHECKS_OP_PREFIX}{table.replace('/', '_')}",
                           description=f"expectations/{table}.json, validated with Great Expectations on Spark.")
-    def run_suite(lake: LakeResource, spark: SparkResource) -> Iterator[dg.AssetCheckResult]:
+    def run_suite(context: dg.AssetCheckExecutionContext, lake: LakeResource,
+                  spark: SparkResource) -> Iterator[dg.AssetCheckResult]:
         lakehouse = lake.lakehouse(spark)
+        uri = lake.paths.table(*table.split("/"))
         views = {name: lakehouse.read(lake.paths.table(*name.split("/"))) for name in uses}
-        frame = lakehouse.read(lake.paths.table(*table.split("/")))
-        for outcome in validate(frame, table, suite, views, sources=sources):
-            yield check_result(key, outcome)
+        frame = lakehouse.read(uri)
+        version = delta.version(uri)
+        mark = f"checks/{table}"
+        scope = None if full_refresh_requested(context) else _changed_scope(lakehouse, lake, uri, suite, mark,
+                                                                             table)
+        if scope is None:
+            outcomes, validated = validate(frame, table, suite, views, sources=sources), "the whole table"
+        elif scope.size == 0:
+            outcomes, validated = [unchanged(e, version) for e in suite["expectations"]], "nothing: no row changed"
+        else:
+            outcomes = validate_scope(frame, table, suite, views, scope, sources)
+            validated = f"the rows of the {scope.size:,} {scope.column} values that changed"
+        for outcome in outcomes:
+            yield check_result(key, outcome, validated if outcome.name not in whole else "the whole table")
+        if version is not None and not any(o.severity == "error" and not o.success for o in outcomes):
+            watermarks.record(lake.paths.watermarks, mark, watermarks.Watermark({table: version}), context.run.run_id)
 
     return run_suite
+
+
+def _changed_scope(lakehouse: Lakehouse, lake: LakeResource, uri: str, suite: dict[str, Any], mark: str,
+                   table: str) -> Scope | None:
+    """The scope values of the rows that changed since the suite last validated the table; None
+    when the suite names no scope, has not validated the table yet or its log no longer reaches back."""
+    column = suite.get("meta", {}).get("scope")
+    last = watermarks.read(lake.paths.watermarks, mark) if column else None
+    if column is None or last is None or table not in last.inputs:
+        return None
+    change = table_change(lakehouse, uri, last.inputs[table])
+    return None if change is None else Scope(column, checkpoint(change.keys(column)))
 
 
 def table_checks(sources: Sources) -> list[dg.AssetChecksDefinition]:

@@ -28,6 +28,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pipelines.conform import DOCUMENT_COLUMNS, RECORD_COLUMNS
 from pipelines.extract.job import MENTION_SCHEMA
 from pipelines.index.build import EDGE_COLUMNS, IDENTIFIER_COLUMNS, NAME_COLUMNS, STATS_COLUMNS, TERM_COLUMNS
+from pipelines.lakehouse import Scope
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
 from pipelines.patterns.alerts import ALERT_COLUMNS
 from pipelines.patterns.findings import EVIDENCE_COLUMNS
@@ -36,6 +37,7 @@ from pipelines.patterns.offences import CATEGORIES, UNCLASSIFIED
 from pipelines.patterns.trends import HOTSPOT_COLUMNS, TREND_COLUMNS
 from pipelines.publish import GOLD_DOCUMENT_COLUMNS
 from pipelines.resolve.entities import CLUSTER_COLUMNS, ENTITY_COLUMNS, GOLD_MENTION_COLUMNS, LINK_COLUMNS
+from pipelines.resolve.person_names import PERSON_NAME_COLUMNS
 from pipelines.resolve.relations import RELATIONS
 from pipelines.sources import SOURCES, Sources
 from pipelines.vocabulary import CLASSIFICATIONS, COUNTRIES, SECRETARIAT
@@ -59,6 +61,7 @@ def table_columns(table: str, sources: Sources = SOURCES) -> list[str]:
         "silver/records": RECORD_COLUMNS,
         "silver/mentions": MENTION_SCHEMA.names,
         "silver/person_clusters": CLUSTER_COLUMNS,
+        "silver/person_names": PERSON_NAME_COLUMNS,
         "gold/documents": GOLD_DOCUMENT_COLUMNS,
         "gold/mentions": GOLD_MENTION_COLUMNS,
         "gold/entities": ENTITY_COLUMNS,
@@ -198,6 +201,30 @@ def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
         context.suites.delete(gx_suite.name)
     by_name = {e["meta"]["name"]: e for e in expectations}
     return [_outcome(r, by_name) for r in result.results]
+
+
+def validate_scope(df: DataFrame, table: str, suite: Mapping[str, Any], views: Mapping[str, DataFrame],
+                   scope: Scope, sources: Sources = SOURCES) -> list[Outcome]:
+    """``suite`` on the rows of ``df`` in ``scope`` (what an increment wrote), the ``views`` that hold
+    the scope's column restricted to it too; an expectation of the whole table (``"meta":
+    {"scope": "table"}``) on every row still."""
+    whole = [e for e in suite["expectations"] if e["meta"].get("scope") == "table"]
+    part = [e for e in suite["expectations"] if e["meta"].get("scope") != "table"]
+    outcomes = validate(scope.rows_of(df), table, {**suite, "expectations": part},
+                        {name: scope.rows_of(v) if scope.column in v.columns else v for name, v in views.items()},
+                        sources=sources) if part else []
+    if whole:
+        outcomes += validate(df, table, {**suite, "expectations": whole}, views, sources=sources)
+    order = [e["meta"]["name"] for e in suite["expectations"]]
+    return sorted(outcomes, key=lambda o: order.index(o.name))
+
+
+def unchanged(expectation: Mapping[str, Any], version: int | None) -> Outcome:
+    """The verdict of an expectation on a table no row of which changed since it last passed."""
+    return Outcome(name=expectation["meta"]["name"], severity=expectation["meta"]["severity"], success=True,
+                   description=expectation.get("description") or expectation["type"].replace("_", " "),
+                   expectation=expectation["type"],
+                   observed=f"no row changed since version {version} passed")
 
 
 def _with_rows_shown(expectation: Mapping[str, Any]) -> dict[str, Any]:

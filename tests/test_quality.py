@@ -100,3 +100,31 @@ def test_no_check_compares_every_row_with_every_row(sample_home, spark, lakehous
                 if "NestedLoopJoin" in plan or "CartesianProduct" in plan:
                     nested.append(f"{table} {expectation['meta']['name']}")
     assert nested == []
+
+
+def test_an_increment_validates_what_changed_and_a_full_refresh_every_row(lake_copy):
+    import json
+
+    from insight.materialize import run_refresh
+    from pipelines.config import LakePaths
+
+    notice = json.loads((lake_copy / "raw" / "notices" / "2024-03-01.jsonl").read_text(encoding="utf-8")
+                        .splitlines()[0])
+    (lake_copy / "raw" / "notices" / "fresh.jsonl").write_text(
+        json.dumps({**notice, "notice_id": "2024/99999", "phones": [], "identity_documents": []}) + "\n",
+        encoding="utf-8")
+
+    def validated(result) -> dict[tuple[str, str], str]:
+        return {(e.asset_key.to_user_string(), e.check_name): e.metadata["validated"].value
+                for e in result.get_asset_check_evaluations()}
+
+    result = run_job(lake_copy, "refresh_notices")
+    assert result.success and not failed_checks(result)
+    seen = validated(result)
+    assert seen[("bronze/notices", "classification_valid")] == "the rows of the 1 src_file values that changed"
+    assert seen[("silver/documents", "doc_id_unique")] == "the rows of the 1 doc_id values that changed"
+    assert seen[("silver/documents", "attachment_has_its_message")] == "the whole table"
+    assert seen[("gold/trends", "every_document_counted")] == "the whole table"  # a suite with no scope
+
+    full = run_refresh(LakePaths.from_env(lake_copy), job="refresh_notices", full=True)
+    assert full.success and set(validated(full).values()) == {"the whole table"}

@@ -45,3 +45,13 @@ def test_a_suite_without_names_or_with_an_unknown_severity_is_refused(tmp_path):
     (tmp_path / "bronze" / "x.json").write_text(json.dumps({"name": "x", "expectations": [graded]}))
     with pytest.raises(ValueError, match="severity must be one of error, warn"):
         load_suite("bronze/x", tmp_path)
+
+
+@pytest.mark.parametrize("table", SUITES)
+def test_a_suite_is_scoped_by_a_column_of_its_table(table):
+    """An increment validates the rows of the scope values that changed: the scope is a column; an
+    expectation may only ask for the whole table."""
+    suite = load_suite(table)
+    scope = suite["meta"].get("scope")
+    assert scope is None or scope in table_columns(table)
+    assert {e["meta"].get("scope") for e in suite["expectations"]} <= {None, "table"}
