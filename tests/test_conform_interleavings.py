@@ -10,7 +10,6 @@ import json
 import tempfile
 from pathlib import Path
 
-import pyarrow as pa
 from deltalake import DeltaTable
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -50,12 +49,13 @@ EVENTS = _events()
 
 
 def _tables(lake: Path) -> list[SilverTable]:
-    return [SilverTable(str(lake / "silver_documents"), "doc_id", conform_documents, document_root),
-            SilverTable(str(lake / "silver_records"), "record_id", conform_records, record_root)]
+    return [SilverTable(str(lake / "silver_documents"), conform_documents, document_root, ("doc_id",)),
+            SilverTable(str(lake / "silver_records"), conform_records, record_root, ("doc_id", "record_id"))]
 
 
-def _rows(uri: str, key: str) -> pa.Table:
-    return DeltaTable(uri).to_pyarrow_table().sort_by(key)
+def _rows(uri: str) -> list[str]:
+    rows = DeltaTable(uri).to_pyarrow_table().to_pylist()
+    return sorted(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False) for row in rows)
 
 
 # found by this test: a first refresh that holds only withdrawals leaves silver tables of no rows to merge into
@@ -91,4 +91,4 @@ def test_silver_by_increments_equals_silver_computed_whole(lakehouse, order, run
                 seen[table.uri] = versions
         for built, scratch in zip(incremental, whole):
             conform_whole(lakehouse, bronze, SOURCES, scratch)
-            assert _rows(built.uri, built.key).equals(_rows(scratch.uri, scratch.key)), (order, runs)
+            assert _rows(built.uri) == _rows(scratch.uri), (order, runs)
