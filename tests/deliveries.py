@@ -1,4 +1,4 @@
-"""A generated drop zone delivered in four parts, and what the increment tests compare.
+"""A generated drop zone delivered in three parts, and what the increment tests compare.
 
 Shared by ``test_increments.py`` (one truth) and ``test_crash.py`` (a run killed half-way).
 """
@@ -30,8 +30,11 @@ def _split(lines: list[str], header: str | None) -> list[list[str]]:
 
 
 def deliveries(generated: Path) -> tuple[list[dict[str, str]], str]:
-    """The generated drop zone as four deliveries (relative path → content), in arrival order, and
-    the document of the record withdrawn in the third and sent again in the fourth."""
+    """The generated drop zone as three deliveries (relative path → content), in arrival order, and
+    the document of the record withdrawn in the second and sent again in the third. The first holds
+    two thirds of every source but the nominals' (which come last, teaching the gazetteer names
+    older reports contain); the second a re-sent notice, a withdrawal, and new reports and messages;
+    the third the withdrawn record again and the rest of every source."""
     raw = generated / "raw"
     parts: dict[str, list[list[str]]] = {}
     for source in ("notices", "diffusions", "reports", "sltd", "smv", "nominals"):
@@ -58,8 +61,8 @@ def deliveries(generated: Path) -> tuple[list[dict[str, str]], str]:
                    f"sltd,{sltd['document_number']},{sltd['owner_country']},2024-04-01,recovered\n")
     first = {k: v for source in parts if source != "nominals" for k, v in files(source, 0).items()}
     return [
-        {**first, **files("nominals", 0), **mail(0)},
-        {**{k: v for s in ("notices", "diffusions", "reports", "sltd", "smv") for k, v in files(s, 1).items()},
+        {**first, **files("nominals", 0), **mail(0),
+         **{k: v for s in ("notices", "diffusions", "reports", "sltd", "smv") for k, v in files(s, 1).items()},
          **mail(1)},
         {"notices/notices-resent.jsonl": json.dumps(resent) + "\n", "withdrawals/w-1.csv": withdrawals,
          **files("reports", 2), **mail(2)},
