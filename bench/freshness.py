@@ -1,115 +1,171 @@
-"""Benchmark: how long a new file takes to become searchable, and what each step of a refresh costs.
+"""Benchmark: how long a new file takes to become searchable, and what each stage of a refresh costs.
 
-    python bench/freshness.py --size 10000
+    python bench/freshness.py --size 10000 [--home DIR]
 
-On a generated drop zone of ``--size`` records (kept in ``--home`` when given, so a second run
-skips the full build): a full build; then, each followed by an incremental ``insight materialize``,
-one new message, ten new files of mixed sources, and a withdrawal. For each it prints the seconds
-of every step that took more than a second and the total, and for the new files the seconds from
-the file's arrival until ``insight search`` finds it. Figures, not asserts. Everything runs in this
-process (one Spark session, as ``insight materialize`` has).
+On a generated drop zone of ``--size`` records (kept in ``--home`` when given, so that a second
+run skips generating it and rebuilds it with ``--full``): a full build; then, each followed by an
+incremental ``insight materialize``, one new message, ten new files of mixed sources, and a
+withdrawal. For each it prints the seconds per stage (land, conform, extract, resolve, publish,
+index, patterns, checks), the slowest steps and the total, and for new messages the seconds from
+the file's arrival until ``insight search`` finds it (searched every two seconds while the refresh
+runs, as an analyst would). Figures, not asserts. Everything runs in this process, one Spark
+session, as ``insight materialize`` does; the refresh's own progress lines go to the terminal.
 """
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
 import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 
 _MESSAGE_ID = re.compile(r"^Message-ID:.*$", re.MULTILINE | re.IGNORECASE)
+_DONE = re.compile(r"^\s+\d+:\d\d:\d\d\s+done\s+(.+?)  .*\s([\d.]+) s$")
+_POLL = 2.0  # seconds between searches for a file that arrived
+_RUN = str(int(time.time()))  # in every new id and word, so that a kept home takes new files each time
 
 
-def _steps(result) -> dict[str, float]:
-    """Seconds of each step of a run, from Dagster's events."""
-    started: dict[str, float] = {}
-    seconds: dict[str, float] = {}
-    for event in result.all_events:
-        key = event.step_key
-        if key is None:
-            continue
-        if event.event_type_value == "STEP_START":
-            started[key] = event.timestamp
-        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and key in started:
-            seconds[key] = event.timestamp - started[key]
-    return seconds
+class _Steps(io.TextIOBase):
+    """The progress ``insight materialize`` shows, passed on to the terminal, with each step's seconds kept."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._line = ""
+
+    def isatty(self) -> bool:
+        return False  # a line per step and a "still" line for long ones, not a redrawn live line
+
+    def write(self, text: str) -> int:
+        sys.stdout.write(text)
+        self._line += text
+        *lines, self._line = self._line.split("\n")
+        for line in lines:
+            found = _DONE.match(line)
+            if found:
+                self.seconds[found.group(1)] = float(found.group(2))
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+def _stages() -> dict[str, str]:
+    """The stage (Dagster group) of every step label the progress shows: a table, a multi-asset's op."""
+    from assets.definitions import defs
+
+    stages = {}
+    for assets in defs.resolve_asset_graph().assets_defs:
+        for key, group in assets.group_names_by_key.items():
+            stages[key.to_user_string()] = group
+            stages[assets.node_def.name] = group
+    return stages
+
+
+def _by_stage(steps: dict[str, float], stages: dict[str, str]) -> dict[str, float]:
+    found: dict[str, float] = defaultdict(float)
+    for label, seconds in steps.items():
+        found["checks" if label.startswith("checks ") else stages.get(label, label)] += seconds
+    return dict(found)
+
+
+class _Searcher(threading.Thread):
+    """Searches for each (word, document) every two seconds until ``insight search`` finds it; the
+    seconds from ``arrived`` until each was found."""
+
+    def __init__(self, home: Path, wanted: list[tuple[str, str]], arrived: float) -> None:
+        super().__init__(daemon=True)
+        self.home, self.wanted, self.arrived = home, dict(wanted), arrived
+        self.found: dict[str, float] = {}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while self.wanted and not self.stop.is_set():
+            self.look()
+            self.stop.wait(_POLL)
+
+    def look(self) -> None:
+        from insight.session import QuerySession
+        from pipelines.config import LakePaths
+
+        for token, doc_id in list(self.wanted.items()):
+            try:
+                with QuerySession(LakePaths.from_env(self.home), "gs_analyst") as session:
+                    hits = session.search(token, limit=50).get("hits", [])
+            except Exception:  # a lake half-way through its first build: not found yet
+                continue
+            if doc_id in {h["id"] for h in hits}:
+                self.found[token] = time.perf_counter() - self.arrived
+                del self.wanted[token]
 
 
 def _materialize(home: Path, full: bool = False) -> tuple[float, dict[str, float]]:
     from insight.materialize import MaterializeFailed, run_refresh
     from pipelines.config import LakePaths
 
+    steps = _Steps()
     started = time.perf_counter()
-    result = run_refresh(LakePaths.from_env(home), full=full)
+    result = run_refresh(LakePaths.from_env(home), full=full, progress=steps)
     if not result.success:
         raise MaterializeFailed("the refresh failed: run insight materialize on the home to see why")
-    return time.perf_counter() - started, _steps(result)
+    return time.perf_counter() - started, steps.seconds
 
 
-def _found(home: Path, query: str, doc_id: str) -> bool:
-    from insight.cli import main
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), _env(INSIGHT_HOME=str(home)):
-        main(["search", query, "--user", "gs_analyst", "--json", "--limit", "50"])
-    return doc_id in {h["id"] for h in json.loads(out.getvalue() or "{}").get("hits", [])}
-
-
-@contextlib.contextmanager
-def _env(**values: str):
-    import os
-
-    before = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in before.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def _new_message(home: Path, n: int) -> tuple[Path, str, str]:
-    """A generated message sent again as a new one, with a word no other document holds."""
+def _new_message(home: Path, n: int) -> tuple[str, str]:
+    """A generated message sent again as a new one, with a word no other document holds; the word
+    and the message's document."""
     template = sorted((home / "raw" / "messages").rglob("*.eml"))[n]
-    token = f"zqfresh{n}x"
-    message_id = f"fresh-{n}@bench.insight"
+    token = f"zqfresh{_RUN}x{n}"
+    message_id = f"fresh-{_RUN}-{n}@bench.insight"
     text = _MESSAGE_ID.sub(f"Message-ID: <{message_id}>", template.read_text(encoding="utf-8"), count=1)
-    text = text.replace("\n\n", f"\n\nReferencia {token}.\n", 1)
-    target = home / "raw" / "messages" / "fresh" / f"fresh-{n}.eml"
+    # Into the body of its text part: a multipart message's preamble is no part of any document.
+    body = text.find("\n\n", max(text.find("Content-Type: text/plain"), 0)) + 2
+    text = f"{text[:body]}Referencia {token}.\n{text[body:]}"
+    target = home / "raw" / "messages" / "fresh" / f"fresh-{_RUN}-{n}.eml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    return target, token, f"message:{message_id}"
+    return token, f"message:{message_id}"
 
 
-def _new_lines(home: Path, source: str, n: int, id_field: str) -> Path:
+def _new_lines(home: Path, source: str, n: int, id_field: str) -> None:
     """A file of ``source`` holding one record of an existing file under a new id."""
-    template = sorted((home / "raw" / source).glob("*"))[0]
+    template = sorted(p for p in (home / "raw" / source).glob("*") if p.is_file())[0]
     lines = template.read_text(encoding="utf-8").splitlines()
-    target = home / "raw" / source / f"fresh-{n}{template.suffix}"
+    target = home / "raw" / source / f"fresh-{_RUN}-{n}{template.suffix}"
     if template.suffix == ".csv":
         header, row = lines[0], lines[1].split(",")
-        row[header.split(",").index(id_field)] = f"FRESH{n}"
+        row[header.split(",").index(id_field)] = f"FRESH{_RUN}{n}"
         target.write_text(f"{header}\n{','.join(row)}\n", encoding="utf-8")
     else:
         record = json.loads(lines[0])
-        record[id_field] = f"FRESH-{n}"
+        record[id_field] = f"FRESH-{_RUN}-{n}"
         target.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    return target
 
 
-def _print(title: str, total: float, steps: dict[str, float]) -> None:
-    slow = sorted(((s, k) for k, s in steps.items() if s >= 1.0), reverse=True)
+def _refresh(title: str, home: Path, stages: dict[str, str], wanted: list[tuple[str, str]] = (),
+             full: bool = False) -> None:
+    """One refresh, timed, with the seconds until each of ``wanted`` was searchable; its figures printed."""
+    arrived = time.perf_counter()
+    searcher = _Searcher(home, list(wanted), arrived)
+    searcher.start()
+    total, steps = _materialize(home, full)
+    searcher.stop.set()
+    searcher.join()
+    searcher.look()  # found by a search right after the refresh, at the latest
     print(f"\n{title}: {total:.1f} s")
-    for seconds, key in slow:
-        print(f"  {key:<40} {seconds:7.1f} s")
+    for stage, seconds in sorted(_by_stage(steps, stages).items(), key=lambda s: -s[1]):
+        print(f"  {stage:<12} {seconds:7.1f} s")
+    print("  slowest steps: " + ", ".join(f"{k} {s:.1f} s" for s, k in
+                                         sorted(((s, k) for k, s in steps.items()), reverse=True)[:5]))
+    for token, _ in wanted:
+        seconds = searcher.found.get(token)
+        print(f"  searchable {seconds:.1f} s after it arrived" if seconds is not None else
+              "  NOT FOUND by insight search after the refresh")
 
 
 def main() -> None:
@@ -121,36 +177,29 @@ def main() -> None:
     from generator.dropzone import generate
     from pipelines.sources import SOURCES
 
+    stages = _stages()
     home = args.home or Path(tempfile.mkdtemp(prefix=f"insight-freshness-{args.size}-"))
     if not (home / "lake").exists():
         started = time.perf_counter()
         generate(home, size=args.size, seed=args.seed, progress=False)
         print(f"generated {args.size:,} records in {time.perf_counter() - started:.0f} s at {home}")
-        _print("full build", *_materialize(home))
+        _refresh("full build", home, stages)
     else:
-        _print("full build (--full, the lake kept)", *_materialize(home, full=True))
+        _refresh("full build (--full, the lake kept)", home, stages, full=True)
 
-    _, token, doc_id = _new_message(home, 0)
-    arrived = time.perf_counter()
-    total, steps = _materialize(home)
-    found = _found(home, token, doc_id)
-    _print(f"one new message (searchable: {found}, {time.perf_counter() - arrived:.1f} s after it arrived)",
-           total, steps)
+    _refresh("one new message", home, stages, [_new_message(home, 0)])
 
-    arrived = time.perf_counter()
-    tokens = [_new_message(home, n) for n in range(1, 5)]
+    messages = [_new_message(home, n) for n in range(1, 5)]
     for n, source in enumerate(("notices", "diffusions", "reports", "sltd", "smv", "nominals"), start=5):
         _new_lines(home, source, n, SOURCES[source].id_field)
-    total, steps = _materialize(home)
-    found = all(_found(home, t, d) for _, t, d in tokens)
-    _print(f"ten new files of mixed sources (the messages searchable: {found}, "
-           f"{time.perf_counter() - arrived:.1f} s after they arrived)", total, steps)
+    _refresh("ten new files of mixed sources (four of them messages)", home, stages, messages)
 
     withdrawals = home / "raw" / "withdrawals"
     withdrawals.mkdir(parents=True, exist_ok=True)
-    (withdrawals / "fresh.csv").write_text("source,source_id,withdrawn_by,withdrawn_at,withdrawal_reason\n"
-                                           "notices,FRESH-5,IP,2024-04-01,benchmark\n", encoding="utf-8")
-    _print("a withdrawal", *_materialize(home))
+    (withdrawals / f"fresh-{_RUN}.csv").write_text(
+        f"source,source_id,withdrawn_by,withdrawn_at,withdrawal_reason\nnotices,FRESH-{_RUN}-5,IP,2024-04-01,benchmark\n",
+        encoding="utf-8")
+    _refresh("a withdrawal", home, stages)
     if args.home is None:
         shutil.rmtree(home, ignore_errors=True)
 
