@@ -326,19 +326,26 @@ class SchemaMismatch(ValueError):
     """New rows whose column types differ from the table's: a migration, never an implicit cast."""
 
 
+def _refuse_retyped(table: DeltaTable, incoming: pa.Schema, uri: str) -> None:
+    """Raises :class:`SchemaMismatch` when a column of ``incoming`` has another type in the table
+    (a table retyped by hand, or code that changed a type: a migration, even for a whole rewrite)."""
+    current = {field.name: field for field in table.schema().fields}
+    for field in DeltaSchema.from_arrow(incoming).fields:
+        if field.name in current and (json.loads(field.to_json())["type"]
+                                      != json.loads(current[field.name].to_json())["type"]):
+            raise SchemaMismatch(f"{uri}: column {field.name!r} is {current[field.name].type} in the table "
+                                 f"but {field.type} in the new rows")
+
+
 def _add_new_columns(table: DeltaTable, incoming: pa.Schema, uri: str, commit: CommitProperties | None) -> bool:
     """Adds the nullable columns ``incoming`` has and the table lacks; True when it added any.
 
     Without this a commit keeps the old schema and readers silently drop the new column.
     """
-    current = {field.name: field for field in table.schema().fields}
-    new = []
-    for field in DeltaSchema.from_arrow(incoming).fields:
-        if field.name not in current:
-            new.append(DeltaField(field.name, field.type, nullable=True))
-        elif json.loads(field.to_json())["type"] != json.loads(current[field.name].to_json())["type"]:
-            raise SchemaMismatch(f"{uri}: column {field.name!r} is {current[field.name].type} in the table "
-                                 f"but {field.type} in the new rows")
+    _refuse_retyped(table, incoming, uri)
+    current = {field.name for field in table.schema().fields}
+    new = [DeltaField(field.name, field.type, nullable=True)
+           for field in DeltaSchema.from_arrow(incoming).fields if field.name not in current]
     if new:
         table.alter.add_columns(new, commit_properties=commit)
     return bool(new)
@@ -395,8 +402,10 @@ class DeltaRsBackend:
     def overwrite(self, df: DataFrame, uri: str) -> WriteResult:
         """Replaces the table's rows by ``df``'s; commits nothing when they are the same rows, so a
         rebuild that changed nothing leaves no new version (and no work downstream)."""
-        adds, schema = self._write_files(df, uri)
         before = delta.open_table(uri)
+        if before is not None:
+            _refuse_retyped(before, _arrow_schema(df), uri)
+        adds, schema = self._write_files(df, uri)
         if before is not None and self._same_rows(before, adds, schema, uri):
             filesystem, root = pafs.FileSystem.from_uri(uri)
             for add in adds:
@@ -587,16 +596,20 @@ class DeltaSparkBackend:
             raise FileNotFoundError(f"no Delta table at {uri}")
         return self.spark.read.format("delta").load(uri)
 
-    def _add_new_columns(self, uri: str, incoming: StructType) -> None:
-        """As the delta-rs backend: new nullable columns are added first, a changed type refused."""
+    def _refuse_retyped(self, uri: str, incoming: StructType) -> set[str]:
+        """As :func:`_refuse_retyped`; the table's column names."""
         current = {f.name: f for f in self.spark.read.format("delta").load(uri).schema.fields}
-        new = []
         for field in incoming.fields:
-            if field.name not in current:
-                new.append(f"`{field.name}` {field.dataType.simpleString()}")
-            elif field.dataType.simpleString() != current[field.name].dataType.simpleString():
+            if field.name in current and field.dataType.simpleString() != current[field.name].dataType.simpleString():
                 raise SchemaMismatch(f"{uri}: column {field.name!r} is {_type_name(current[field.name].dataType)} "
                                      f"in the table but {_type_name(field.dataType)} in the new rows")
+        return set(current)
+
+    def _add_new_columns(self, uri: str, incoming: StructType) -> None:
+        """As the delta-rs backend: new nullable columns are added first, a changed type refused."""
+        current = self._refuse_retyped(uri, incoming)
+        new = [f"`{field.name}` {field.dataType.simpleString()}" for field in incoming.fields
+               if field.name not in current]
         if new:
             self.spark.sql(f"ALTER TABLE delta.`{uri}` ADD COLUMNS ({', '.join(new)})")
 
@@ -611,6 +624,7 @@ class DeltaSparkBackend:
         if before is None:
             df.write.format("delta").save(uri)
             return self._written(uri, 0)
+        self._refuse_retyped(uri, df.schema)
         rows = df.persist(StorageLevel.MEMORY_AND_DISK)  # compared, then written: computed once
         try:
             current = self.spark.read.format("delta").load(uri)
