@@ -57,21 +57,12 @@ def _files(context: dg.AssetExecutionContext, lake: LakeResource, source: str, r
           "Incremental: the postings of the documents that changed are written again.")
 def gold_search_terms(context: dg.AssetExecutionContext, documents: DataFrame, lake: LakeResource,
                       spark: SparkResource) -> dg.MaterializeResult:
-    uri = lake.uri(context.asset_key)
     # Extraction looks names up here: this step's watermark says which silver/documents it reflects.
-    step = increment(context, lake, {"gold/documents": lake.uri(context.asset_key_for_input("documents"))})
-    lakehouse = lake.lakehouse(spark, context, step.mark)
-
-    def whole() -> WriteResult:
-        return lakehouse.overwrite(search_terms(documents, _files(context, lake, "documents", TERMS_PER_DOCUMENT)), uri)
-
-    def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
-        scope = Scope("doc_id", changes["gold/documents"].keys("doc_id"))
-        rows = postings(scope.rows_of(documents)).select(*TERM_COLUMNS)
-        return lakehouse.replace(rows, uri, scope, TERM_CLUSTER), {"documents_recomputed": scope.size}
-
-    result, metadata = refreshed(step, lakehouse, whole, by_change)
-    return dg.MaterializeResult(metadata={**table_metadata(uri, result, TERM_COLUMNS[:4]), **metadata})
+    return _index(context, lake, spark, dict(documents="gold/documents"),
+                  lambda: search_terms(documents, _files(context, lake, "documents", TERMS_PER_DOCUMENT)),
+                  lambda changes: Scope("doc_id", changes["gold/documents"].keys("doc_id")),
+                  lambda scope: postings(scope.rows_of(documents)).select(*TERM_COLUMNS), TERM_CLUSTER,
+                  TERM_COLUMNS[:4])
 
 
 @dg.asset(key=["gold", "search_stats"], ins=tables(documents="gold/documents", postings="gold/search_terms"),

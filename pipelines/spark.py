@@ -160,8 +160,8 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
             .config("spark.sql.ui.retainedExecutions", "50")
             .config("spark.ui.retainedJobs", "100")
             .config("spark.ui.retainedStages", "100")
-            # A checkpoint (see checkpoint()) is deleted once nothing refers to it: a long-lived
-            # process materializing day after day does not pile them up.
+            # A reliable checkpoint (Splink's clustering writes them) is deleted once nothing refers
+            # to it: a long-lived process materializing day after day does not pile them up.
             .config("spark.cleaner.referenceTracking.cleanCheckpoints", "true")
             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{_LOG_CONFIG}")
             # Delta Lake's jars (pipelines/jars.py), and Splink's string similarities (Jaro-Winkler,
