@@ -8,8 +8,10 @@ run. ``warn`` expectations only flag.
 On an increment a suite that names its ``scope`` (a column: ``doc_id``, ``src_file``) validates
 only the rows of the scope values that changed since it last validated the table — and the tables
 its queries read, where they hold that column, only for those values too; an expectation that
-needs the whole table (``"meta": {"scope": "table"}``) still reads all of it. What the suite last
-validated is kept as its watermark (``checks/<table>``), advanced only when no blocking
+needs the whole table (``"meta": {"scope": "table"}``) still reads all of it, and so does one
+that names, in ``whole_when_changed``, a table that changed since (a new withdrawal concerns a
+document that did not change). What the suite last validated (the versions of the table and of
+those) is kept as its watermark (``checks/<table>``), advanced only when no blocking
 expectation failed, so a failure is found again until it is mended. A full refresh (the nightly
 job) validates every table whole.
 """
@@ -25,7 +27,15 @@ from assets.resources import LakeResource, SparkResource
 from pipelines import delta, watermarks
 from pipelines.changes import table_change
 from pipelines.lakehouse import Lakehouse, Scope
-from pipelines.quality import Outcome, load_suite, suite_tables, unchanged, validate, validate_scope
+from pipelines.quality import (
+    Outcome,
+    load_suite,
+    reads_whole,
+    suite_tables,
+    validate,
+    validate_scope,
+    whole_when_changed,
+)
 from pipelines.sources import Sources
 from pipelines.spark import checkpoint
 
@@ -73,7 +83,7 @@ def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
         for e in suite["expectations"]
     ]
     uses = suite.get("meta", {}).get("uses", [])
-    whole = {e["meta"]["name"] for e in suite["expectations"] if e["meta"].get("scope") == "table"}
+    watched = whole_when_changed(suite)
 
     @dg.multi_asset_check(specs=specs, name=f"{CHECKS_OP_PREFIX}{table.replace('/', '_')}",
                           description=f"expectations/{table}.json, validated with Great Expectations on Spark.")
@@ -81,33 +91,37 @@ def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
                   spark: SparkResource) -> Iterator[dg.AssetCheckResult]:
         lakehouse = lake.lakehouse(spark)
         uri = lake.paths.table(*table.split("/"))
+        read = watermarks.versions({name: lake.paths.table(*name.split("/")) for name in watched})
         views = {name: lakehouse.read(lake.paths.table(*name.split("/"))) for name in uses}
         frame = lakehouse.read(uri)
         version = delta.version(uri)
         mark = f"checks/{table}"
-        scope = None if full_refresh_requested(context) else _changed_scope(lakehouse, lake, uri, suite, mark,
-                                                                             table)
+        last = watermarks.read(lake.paths.watermarks, mark)
+        scope = None if full_refresh_requested(context) else _changed_scope(lakehouse, uri, suite, last, table)
         if scope is None:
-            outcomes, validated = validate(frame, table, suite, views, sources=sources), "the whole table"
-        elif scope.size == 0:
-            outcomes, validated = [unchanged(e, version) for e in suite["expectations"]], "nothing: no row changed"
+            outcomes = validate(frame, table, suite, views, sources=sources)
+            validated = {o.name: "the whole table" for o in outcomes}
         else:
-            outcomes = validate_scope(frame, table, suite, views, scope, sources)
-            validated = f"the rows of the {scope.size:,} {scope.column} values that changed"
+            changed = {t for t in watched if last is None or last.inputs.get(t) != read.get(t)}
+            outcomes = validate_scope(frame, table, suite, views, scope, changed, version, sources)
+            part = (f"the rows of the {scope.size:,} {scope.column} values that changed" if scope.size
+                    else "nothing: no row changed")
+            validated = {e["meta"]["name"]: "the whole table" if reads_whole(e, changed) else part
+                         for e in suite["expectations"]}
         for outcome in outcomes:
-            yield check_result(key, outcome, validated if outcome.name not in whole else "the whole table")
+            yield check_result(key, outcome, validated[outcome.name])
         if version is not None and not any(o.severity == "error" and not o.success for o in outcomes):
-            watermarks.record(lake.paths.watermarks, mark, watermarks.Watermark({table: version}), context.run.run_id)
+            watermarks.record(lake.paths.watermarks, mark, watermarks.Watermark({**read, table: version}),
+                              context.run.run_id)
 
     return run_suite
 
 
-def _changed_scope(lakehouse: Lakehouse, lake: LakeResource, uri: str, suite: dict[str, Any], mark: str,
+def _changed_scope(lakehouse: Lakehouse, uri: str, suite: dict[str, Any], last: watermarks.Watermark | None,
                    table: str) -> Scope | None:
-    """The scope values of the rows that changed since the suite last validated the table; None
-    when the suite names no scope, has not validated the table yet or its log no longer reaches back."""
+    """The scope values of the rows that changed since the suite last validated the table (``last``);
+    None when the suite names no scope, has not validated the table yet or its log no longer reaches back."""
     column = suite.get("meta", {}).get("scope")
-    last = watermarks.read(lake.paths.watermarks, mark) if column else None
     if column is None or last is None or table not in last.inputs:
         return None
     change = table_change(lakehouse, uri, last.inputs[table])

@@ -203,18 +203,37 @@ def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
     return [_outcome(r, by_name) for r in result.results]
 
 
+def whole_when_changed(suite: Mapping[str, Any]) -> set[str]:
+    """The tables a change to which concerns rows of the suite's table that did not change (a
+    withdrawal names a document it does not touch): the expectations reading them name them in
+    ``"meta": {"whole_when_changed": [...]}``."""
+    return {t for e in suite["expectations"] for t in e["meta"].get("whole_when_changed", [])}
+
+
+def reads_whole(expectation: Mapping[str, Any], changed: set[str]) -> bool:
+    """Whether an increment validates ``expectation`` on every row: it asks for the whole table, or
+    one of the tables in its ``whole_when_changed`` is among ``changed``."""
+    meta = expectation["meta"]
+    return meta.get("scope") == "table" or bool(changed & set(meta.get("whole_when_changed", [])))
+
+
 def validate_scope(df: DataFrame, table: str, suite: Mapping[str, Any], views: Mapping[str, DataFrame],
-                   scope: Scope, sources: Sources = SOURCES) -> list[Outcome]:
-    """``suite`` on the rows of ``df`` in ``scope`` (what an increment wrote), the ``views`` that hold
-    the scope's column restricted to it too; an expectation of the whole table (``"meta":
-    {"scope": "table"}``) on every row still."""
-    whole = [e for e in suite["expectations"] if e["meta"].get("scope") == "table"]
-    part = [e for e in suite["expectations"] if e["meta"].get("scope") != "table"]
-    outcomes = validate(scope.rows_of(df), table, {**suite, "expectations": part},
-                        {name: scope.rows_of(v) if scope.column in v.columns else v for name, v in views.items()},
-                        sources=sources) if part else []
-    if whole:
-        outcomes += validate(df, table, {**suite, "expectations": whole}, views, sources=sources)
+                   scope: Scope, changed: set[str], version: int | None,
+                   sources: Sources = SOURCES) -> list[Outcome]:
+    """``suite`` on the rows of ``df`` in ``scope`` (what an increment wrote, ``version`` the table's),
+    the ``views`` that hold the scope's column restricted to it too; on every row still an
+    expectation of the whole table (``"meta": {"scope": "table"}``) and one that names a table of
+    ``changed`` (the tables that changed since the suite last validated) in its ``whole_when_changed``."""
+    everywhere = [e for e in suite["expectations"] if reads_whole(e, changed)]
+    part = [e for e in suite["expectations"] if not reads_whole(e, changed)]
+    if scope.size == 0:
+        outcomes = [unchanged(e, version) for e in part]
+    else:
+        outcomes = validate(scope.rows_of(df), table, {**suite, "expectations": part},
+                            {name: scope.rows_of(v) if scope.column in v.columns else v
+                             for name, v in views.items()}, sources=sources) if part else []
+    if everywhere:
+        outcomes += validate(df, table, {**suite, "expectations": everywhere}, views, sources=sources)
     order = [e["meta"]["name"] for e in suite["expectations"]]
     return sorted(outcomes, key=lambda o: order.index(o.name))
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from pipelines.quality import load_suite, suite_tables, table_columns
+from pipelines.quality import load_suite, reads_whole, suite_tables, table_columns, whole_when_changed
 from pipelines.sources import SOURCES
 
 SUITES = suite_tables()
@@ -50,8 +50,18 @@ def test_a_suite_without_names_or_with_an_unknown_severity_is_refused(tmp_path):
 @pytest.mark.parametrize("table", SUITES)
 def test_a_suite_is_scoped_by_a_column_of_its_table(table):
     """An increment validates the rows of the scope values that changed: the scope is a column; an
-    expectation may only ask for the whole table."""
+    expectation may only ask for the whole table, always or when a table its suite reads changed."""
     suite = load_suite(table)
     scope = suite["meta"].get("scope")
     assert scope is None or scope in table_columns(table)
     assert {e["meta"].get("scope") for e in suite["expectations"]} <= {None, "table"}
+    assert whole_when_changed(suite) <= set(suite["meta"].get("uses", []))
+
+
+def test_an_increment_reads_the_whole_table_for_an_expectation_whose_watched_table_changed():
+    suite = load_suite("silver/documents")
+    by_name = {e["meta"]["name"]: e for e in suite["expectations"]}
+    someone_else = by_name["withdrawal_by_someone_else"]
+    assert reads_whole(someone_else, {"bronze/withdrawals"})
+    assert not reads_whole(someone_else, set()) and not reads_whole(someone_else, {"bronze/notices"})
+    assert reads_whole(by_name["attachment_has_its_message"], set())
