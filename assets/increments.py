@@ -9,7 +9,7 @@ the versions it read (see ``pipelines/watermarks.py`` for why in that order).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
@@ -39,6 +39,9 @@ class Increment:
     reason: str  # why the table is recomputed whole ("" when it is not)
     lake: LakeResource
     run_id: str
+    # Changes already computed, by (input URI, since, until): the tables of one multi-asset read
+    # the same inputs since the same versions, and share them (:func:`increment`'s ``known``).
+    known: dict[tuple[str, int, int], TableChange] = field(default_factory=dict)
 
     @property
     def full(self) -> bool:
@@ -59,11 +62,14 @@ class Increment:
             if name not in self.versions:
                 continue  # no table (yet): nothing in it changed
             since = self.last.inputs.get(name, -1)
-            change = table_change(lakehouse, self.inputs[name], since, self.versions[name])
-            if change is None:
-                self.reason = f"the log of {name} no longer holds version {since}"
-                return None
-            found[name] = change.computed()
+            key = (self.inputs[name], since, self.versions[name])
+            if key not in self.known:
+                change = table_change(lakehouse, *key)
+                if change is None:
+                    self.reason = f"the log of {name} no longer holds version {since}"
+                    return None
+                self.known[key] = change.computed()
+            found[name] = self.known[key]
         return found
 
     def record(self) -> None:
@@ -110,11 +116,12 @@ def refreshed(step: Increment, lakehouse: Lakehouse, whole: Whole, by_change: By
 
 
 def increment(context: dg.AssetExecutionContext, lake: LakeResource, inputs: Mapping[str, str],
-              settings: str = "", key: dg.AssetKey | None = None) -> Increment:
+              settings: str = "", key: dg.AssetKey | None = None,
+              known: dict[tuple[str, int, int], TableChange] | None = None) -> Increment:
     """The increment of the table asset being materialized (``key`` for one table of a multi-asset),
     reading ``inputs`` (table name → URI): whole when its table is not there yet, a full refresh was
     asked for, it has no watermark, its settings changed, or someone else wrote its table since its
-    step last did."""
+    step last did. ``known``: the changes the other tables of a multi-asset computed, shared."""
     key = key or context.asset_key
     table = key.to_user_string()
     uri = lake.uri(key)
@@ -139,4 +146,4 @@ def increment(context: dg.AssetExecutionContext, lake: LakeResource, inputs: Map
     else:
         reason = ""
     return Increment(table, uri, dict(inputs), watermarks.versions(inputs), settings, last, reason, lake,
-                     context.run_id)
+                     context.run_id, {} if known is None else known)

@@ -14,7 +14,7 @@ import dagster as dg
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from assets.increments import Increment, increment, refreshed
+from assets.increments import increment, refreshed
 from assets.metadata import table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
@@ -70,11 +70,14 @@ def _findings(context: dg.AssetExecutionContext, lake: LakeResource, spark: Spar
     (``whole(previous)``), or for what the change ``touched`` (``about(scope, previous)``: the findings
     about it, replaced). ``previous``: the findings as they stood, whose first-seen times are kept."""
     uri = lake.paths.table("gold", kind.name)
-    computed: dict[tuple, Found] = {}  # one computation serves both tables of a step that read the same
+    # One computation serves both tables of a step that read the same: the findings, the inputs'
+    # changes and what those touched.
+    computed: dict[tuple, Found] = {}
+    known: dict[tuple[str, int, int], TableChange] = {}
+    scopes: dict[tuple, DataFrame] = {}
 
-    def found(step: Increment, lakehouse: Lakehouse, scope: DataFrame | None) -> Found:
-        since = step.last.inputs if step.last is not None and scope is not None else {}
-        key = (scope is None, tuple(sorted(step.versions.items())), tuple(sorted(since.items())))
+    def found(lakehouse: Lakehouse, key: tuple, scope: DataFrame | None) -> Found:
+        """The findings (whole, or about ``scope``) of the inputs ``key`` names: versions, or changes."""
         if key not in computed:
             previous = lakehouse.read(uri) if lakehouse.exists(uri) else None
             rows, evidence = whole(previous) if scope is None else about(scope, previous)
@@ -83,18 +86,23 @@ def _findings(context: dg.AssetExecutionContext, lake: LakeResource, spark: Spar
 
     def refresh(table: str, which: int, scope_of: Callable[[Lakehouse, DataFrame, DataFrame], Scope]):
         step = increment(context, lake, {name: lake.uri(context.asset_key_for_input(i)) for i, name in inputs.items()},
-                         key=dg.AssetKey(["gold", table]))
+                         key=dg.AssetKey(["gold", table]), known=known)
         lakehouse = lake.lakehouse(spark, context, step.mark)
         table_uri = lake.paths.table("gold", table)
 
         def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
-            scope = checkpoint(touched(changes))
-            rows = found(step, lakehouse, scope)
+            seen = tuple(sorted((name, c.since, c.until) for name, c in changes.items()))
+            if seen not in scopes:
+                scopes[seen] = checkpoint(touched(changes))
+            scope = scopes[seen]
+            rows = found(lakehouse, seen, scope)
             return (lakehouse.replace(rows[which], table_uri, scope_of(lakehouse, scope, rows[0])),
                     {"findings_recomputed": rows[0].count()})
 
-        result, metadata = refreshed(step, lakehouse, lambda: lakehouse.overwrite(found(step, lakehouse, None)[which],
-                                                                                   table_uri), by_change)
+        def whole_table() -> WriteResult:
+            return lakehouse.overwrite(found(lakehouse, tuple(sorted(step.versions.items())), None)[which], table_uri)
+
+        result, metadata = refreshed(step, lakehouse, whole_table, by_change)
         preview = kind.preview if which == 0 else EVIDENCE_COLUMNS[:4]
         return dg.MaterializeResult(asset_key=["gold", table],
                                     metadata={**table_metadata(table_uri, result, preview), **metadata})

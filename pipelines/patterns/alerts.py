@@ -20,6 +20,7 @@ from pipelines.conform import ACCESS, access_group
 from pipelines.patterns.findings import evidence_rows, finding_id, first_seen
 from pipelines.resolve.relations import TO_IDENTIFIER
 from pipelines.sources import SOURCES
+from pipelines.spark import checkpoint
 
 WATCH_SOURCES = tuple(s.kind for s in SOURCES if s.watchlist)
 SUBJECT_FIELD = "record:subject"
@@ -108,11 +109,14 @@ def alerts_of(subjects: DataFrame, documents: DataFrame, mentions: DataFrame, li
     """:func:`alerts` of these subjects (``subject_entity_id``) alone, reading only what they rest on:
     the mentions of them and of the identifiers linked to them, and those documents."""
     subject = subjects.select(F.col("subject_entity_id").alias("src_entity_id"))
-    held = links.where(F.col("relation").isin(*TO_IDENTIFIER)).join(subject, "src_entity_id", "left_semi")
+    # What they rest on is a sliver of each table, read many times by alerts(): computed once.
+    held = checkpoint(links.where(F.col("relation").isin(*TO_IDENTIFIER))
+                      .join(F.broadcast(subject), "src_entity_id", "left_semi"))
     entities = subject.select(F.col("src_entity_id").alias("entity_id")).unionByName(
         held.select(F.col("dst_entity_id").alias("entity_id"))).distinct()
-    named = mentions.join(entities, "entity_id", "left_semi")
-    found, evidence = alerts(documents.join(named.select("doc_id").distinct(), "doc_id", "left_semi"), named, held,
+    named = checkpoint(mentions.join(F.broadcast(entities), "entity_id", "left_semi"))
+    read = checkpoint(documents.join(F.broadcast(named.select("doc_id").distinct()), "doc_id", "left_semi"))
+    found, evidence = alerts(read, named, held,
                              None if previous is None else previous.join(subjects, "subject_entity_id", "left_semi"),
                              now)
     found = found.join(subjects, "subject_entity_id", "left_semi")

@@ -34,6 +34,7 @@ from pipelines.resolve.relations import (
     SAME_AS,
     USES_PHONE,
 )
+from pipelines.spark import checkpoint
 
 NOT_LINKING = ("location", "date", "alias")
 MAX_VIA_DEGREE = 50
@@ -97,9 +98,10 @@ def hidden_links_through(vias: DataFrame, links: DataFrame, previous: DataFrame 
                          now: dt.datetime) -> tuple[DataFrame, DataFrame]:
     """:func:`hidden_links` through these middles (``via_entity_id``) alone, from their links only:
     a path through one of them, and its middle's degree, rest on nothing else."""
-    ends = [links.join(vias.select(F.col("via_entity_id").alias(end)), end, "left_semi")
+    ends = [links.join(F.broadcast(vias.select(F.col("via_entity_id").alias(end))), end, "left_semi")
             for end in ("src_entity_id", "dst_entity_id")]
-    found, evidence = hidden_links(ends[0].unionByName(ends[1]).distinct(),
+    # Their links are a sliver of the table, read many times by hidden_links(): computed once.
+    found, evidence = hidden_links(checkpoint(ends[0].unionByName(ends[1]).distinct()),
                                    None if previous is None else previous.join(vias, "via_entity_id", "left_semi"),
                                    now)
     found = found.join(vias, "via_entity_id", "left_semi")
