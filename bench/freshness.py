@@ -8,8 +8,9 @@ increments): a full build; then, each followed by an incremental ``insight mater
 message, ten new files of mixed sources, and a withdrawal. For each it prints the seconds per
 stage (land, conform, extract, resolve, publish, index, patterns, checks), the slowest steps and
 the total, and for new messages the seconds from the file's arrival until ``insight search``
-finds it (searched every two seconds while the refresh runs, as an analyst would). Figures, not asserts. Everything runs in this process, one Spark
-session, as ``insight materialize`` does; the refresh's own progress lines go to the terminal.
+finds it (searched every two seconds while the refresh runs, as an analyst would). Figures, not
+asserts. Everything runs in this process, one Spark session, as ``insight materialize`` does; the
+refresh's own progress lines go to the terminal.
 """
 from __future__ import annotations
 
