@@ -127,13 +127,13 @@ def gold_mentions(context: dg.AssetExecutionContext, mentions: DataFrame, record
         current = Resolution(mentions, records, documents, clusters, names, lakehouse.read(uri))
         changed = checkpoint(changed_documents(current, changes))
         resolving = Scope("doc_id", checkpoint(documents_to_resolve(current, changed)))
-        read = checkpoint(documents_to_read(current, resolving.values))
-        frame = mention_entities(mentions.join(read, "doc_id", "left_semi"), records, clusters,
-                                 documents.join(read, "doc_id", "left_semi"), names_for(names, clusters, read))
+        read = Scope("doc_id", checkpoint(documents_to_read(current, resolving.values)))
+        frame = mention_entities(read.rows_of(mentions), records, clusters, read.rows_of(documents),
+                                 names_for(names, clusters, read.values))
         rows = resolving.rows_of(frame.select(*GOLD_MENTION_COLUMNS))
         return lakehouse.replace(rows, uri, resolving, MENTION_CLUSTER), {
             "documents_changed": changed.count(), "documents_recomputed": resolving.size,
-            "documents_read": read.count()}
+            "documents_read": read.size}
 
     result, refresh = refreshed(step, lakehouse, whole, by_change)
     metadata = {**table_metadata(uri, result, ["doc_id", "entity_id", "text"]), **refresh}
@@ -162,8 +162,7 @@ def gold_entities(context: dg.AssetExecutionContext, mentions: DataFrame, docume
     def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
         scope = Scope("entity_id", checkpoint(entities_to_summarize(mentions, records, clusters, changes)))
         named = scope.rows_of(mentions)
-        rows = entities(named, documents.join(named.select("doc_id").distinct(), "doc_id", "left_semi"), records,
-                        clusters)
+        rows = entities(named, Scope("doc_id", named.select("doc_id")).rows_of(documents), records, clusters)
         return (lakehouse.replace(rows.select(*ENTITY_COLUMNS), uri, scope, ENTITY_CLUSTER),
                 {"entities_recomputed": scope.size})
 
@@ -194,14 +193,14 @@ def gold_entity_links(context: dg.AssetExecutionContext, mentions: DataFrame, re
         return lakehouse.overwrite(clustered(frame.select(*LINK_COLUMNS), *LINK_CLUSTER, files=files), uri)
 
     def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
-        touched = checkpoint(linked_entities(mentions, records, documents, clusters, names, changes))
-        sources = Scope("src_entity_id", touched.withColumnRenamed("entity_id", "src_entity_id"))
-        read = checkpoint(communications(documents, mentions.join(touched, "entity_id", "left_semi")
-                                         .select("doc_id").distinct()))
-        frame = entity_links(mentions.join(read, "doc_id", "left_semi"), records.join(read, "doc_id", "left_semi"),
-                             documents.join(read, "doc_id", "left_semi"), clusters, names_for(names, clusters, read))
+        touched = Scope("entity_id",
+                        checkpoint(linked_entities(mentions, records, documents, clusters, names, changes)))
+        sources = Scope("src_entity_id", touched.values.withColumnRenamed("entity_id", "src_entity_id"))
+        read = Scope("doc_id", checkpoint(communications(documents, touched.rows_of(mentions).select("doc_id"))))
+        frame = entity_links(read.rows_of(mentions), read.rows_of(records), read.rows_of(documents), clusters,
+                             names_for(names, clusters, read.values))
         return (lakehouse.replace(sources.rows_of(frame.select(*LINK_COLUMNS)), uri, sources, LINK_CLUSTER),
-                {"entities_recomputed": sources.size, "documents_read": read.count()})
+                {"entities_recomputed": sources.size, "documents_read": read.size})
 
     result, refresh = refreshed(step, lakehouse, whole, by_change)
     metadata = {**table_metadata(uri, result, ["src_entity_id", "relation", "dst_entity_id"]), **refresh}

@@ -43,6 +43,13 @@ class Resolution:
     gold: DataFrame  # gold.mentions
 
 
+def _among(frame: DataFrame, keys: DataFrame, column: str) -> DataFrame:
+    """The rows of ``frame`` whose ``column`` is one of ``keys`` (a frame of that column), the keys
+    broadcast: an increment's key sets are small, but Spark cannot tell (a checkpoint has no
+    statistics) and would sort both sides — most of an increment's time at 100k documents."""
+    return frame.join(F.broadcast(keys), column, "left_semi")
+
+
 def _union(frames: list[DataFrame], column: str) -> DataFrame:
     return reduce(DataFrame.unionByName, [f.select(column) for f in frames]).distinct()
 
@@ -61,52 +68,49 @@ def communications(documents: DataFrame, doc_ids: DataFrame, gone: Sequence[Data
     communication counts too."""
     root = F.coalesce("parent_doc_id", "doc_id").alias("root")
     members = documents.select("doc_id", root)
-    roots = _union([members.join(doc_ids, "doc_id", "left_semi").select("root"),
+    roots = _union([_among(members, doc_ids, "doc_id").select("root"),
                     doc_ids.select(F.col("doc_id").alias("root")), *[g.select(root) for g in gone]], "root")
-    return _union([members.join(F.broadcast(roots), "root", "left_semi"), doc_ids], "doc_id")
+    return _union([_among(members, roots, "root"), doc_ids], "doc_id")
 
 
 def entities_of_records(clusters: DataFrame, records: DataFrame) -> DataFrame:
     """``entity_id`` of the clusters of ``records`` (``record_id``)."""
-    return (clusters.join(records.select("record_id").distinct(), "record_id", "left_semi")
-            .select("entity_id").distinct())
+    return _among(clusters, records.select("record_id").distinct(), "record_id").select("entity_id").distinct()
 
 
 def name_keys(names: DataFrame, clusters: DataFrame, entities: DataFrame) -> DataFrame:
     """``key``: every key of the records of ``entities`` (``entity_id``)."""
-    records = clusters.join(entities, "entity_id", "left_semi").select(F.col("record_id").alias("name_id"))
-    return (names.where((F.col("kind") == RECORD) & F.col("key").isNotNull())
-            .join(records, "name_id", "left_semi").select("key").distinct())
+    records = _among(clusters, entities, "entity_id").select(F.col("record_id").alias("name_id"))
+    return (_among(names.where((F.col("kind") == RECORD) & F.col("key").isNotNull()), records, "name_id")
+            .select("key").distinct())
 
 
 def naming(names: DataFrame, keys: DataFrame) -> DataFrame:
     """``doc_id`` of the documents naming in text a person under one of ``keys``."""
-    return names.where(F.col("kind") == TEXT).join(F.broadcast(keys), "key", "left_semi").select("doc_id").distinct()
+    return _among(names.where(F.col("kind") == TEXT), keys, "key").select("doc_id").distinct()
 
 
 def candidates(names: DataFrame, clusters: DataFrame, doc_ids: DataFrame) -> DataFrame:
     """``entity_id`` of every person a name in text of these documents may be: those whose records
     hold its key."""
-    keys = names.where(F.col("kind") == TEXT).join(doc_ids, "doc_id", "left_semi").select("key").distinct()
-    records = (names.where(F.col("kind") == RECORD).join(F.broadcast(keys), "key", "left_semi")
-               .select(F.col("name_id").alias("record_id")))
+    keys = _among(names.where(F.col("kind") == TEXT), doc_ids, "doc_id").select("key").distinct()
+    records = _among(names.where(F.col("kind") == RECORD), keys, "key").select(F.col("name_id").alias("record_id"))
     return entities_of_records(clusters, records)
 
 
 def _persons_named(r: Resolution, doc_ids: DataFrame) -> DataFrame:
     """``entity_id`` of the persons these documents name for sure or may name: as they were resolved
     (``gold``), their subjects' clusters now, and every candidate of their names in text."""
-    resolved = r.gold.where(F.col("entity_type") == "person").join(doc_ids, "doc_id", "left_semi")
-    subjects = (r.mentions.where((F.col("type") == "person") & (F.col("extractor") == "structured"))
-                .join(doc_ids, "doc_id", "left_semi").select(F.col("mention_id").alias("record_id")))
+    resolved = _among(r.gold.where(F.col("entity_type") == "person"), doc_ids, "doc_id")
+    subjects = _among(r.mentions.where((F.col("type") == "person") & (F.col("extractor") == "structured")),
+                      doc_ids, "doc_id").select(F.col("mention_id").alias("record_id"))
     return _union([resolved.select("entity_id"), entities_of_records(r.clusters, subjects),
                    candidates(r.names, r.clusters, doc_ids)], "entity_id")
 
 
 def _documents_resolved_with(r: Resolution, entities: DataFrame) -> DataFrame:
     """``doc_id`` of the documents resolved as naming one of ``entities`` (``gold``)."""
-    return (r.gold.where(F.col("entity_type") == "person").join(F.broadcast(entities), "entity_id", "left_semi")
-            .select("doc_id").distinct())
+    return _among(r.gold.where(F.col("entity_type") == "person"), entities, "entity_id").select("doc_id").distinct()
 
 
 def changed_persons(records: DataFrame, clusters: DataFrame, changes: dict[str, TableChange]) -> DataFrame:
@@ -116,7 +120,7 @@ def changed_persons(records: DataFrame, clusters: DataFrame, changes: dict[str, 
     records_change, clusters_change = changes.get("silver/records"), changes.get("silver/person_clusters")
     held = _union(_both(records_change, "related_record_id", "related_record_id IS NOT NULL") or
                   [records.limit(0).select("related_record_id")], "related_record_id")
-    owners = (records.join(held.withColumnRenamed("related_record_id", "record_id"), "record_id", "left_semi")
+    owners = (_among(records, held.withColumnRenamed("related_record_id", "record_id"), "record_id")
               .where(F.col("related_record_id").isNotNull()).select(F.col("related_record_id").alias("record_id")))
     touched = _union([*_both(records_change, "record_id", "record_type = 'person'"),
                       held.select(F.col("related_record_id").alias("record_id")), owners,
@@ -139,10 +143,9 @@ def changed_documents(r: Resolution, changes: dict[str, TableChange]) -> DataFra
     records, clusters = changes.get("silver/records"), changes.get("silver/person_clusters")
     keys = changed_keys(r.names, r.clusters, changed_persons(r.records, r.clusters, changes), changes)
     subjects = _both(clusters, "record_id")
+    moved = [_among(r.records, _union(subjects, "record_id"), "record_id").select("doc_id")] if subjects else []
     direct = _union([*_both(mentions, "doc_id"), *_both(documents, "doc_id"), *_both(records, "doc_id"),
-                     naming(r.names, keys),
-                     r.records.join(_union(subjects, "record_id") if subjects else r.records.limit(0).select(
-                         "record_id"), "record_id", "left_semi").select("doc_id")], "doc_id")
+                     naming(r.names, keys), *moved], "doc_id")
     gone = [documents.added, documents.removed] if documents is not None else []
     return communications(r.documents, direct, gone)
 
@@ -167,15 +170,15 @@ def documents_to_read(r: Resolution, resolving: DataFrame) -> DataFrame:
 def names_for(names: DataFrame, clusters: DataFrame, doc_ids: DataFrame) -> DataFrame:
     """The rows of ``silver.person_names`` resolving these documents reads: their names in text, and
     every name of each person one of those may be."""
-    text = names.where(F.col("kind") == TEXT).join(doc_ids, "doc_id", "left_semi")
-    records = clusters.join(candidates(names, clusters, doc_ids), "entity_id", "left_semi").select(
+    text = _among(names.where(F.col("kind") == TEXT), doc_ids, "doc_id")
+    records = _among(clusters, candidates(names, clusters, doc_ids), "entity_id").select(
         F.col("record_id").alias("name_id"))
-    return text.unionByName(names.where(F.col("kind") == RECORD).join(records, "name_id", "left_semi"))
+    return text.unionByName(_among(names.where(F.col("kind") == RECORD), records, "name_id"))
 
 
 def _entities_of(gold: DataFrame, doc_ids: DataFrame) -> DataFrame:
     """``entity_id`` of everything ``gold`` (``gold.mentions``) says these documents name."""
-    return gold.join(doc_ids, "doc_id", "left_semi").where(F.col("entity_id").isNotNull()).select("entity_id")
+    return _among(gold, doc_ids, "doc_id").where(F.col("entity_id").isNotNull()).select("entity_id")
 
 
 def _changed_gold(changes: dict[str, TableChange]) -> list[DataFrame]:
