@@ -26,12 +26,14 @@ from assets.metadata import markdown_cell, markdown_table
 from assets.resources import LakeResource, SparkResource
 from pipelines import delta, watermarks
 from pipelines.changes import table_change
+from pipelines.config import LakePaths
 from pipelines.lakehouse import Lakehouse, Scope
 from pipelines.quality import (
     Outcome,
     load_suite,
     reads_whole,
     suite_tables,
+    unchanged,
     validate,
     validate_scope,
     whole_when_changed,
@@ -82,32 +84,29 @@ def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
                           description=e.get("description"))
         for e in suite["expectations"]
     ]
-    uses = suite.get("meta", {}).get("uses", [])
+    column = suite.get("meta", {}).get("scope")
     watched = whole_when_changed(suite)
 
     @dg.multi_asset_check(specs=specs, name=f"{CHECKS_OP_PREFIX}{table.replace('/', '_')}",
                           description=f"expectations/{table}.json, validated with Great Expectations on Spark.")
     def run_suite(context: dg.AssetCheckExecutionContext, lake: LakeResource,
                   spark: SparkResource) -> Iterator[dg.AssetCheckResult]:
-        lakehouse = lake.lakehouse(spark)
         uri = lake.paths.table(*table.split("/"))
-        read = watermarks.versions({name: lake.paths.table(*name.split("/")) for name in watched})
-        views = {name: lakehouse.read(lake.paths.table(*name.split("/"))) for name in uses}
-        frame = lakehouse.read(uri)
         version = delta.version(uri)
         mark = f"checks/{table}"
-        last = watermarks.read(lake.paths.watermarks, mark)
-        scope = None if full_refresh_requested(context) else _changed_scope(lakehouse, uri, suite, last, table)
-        if scope is None:
-            outcomes = validate(frame, table, suite, views, sources=sources)
-            validated = {o.name: "the whole table" for o in outcomes}
+        read = watermarks.versions({name: lake.paths.table(*name.split("/")) for name in watched})
+        last = None if full_refresh_requested(context) else watermarks.read(lake.paths.watermarks, mark)
+        changed = {t for t in watched if last is None or last.inputs.get(t) != read.get(t)}
+        untouched = column is not None and last is not None and version is not None and \
+            last.inputs.get(table) == version
+        if untouched and not any(reads_whole(e, changed) for e in suite["expectations"]):
+            # No row changed since the suite last validated the table, and no expectation reads it
+            # whole: every verdict stands, known without a query (most tables, on a small increment).
+            outcomes = [unchanged(e, version) for e in suite["expectations"]]
+            validated = {o.name: "nothing: no row changed" for o in outcomes}
         else:
-            changed = {t for t in watched if last is None or last.inputs.get(t) != read.get(t)}
-            outcomes = validate_scope(frame, table, suite, views, scope, changed, version, sources)
-            part = (f"the rows of the {scope.size:,} {scope.column} values that changed" if scope.size
-                    else "nothing: no row changed")
-            validated = {e["meta"]["name"]: "the whole table" if reads_whole(e, changed) else part
-                         for e in suite["expectations"]}
+            outcomes, validated = _validated(lake.lakehouse(spark), lake.paths, table, suite, last, changed, version,
+                                             sources)
         for outcome in outcomes:
             yield check_result(key, outcome, validated[outcome.name])
         if version is not None and not any(o.severity == "error" and not o.success for o in outcomes):
@@ -115,6 +114,24 @@ def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
                               context.run.run_id)
 
     return run_suite
+
+
+def _validated(lakehouse: Lakehouse, paths: LakePaths, table: str, suite: dict[str, Any],
+               last: watermarks.Watermark | None, changed: set[str], version: int | None,
+               sources: Sources) -> tuple[list[Outcome], dict[str, str]]:
+    """The suite's outcomes on the rows of ``table`` that changed since it last validated the table
+    (``last``; the whole table without), and what each expectation validated."""
+    uri = paths.table(*table.split("/"))
+    views = {name: lakehouse.read(paths.table(*name.split("/"))) for name in suite.get("meta", {}).get("uses", [])}
+    frame = lakehouse.read(uri)
+    scope = _changed_scope(lakehouse, uri, suite, last, table)
+    if scope is None:
+        outcomes = validate(frame, table, suite, views, sources=sources)
+        return outcomes, {o.name: "the whole table" for o in outcomes}
+    everywhere, outcomes = validate_scope(frame, table, suite, views, scope, changed, version, sources)
+    part = (f"the rows of the {scope.size:,} {scope.column} values that changed" if scope.size
+            else "nothing: no row changed")
+    return outcomes, {o.name: "the whole table" if o.name in everywhere else part for o in outcomes}
 
 
 def _changed_scope(lakehouse: Lakehouse, uri: str, suite: dict[str, Any], last: watermarks.Watermark | None,

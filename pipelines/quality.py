@@ -219,11 +219,12 @@ def reads_whole(expectation: Mapping[str, Any], changed: set[str]) -> bool:
 
 def validate_scope(df: DataFrame, table: str, suite: Mapping[str, Any], views: Mapping[str, DataFrame],
                    scope: Scope, changed: set[str], version: int | None,
-                   sources: Sources = SOURCES) -> list[Outcome]:
+                   sources: Sources = SOURCES) -> tuple[set[str], list[Outcome]]:
     """``suite`` on the rows of ``df`` in ``scope`` (what an increment wrote, ``version`` the table's),
     the ``views`` that hold the scope's column restricted to it too; on every row still an
     expectation of the whole table (``"meta": {"scope": "table"}``) and one that names a table of
-    ``changed`` (the tables that changed since the suite last validated) in its ``whole_when_changed``."""
+    ``changed`` (the tables that changed since the suite last validated) in its ``whole_when_changed``.
+    The names of those validated on every row, and the outcomes."""
     everywhere = [e for e in suite["expectations"] if reads_whole(e, changed)]
     part = [e for e in suite["expectations"] if not reads_whole(e, changed)]
     if scope.size == 0:
@@ -235,7 +236,7 @@ def validate_scope(df: DataFrame, table: str, suite: Mapping[str, Any], views: M
     if everywhere:
         outcomes += validate(df, table, {**suite, "expectations": everywhere}, views, sources=sources)
     order = [e["meta"]["name"] for e in suite["expectations"]]
-    return sorted(outcomes, key=lambda o: order.index(o.name))
+    return {e["meta"]["name"] for e in everywhere}, sorted(outcomes, key=lambda o: order.index(o.name))
 
 
 def unchanged(expectation: Mapping[str, Any], version: int | None) -> Outcome:

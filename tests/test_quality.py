@@ -128,6 +128,11 @@ def test_an_increment_validates_what_changed_and_a_full_refresh_every_row(lake_c
     assert seen[("silver/documents", "attachment_has_its_message")] == "the whole table"
     assert seen[("gold/trends", "every_document_counted")] == "the whole table"  # a suite with no scope
 
+    again = validated(run_job(lake_copy, "refresh_notices"))  # nothing new: every verdict stands, unqueried
+    assert again[("bronze/notices", "classification_valid")] == "nothing: no row changed"
+    assert again[("silver/documents", "doc_id_unique")] == "nothing: no row changed"
+    assert again[("silver/documents", "attachment_has_its_message")] == "the whole table"
+
     full = run_refresh(LakePaths.from_env(lake_copy), [dg.AssetKey(["bronze", "notices"])], job="refresh_notices",
                        full=True)
     assert full.success and validated(full) and set(validated(full).values()) == {"the whole table"}
