@@ -97,27 +97,30 @@ def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
         read = watermarks.versions({name: lake.paths.table(*name.split("/")) for name in watched})
         last = None if full_refresh_requested(context) else watermarks.read(lake.paths.watermarks, mark)
         changed = {t for t in watched if last is None or last.inputs.get(t) != read.get(t)}
+        failing = _failing(last)
         untouched = column is not None and last is not None and version is not None and \
             last.inputs.get(table) == version
-        if untouched and not any(reads_whole(e, changed) for e in suite["expectations"]):
+        if untouched and not any(reads_whole(e, changed, failing) for e in suite["expectations"]):
             # No row changed since the suite last validated the table, and no expectation reads it
             # whole: every verdict stands, known without a query (most tables, on a small increment).
             outcomes = [unchanged(e, version) for e in suite["expectations"]]
             validated = {o.name: "nothing: no row changed" for o in outcomes}
         else:
-            outcomes, validated = _validated(lake.lakehouse(spark), lake.paths, table, suite, last, changed, version,
-                                             sources)
+            outcomes, validated = _validated(lake.lakehouse(spark), lake.paths, table, suite, last, changed, failing,
+                                             version, sources)
         for outcome in outcomes:
             yield check_result(key, outcome, validated[outcome.name])
         if version is not None and not any(o.severity == "error" and not o.success for o in outcomes):
-            watermarks.record(lake.paths.watermarks, mark, watermarks.Watermark({**read, table: version}),
+            failed = sorted(o.name for o in outcomes if not o.success)
+            watermarks.record(lake.paths.watermarks, mark,
+                              watermarks.Watermark({**read, table: version}, json.dumps(failed) if failed else ""),
                               context.run.run_id)
 
     return run_suite
 
 
 def _validated(lakehouse: Lakehouse, paths: LakePaths, table: str, suite: dict[str, Any],
-               last: watermarks.Watermark | None, changed: set[str], version: int | None,
+               last: watermarks.Watermark | None, changed: set[str], failing: frozenset[str], version: int | None,
                sources: Sources) -> tuple[list[Outcome], dict[str, str]]:
     """The suite's outcomes on the rows of ``table`` that changed since it last validated the table
     (``last``; the whole table without), and what each expectation validated."""
@@ -128,10 +131,16 @@ def _validated(lakehouse: Lakehouse, paths: LakePaths, table: str, suite: dict[s
     if scope is None:
         outcomes = validate(frame, table, suite, views, sources=sources)
         return outcomes, {o.name: "the whole table" for o in outcomes}
-    everywhere, outcomes = validate_scope(frame, table, suite, views, scope, changed, version, sources)
+    everywhere, outcomes = validate_scope(frame, table, suite, views, scope, changed, version, failing, sources)
     part = (f"the rows of the {scope.size:,} {scope.column} values that changed" if scope.size
             else "nothing: no row changed")
     return outcomes, {o.name: "the whole table" if o.name in everywhere else part for o in outcomes}
+
+
+def _failing(last: watermarks.Watermark | None) -> frozenset[str]:
+    """The expectations that failed when the suite last validated the table (warnings: a failed
+    error records no watermark), kept as the checks watermark's settings."""
+    return frozenset(json.loads(last.settings)) if last is not None and last.settings else frozenset()
 
 
 def _changed_scope(lakehouse: Lakehouse, uri: str, suite: dict[str, Any], last: watermarks.Watermark | None,

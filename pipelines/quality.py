@@ -210,23 +210,27 @@ def whole_when_changed(suite: Mapping[str, Any]) -> set[str]:
     return {t for e in suite["expectations"] for t in e["meta"].get("whole_when_changed", [])}
 
 
-def reads_whole(expectation: Mapping[str, Any], changed: set[str]) -> bool:
-    """Whether an increment validates ``expectation`` on every row: it asks for the whole table, or
-    one of the tables in its ``whole_when_changed`` is among ``changed``."""
+def reads_whole(expectation: Mapping[str, Any], changed: set[str], failing: frozenset[str] = frozenset()) -> bool:
+    """Whether an increment validates ``expectation`` on every row: it asks for the whole table,
+    one of the tables in its ``whole_when_changed`` is among ``changed``, or it is among ``failing``
+    (it failed when last validated — a warning, since an error blocks —: the rows that failed it
+    may not have changed, and its verdict must stay theirs until it passes)."""
     meta = expectation["meta"]
-    return meta.get("scope") == "table" or bool(changed & set(meta.get("whole_when_changed", [])))
+    return (meta.get("scope") == "table" or meta["name"] in failing
+            or bool(changed & set(meta.get("whole_when_changed", []))))
 
 
 def validate_scope(df: DataFrame, table: str, suite: Mapping[str, Any], views: Mapping[str, DataFrame],
-                   scope: Scope, changed: set[str], version: int | None,
+                   scope: Scope, changed: set[str], version: int | None, failing: frozenset[str] = frozenset(),
                    sources: Sources = SOURCES) -> tuple[set[str], list[Outcome]]:
     """``suite`` on the rows of ``df`` in ``scope`` (what an increment wrote, ``version`` the table's),
     the ``views`` that hold the scope's column restricted to it too; on every row still an
-    expectation of the whole table (``"meta": {"scope": "table"}``) and one that names a table of
-    ``changed`` (the tables that changed since the suite last validated) in its ``whole_when_changed``.
-    The names of those validated on every row, and the outcomes."""
-    everywhere = [e for e in suite["expectations"] if reads_whole(e, changed)]
-    part = [e for e in suite["expectations"] if not reads_whole(e, changed)]
+    expectation of the whole table (``"meta": {"scope": "table"}``), one that names a table of
+    ``changed`` (the tables that changed since the suite last validated) in its ``whole_when_changed``
+    and one of ``failing`` (those that failed then). The names of those validated on every row, and
+    the outcomes."""
+    everywhere = [e for e in suite["expectations"] if reads_whole(e, changed, failing)]
+    part = [e for e in suite["expectations"] if not reads_whole(e, changed, failing)]
     if scope.size == 0:
         outcomes = [unchanged(e, version) for e in part]
     else:
