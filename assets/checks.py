@@ -30,12 +30,14 @@ from pipelines.config import LakePaths
 from pipelines.lakehouse import Lakehouse, Scope
 from pipelines.quality import (
     Outcome,
+    failed_last_time,
     load_suite,
     reads_whole,
     suite_tables,
     unchanged,
     validate,
     validate_scope,
+    verdicts_kept,
     whole_when_changed,
 )
 from pipelines.sources import Sources
@@ -96,8 +98,10 @@ def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
         mark = f"checks/{table}"
         read = watermarks.versions({name: lake.paths.table(*name.split("/")) for name in watched})
         last = None if full_refresh_requested(context) else watermarks.read(lake.paths.watermarks, mark)
+        failing = None if last is None else failed_last_time(suite, last.settings)
+        if failing is None:  # never validated, --full, or the suite was edited since: every row
+            last, failing = None, frozenset()
         changed = {t for t in watched if last is None or last.inputs.get(t) != read.get(t)}
-        failing = _failing(last)
         untouched = column is not None and last is not None and version is not None and \
             last.inputs.get(table) == version
         if untouched and not any(reads_whole(e, changed, failing) for e in suite["expectations"]):
@@ -111,9 +115,8 @@ def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
         for outcome in outcomes:
             yield check_result(key, outcome, validated[outcome.name])
         if version is not None and not any(o.severity == "error" and not o.success for o in outcomes):
-            failed = sorted(o.name for o in outcomes if not o.success)
-            watermarks.record(lake.paths.watermarks, mark,
-                              watermarks.Watermark({**read, table: version}, json.dumps(failed) if failed else ""),
+            kept = verdicts_kept(suite, [o.name for o in outcomes if not o.success])
+            watermarks.record(lake.paths.watermarks, mark, watermarks.Watermark({**read, table: version}, kept),
                               context.run.run_id)
 
     return run_suite
@@ -135,12 +138,6 @@ def _validated(lakehouse: Lakehouse, paths: LakePaths, table: str, suite: dict[s
     part = (f"the rows of the {scope.size:,} {scope.column} values that changed" if scope.size
             else "nothing: no row changed")
     return outcomes, {o.name: "the whole table" if o.name in everywhere else part for o in outcomes}
-
-
-def _failing(last: watermarks.Watermark | None) -> frozenset[str]:
-    """The expectations that failed when the suite last validated the table (warnings: a failed
-    error records no watermark), kept as the checks watermark's settings."""
-    return frozenset(json.loads(last.settings)) if last is not None and last.settings else frozenset()
 
 
 def _changed_scope(lakehouse: Lakehouse, uri: str, suite: dict[str, Any], last: watermarks.Watermark | None,

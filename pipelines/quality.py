@@ -12,6 +12,7 @@ views named ``<layer>_<table>`` for the time of the validation (and ``ref_countr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import uuid
@@ -218,6 +219,29 @@ def reads_whole(expectation: Mapping[str, Any], changed: set[str], failing: froz
     meta = expectation["meta"]
     return (meta.get("scope") == "table" or meta["name"] in failing
             or bool(changed & set(meta.get("whole_when_changed", []))))
+
+
+def verdicts_kept(suite: Mapping[str, Any], failed: list[str]) -> str:
+    """What the checks watermark keeps of a validation (its settings): the version of the suite it
+    ran and the expectations that failed."""
+    return json.dumps({"suite": _digest(suite), "failing": sorted(failed)}, sort_keys=True)
+
+
+def failed_last_time(suite: Mapping[str, Any], kept: str) -> frozenset[str] | None:
+    """The expectations that failed when ``suite`` last validated its table, from what
+    :func:`verdicts_kept` kept; None when that validation ran another version of the suite (an
+    expectation added or edited since, which must not pass unrun): validate every expectation whole."""
+    try:
+        state = json.loads(kept)
+    except ValueError:
+        return None
+    if not isinstance(state, dict) or state.get("suite") != _digest(suite):
+        return None
+    return frozenset(state.get("failing", []))
+
+
+def _digest(suite: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(suite, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def validate_scope(df: DataFrame, table: str, suite: Mapping[str, Any], views: Mapping[str, DataFrame],

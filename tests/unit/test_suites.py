@@ -3,7 +3,15 @@ import json
 
 import pytest
 
-from pipelines.quality import load_suite, reads_whole, suite_tables, table_columns, whole_when_changed
+from pipelines.quality import (
+    failed_last_time,
+    load_suite,
+    reads_whole,
+    suite_tables,
+    table_columns,
+    verdicts_kept,
+    whole_when_changed,
+)
 from pipelines.sources import SOURCES
 
 SUITES = suite_tables()
@@ -65,3 +73,16 @@ def test_an_increment_reads_the_whole_table_for_an_expectation_whose_watched_tab
     assert reads_whole(someone_else, {"bronze/withdrawals"})
     assert not reads_whole(someone_else, set()) and not reads_whole(someone_else, {"bronze/notices"})
     assert reads_whole(by_name["attachment_has_its_message"], set())
+
+
+def test_an_edited_suite_is_validated_whole_and_a_failed_expectation_until_it_passes():
+    suite = load_suite("bronze/smv")
+    kept = verdicts_kept(suite, ["no_schema_drift"])
+    assert failed_last_time(suite, kept) == {"no_schema_drift"}
+    assert failed_last_time(suite, verdicts_kept(suite, [])) == frozenset()
+    first = suite["expectations"][0]
+    edited = {**suite, "expectations": [{**first, "kwargs": {**first["kwargs"], "mostly": 0.5}},
+                                        *suite["expectations"][1:]]}
+    added = {**suite, "expectations": [*suite["expectations"], {**first, "meta": {**first["meta"], "name": "new"}}]}
+    assert failed_last_time(edited, kept) is None and failed_last_time(added, kept) is None
+    assert failed_last_time(suite, "") is None  # kept before the suite's version was: validated whole once
