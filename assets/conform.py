@@ -13,7 +13,7 @@ from pyspark.sql import Column
 from assets.bronze import bronze_keys
 from assets.increments import increment, refreshed
 from assets.metadata import table_metadata
-from assets.policies import FRESHNESS, OWNERS, RETRY
+from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags
 from assets.resources import LakeResource, SparkResource
 from pipelines.changes import TableChange
 from pipelines.conform import conform_documents, conform_records, document_root, record_root
@@ -27,6 +27,7 @@ def _silver_asset(sources: Sources, name: str, cluster: tuple[str, ...], build: 
     @dg.asset(
         key=["silver", name], deps=bronze_keys(sources), group_name="conform", kinds={"spark", "delta"},
         owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY, description=description,
+        op_tags=step_tags(f"silver/{name}"),
     )
     def conform(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
         table = SilverTable(lake.paths.table("silver", name), build, root, cluster)

@@ -13,7 +13,7 @@ from pyspark.sql import DataFrame
 
 from assets.increments import increment, refreshed
 from assets.metadata import table_metadata
-from assets.policies import FRESHNESS, OWNERS, RETRY
+from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags
 from assets.resources import LakeResource, SparkResource, tables
 from pipelines.changes import TableChange
 from pipelines.conform import ACCESS
@@ -53,6 +53,7 @@ def _files(context: dg.AssetExecutionContext, lake: LakeResource, source: str, r
 
 
 @dg.asset(key=["gold", "search_terms"], ins=tables(documents="gold/documents"), **_COMMON,
+          op_tags=step_tags("gold/search_terms"),
           description="Term → documents with the term's frequency and the document's length (BM25), sorted by term. "
           "Incremental: the postings of the documents that changed are written again.")
 def gold_search_terms(context: dg.AssetExecutionContext, documents: DataFrame, lake: LakeResource,
@@ -66,7 +67,8 @@ def gold_search_terms(context: dg.AssetExecutionContext, documents: DataFrame, l
 
 
 @dg.asset(key=["gold", "search_stats"], ins=tables(documents="gold/documents", postings="gold/search_terms"),
-          **_COMMON, description="Documents and total length per access group: each user's corpus size for BM25. "
+          **_COMMON, op_tags=step_tags("gold/search_stats"),
+          description="Documents and total length per access group: each user's corpus size for BM25. "
           "Incremental: kept by difference, the documents that changed taken out as they were and in as they are.")
 def gold_search_stats(context: dg.AssetExecutionContext, documents: DataFrame, postings: DataFrame,
                       lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:

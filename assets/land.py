@@ -8,7 +8,7 @@ import dagster as dg
 
 from assets.bronze import bronze_keys
 from assets.metadata import count_markdown, table_metadata
-from assets.policies import FRESHNESS, OWNERS, RETRY
+from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags
 from assets.resources import LakeResource, SparkResource
 from pipelines.land.fields import SourceSpec
 from pipelines.land.job import land_source
@@ -32,6 +32,7 @@ def landing_asset(spec: SourceSpec, description: str) -> dg.AssetsDefinition:
         owners=OWNERS,
         freshness_policy=FRESHNESS,
         retry_policy=RETRY,
+        op_tags=step_tags(f"bronze/{source}"),
     )
     def land(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
         paths = lake.paths

@@ -11,3 +11,19 @@ FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=26), w
 # Conform and publish merge on keys, so running them again is harmless: retry transient failures
 # (a lost executor, a busy disk). Landing is not retried automatically: see assets/land.py.
 RETRY = dg.RetryPolicy(max_retries=2, delay=20, backoff=dg.Backoff.EXPONENTIAL)
+
+# The tables a new file passes through before `insight search` finds it, after its source's bronze
+# table: what the search reads (the documents, their postings and the corpus statistics) and what
+# they are built from.
+SEARCH_PATH = frozenset({"silver/documents", "gold/documents", "gold/search_terms", "gold/search_stats"})
+_BOOKKEEPING = frozenset({"bronze/quarantine", "bronze/landed_files"})
+PRIORITY = "dagster/priority"
+
+
+def step_tags(table: str) -> dict[str, str]:
+    """The op tags of the steps that write or check ``table``. Of the steps ready to run, the
+    in-process executor runs the one of highest ``dagster/priority`` first: the steps on the way to
+    search go before extraction, resolution and patterns, so a new message is searchable before
+    the rest of the run brings those up to date (about 25 s sooner at 100k documents)."""
+    on_path = table in SEARCH_PATH or (table.startswith("bronze/") and table not in _BOOKKEEPING)
+    return {PRIORITY: "1"} if on_path else {}

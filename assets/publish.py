@@ -5,7 +5,7 @@ from pyspark.sql import DataFrame
 
 from assets.increments import increment, refreshed
 from assets.metadata import table_metadata
-from assets.policies import FRESHNESS, OWNERS, RETRY
+from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags
 from assets.resources import LakeResource, SparkResource, tables
 from pipelines.changes import TableChange
 from pipelines.lakehouse import Scope, WriteResult
@@ -16,6 +16,7 @@ from pipelines.publish import DOCUMENT_CLUSTER, DOCUMENTS_PER_FILE, publish_docu
 @dg.asset(
     key=["gold", "documents"], ins=tables(documents="silver/documents"), group_name="publish",
     kinds={"spark", "delta"}, owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY,
+    op_tags=step_tags("gold/documents"),
     description="Curated documents of every source, laid out by doc_id so a search fetches its hits cheaply. "
     "Incremental: only the documents that changed are written again.",
 )

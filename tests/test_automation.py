@@ -7,6 +7,7 @@ from deltalake import DeltaTable
 
 from assets.automation import WRITES_LAKE
 from assets.definitions import defs
+from assets.policies import PRIORITY
 from assets.resources import LakeResource
 from insight.materialize import materialize_all
 from pipelines.config import LakePaths
@@ -60,3 +61,14 @@ def test_sensor_waits_while_a_refresh_is_running(tmp_path):
     (tmp_path / "raw" / "smv" / "new.csv").write_text(NEW_VEHICLE, encoding="utf-8")
     result = evaluate_sensor(tmp_path, instance)
     assert isinstance(result, dg.SkipReason) and "in progress (run r1)" in result.skip_message
+
+
+@pytest.mark.unit  # the Definitions alone: no Spark, no run
+def test_the_checks_of_a_table_run_as_early_as_the_table():
+    """Blocking checks hold back what depends on their table: they share its priority, or a new
+    message would wait behind slower steps for the checks of the tables on its way to search."""
+    graph = defs.resolve_asset_graph()
+    for key in graph.asset_check_keys:
+        table = graph.assets_def_for_key(key.asset_key).op.tags.get(PRIORITY)
+        assert graph.assets_def_for_key(key).op.tags.get(PRIORITY) == table, key
+    assert graph.assets_def_for_key(dg.AssetKey(["gold", "search_terms"])).op.tags.get(PRIORITY) == "1"

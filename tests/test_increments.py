@@ -13,8 +13,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
+from assets.definitions import defs
 from generator.dropzone import generate
 from insight.materialize import run_refresh
 from pipelines import watermarks
@@ -86,6 +88,14 @@ def test_every_increment_after_the_first_was_incremental(increments):
             assert run[table]["refresh"] == "incremental", (table, run[table].get("full_because"))
     documents = [run["silver/documents"] for run in runs]
     assert 0 < documents[1]["records_recomputed"] < documents[2]["dagster/row_count"]
+
+
+def test_a_run_writes_what_search_reads_before_anything_else(increments):
+    _, _, runs, _ = increments
+    searched = dg.AssetSelection.assets(["gold", "documents"], ["gold", "search_terms"], ["gold", "search_stats"])
+    on_the_way = {key.to_user_string() for key in searched.upstream().resolve(defs.resolve_asset_graph())}
+    for run in runs:  # its tables in the order the run wrote them
+        assert set(list(run)[:len(on_the_way)]) == on_the_way, list(run)
 
 
 def test_a_change_read_again_after_a_lost_watermark_changes_nothing(increments):
