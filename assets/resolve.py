@@ -1,23 +1,30 @@
-"""Resolution assets: person records clustered, every mention given its entity, entities and their links.
+"""Resolution assets: the person model, person records clustered, every mention given its entity,
+entities and their links.
 
-The gold tables are rebuilt whole and laid out on the key a search looks them up by (mentions by
-document, entities by id, links by their source), see ``pipelines/layout.py``.
+The gold tables are laid out on the key a search looks them up by (mentions by document, entities
+by id, links by their source), see ``pipelines/layout.py``; an increment rewrites the rows of the
+persons, documents and entities a change touches (``pipelines/resolve/increment.py``).
 """
 
+import datetime as dt
+import inspect
+import time
 from functools import reduce
 from typing import Any
 
 import dagster as dg
 from pyspark.sql import DataFrame
 
-from assets.increments import increment, refreshed
+from assets.increments import full_refresh_requested, increment, refreshed
 from assets.metadata import count_markdown, table_metadata
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
 from pipelines.changes import TableChange
 from pipelines.extract.job import MENTION_CLUSTER
+from pipelines.extract.training import model_key
 from pipelines.lakehouse import Scope, WriteResult, unchanged
 from pipelines.layout import clustered, files_for
+from pipelines.resolve import linkage, persons
 from pipelines.resolve.entities import (
     CLUSTER_COLUMNS,
     ENTITY_CLUSTER,
@@ -29,7 +36,10 @@ from pipelines.resolve.entities import (
     entity_links,
     mention_entities,
     person_clusters,
-    person_input_rows,
+    persons_changed,
+    persons_of,
+    persons_to_recluster,
+    train_person_model,
 )
 from pipelines.resolve.increment import (
     Resolution,
@@ -42,6 +52,7 @@ from pipelines.resolve.increment import (
     names_for,
 )
 from pipelines.resolve.person_names import PERSON_NAME_CLUSTER, PERSON_NAME_COLUMNS, person_names
+from pipelines.resolve.persons import load_model, model_digest, save_model
 from pipelines.spark import checkpoint
 
 _COMMON: dict[str, Any] = dict(group_name="resolve", kinds={"spark", "delta"}, owners=OWNERS,
@@ -49,26 +60,84 @@ _COMMON: dict[str, Any] = dict(group_name="resolve", kinds={"spark", "delta"}, o
                retry_policy=RETRY)
 
 
-@dg.asset(key=["silver", "person_clusters"], ins=tables(records="silver/records"), **_COMMON,
-          description="Every person record and the person entity it belongs to, from a Splink model trained "
-          "on the records themselves (names, dates of birth, sex, nationality, shared identifiers).")
+PERSON_MODEL = dg.AssetKey(["models", "persons"])
+# The code a trained person model is a function of: what it compares and how it is trained.
+_PERSON_MODEL_SOURCES = (persons, linkage)
+
+
+class PersonModelTraining(dg.Config):
+    retrain: bool = False  # train again on the records as they are now (else the kept model serves)
+    seed: int = 1  # of the random pairs u is estimated on
+
+
+@dg.asset(key=PERSON_MODEL, ins=tables(records="silver/records"), group_name="resolve", kinds={"splink", "python"},
+          owners=OWNERS,
+          description="The Splink model that tells whether two person records are one person (names, dates of birth, "
+          "sex, nationality, shared identifiers), trained unsupervised on the person records. Kept between runs: "
+          "increments score new records with it; trained again by a full refresh (the nightly job), when asked "
+          "(config retrain: true), or when its code or the resolution engine changed.")
+def person_model(context: dg.AssetExecutionContext, config: PersonModelTraining, records: DataFrame,
+                 lake: LakeResource, stages: StagesResource) -> dg.MaterializeResult:
+    settings = stages.settings
+    folder = lake.paths.model("persons")
+    definition = model_key({"engine": settings.resolution_engine, "seed": config.seed},
+                           [inspect.getsource(m) for m in _PERSON_MODEL_SOURCES])
+    kept = load_model(folder)
+    why = ("asked for" if config.retrain else "full refresh" if full_refresh_requested(context)
+           else "none kept" if kept is None else "code or engine changed" if kept[1]["definition"] != definition
+           else None)
+    if why is not None:
+        context.log.info(f"training the person model ({why}) on {settings.resolution_engine}")
+        started = time.perf_counter()
+        trained = train_person_model(records, settings.resolution_engine, config.seed, settings.resolution_memory)
+        if trained is None:
+            return dg.MaterializeResult(metadata={"summary": "fewer than two person records: nothing to train on"})
+        kept = trained, {"definition": definition, "model": model_digest(trained), "engine": settings.resolution_engine,
+                         "seed": config.seed, "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                         "training_seconds": round(time.perf_counter() - started, 1)}
+        save_model(folder, *kept)
+    assert kept is not None
+    model, card = kept
+    origin = f"trained ({why}) in {card['training_seconds']:.0f} s" if why else f"kept, trained {card['trained_at']}"
+    return dg.MaterializeResult(metadata={
+        "summary": f"person model {card['model']} ({origin})", "model_key": card["model"],
+        "retrained": why is not None, "trained_at": card["trained_at"], "engine": card["engine"],
+        "path": dg.MetadataValue.path(str(folder)),
+        "probability_two_random_records_match": model["probability_two_random_records_match"],
+    })
+
+
+@dg.asset(key=["silver", "person_clusters"], ins=tables(records="silver/records"), deps=[PERSON_MODEL], **_COMMON,
+          description="Every person record and the person entity it belongs to, by the kept person model "
+          "(models/persons). Incremental: the records a change may regroup — the persons changed, those "
+          "sharing a blocking key with one, and the members of their clusters — are clustered again.")
 def silver_person_clusters(context: dg.AssetExecutionContext, records: DataFrame, lake: LakeResource,
                            spark: SparkResource, stages: StagesResource) -> dg.MaterializeResult:
     settings = stages.settings
     uri = lake.paths.table("silver", "person_clusters")
-    step = increment(context, lake, {"silver/records": lake.uri(context.asset_key_for_input("records"))})
+    kept = load_model(lake.paths.model("persons"))
+    model = kept[0] if kept is not None else None
+    # A model trained again regroups every record: its key in the settings makes the step whole.
+    step = increment(context, lake, {"silver/records": lake.uri(context.asset_key_for_input("records"))},
+                     kept[1]["model"] if kept is not None else "")
     lakehouse = lake.lakehouse(spark, context, step.mark)
 
+    def grouped(rows: DataFrame) -> DataFrame:
+        return person_clusters(rows, model, engine=settings.resolution_engine,
+                               memory_limit=settings.resolution_memory).select(*CLUSTER_COLUMNS)
+
     def whole() -> WriteResult:
-        clusters = person_clusters(records, engine=settings.resolution_engine,
-                                   memory_limit=settings.resolution_memory)
-        return lakehouse.merge(clusters.select(*CLUSTER_COLUMNS), uri, ["record_id"], delete_missing=True)
+        return lakehouse.merge(grouped(records), uri, ["record_id"], delete_missing=True)
 
     def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
         change = changes["silver/records"]
-        if person_input_rows(change.added).isEmpty() and person_input_rows(change.removed).isEmpty():
+        changed = checkpoint(persons_changed(change.added, change.removed))
+        if changed.isEmpty():
             return unchanged(uri), {}  # no person, nor anything a person holds, changed
-        return whole(), {}
+        regrouped = checkpoint(persons_to_recluster(records, changed, lakehouse.read(uri)))
+        scope = Scope("record_id", regrouped.unionByName(changed))  # a removed person leaves its rows
+        return lakehouse.replace(grouped(persons_of(records, regrouped)), uri, scope), \
+            {"persons_changed": changed.count(), "persons_clustered": scope.size}
 
     result, metadata = refreshed(step, lakehouse, whole, by_change)
     return dg.MaterializeResult(metadata={**table_metadata(uri, result, CLUSTER_COLUMNS), **metadata})

@@ -101,8 +101,9 @@ def test_a_materialize_killed_anywhere_is_finished_by_the_next_run(tmp_path, spa
     deliver(home, arrivals[0])
     assert _run(home)
     # The next delivery's run killed landing half-way; the run after it killed when the silver
-    # tables and resolution had just committed (the last one's watermark maybe not), the index and
-    # patterns not begun; a third run let finish (the later deliveries are test_increments').
+    # tables, the search path (documents, postings, statistics: they run first) and resolution had
+    # just committed (the last one's watermark maybe not), the rest of the index and the patterns
+    # not begun; a third run let finish (the later deliveries are test_increments').
     deliver(home, arrivals[1])
     for kill_at in [("start", "bronze/messages", 2.0), ("done", "gold/entity_links", 0.0)]:
         assert not _run(home, kill_at), f"the run ended before {kill_at}"

@@ -88,6 +88,9 @@ def test_every_increment_after_the_first_was_incremental(increments):
             assert run[table]["refresh"] == "incremental", (table, run[table].get("full_because"))
     documents = [run["silver/documents"] for run in runs]
     assert 0 < documents[1]["records_recomputed"] < documents[2]["dagster/row_count"]
+    clusters = runs[2]["silver/person_clusters"]  # new nominals: their persons and whom they may join
+    assert 0 < clusters["persons_changed"] <= clusters["persons_clustered"] < clusters["dagster/row_count"]
+    assert [run["models/persons"]["retrained"] for run in runs] == [True, False, False, False]
 
 
 def test_a_run_writes_what_search_reads_before_anything_else(increments):

@@ -20,6 +20,7 @@ it through an entity's names, properties or links (the views filter these rows l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from pyspark.sql import Column, DataFrame
@@ -32,7 +33,15 @@ from pipelines.config import StageSettings
 from pipelines.conform import ACCESS, access_group
 from pipelines.identifiers import IDENTIFIER_TYPES
 from pipelines.resolve.person_names import RECORD, TEXT, text_persons
-from pipelines.resolve.persons import FEATURE_SCHEMA, THRESHOLD, cluster_persons, cluster_persons_spark, person_features
+from pipelines.resolve.persons import (
+    FEATURE_SCHEMA,
+    THRESHOLD,
+    blocking_keys,
+    cluster_persons,
+    cluster_persons_spark,
+    person_features,
+    train_model,
+)
 from pipelines.resolve.relations import ASSOCIATED_WITH, CO_MENTIONED, POSSIBLY_SAME_AS, RELATION_OF, SAME_AS
 from pipelines.spark import checkpoint
 
@@ -83,9 +92,34 @@ def person_entity_id(cluster: Column) -> Column:
     return F.concat(F.lit("person:"), F.substring(F.sha1(cluster), 1, 16))
 
 
-def person_clusters(records: DataFrame, threshold: float = THRESHOLD, engine: str = "duckdb",
-                    memory_limit: str = StageSettings.resolution_memory) -> DataFrame:
-    """(record_id, entity_id) of every person record, by the Splink model on either engine.
+def person_features_of(records: DataFrame) -> DataFrame:
+    """The model's features (:data:`~pipelines.resolve.persons.FEATURE_SCHEMA`) of the person
+    records of ``records``, computed by the executors."""
+    return person_inputs(records).mapInPandas(
+        lambda batches: (person_features(b.to_dict("records")) for b in batches), FEATURE_SCHEMA)
+
+
+def train_person_model(records: DataFrame, engine: str = "duckdb", seed: int = 1,
+                       memory_limit: str = StageSettings.resolution_memory) -> dict[str, Any] | None:
+    """The person model trained on the person records of ``records`` on ``engine`` (its JSON names
+    the engine's SQL dialect), or None when there are fewer than two persons to learn from."""
+    features = person_features_of(records)
+    if features.limit(2).count() < 2:
+        return None
+    if engine == "spark":
+        return train_model(features.persist(), seed)
+    return train_model(features.toPandas(), seed, memory_limit)
+
+
+class MissingModel(RuntimeError):
+    """Person records to cluster and no model trained to cluster them."""
+
+
+def person_clusters(records: DataFrame, model: dict[str, Any] | None, threshold: float = THRESHOLD,
+                    engine: str = "duckdb", memory_limit: str = StageSettings.resolution_memory) -> DataFrame:
+    """(record_id, entity_id) of every person record of ``records``, by ``model`` on either engine
+    (None: fewer than two persons were there to train it,
+    each record is its own person; with more, :class:`MissingModel`).
 
     ``duckdb``: only the compared columns reach the driver, streamed, and Splink runs there
     (within ``memory_limit``, spilling past it).
@@ -93,18 +127,53 @@ def person_clusters(records: DataFrame, threshold: float = THRESHOLD, engine: st
     same model; nothing is collected.
     """
     spark = records.sparkSession
-    inputs = person_inputs(records)
-    if engine == "spark":
-        features = inputs.mapInPandas(
-            lambda batches: (person_features(b.to_dict("records")) for b in batches), FEATURE_SCHEMA)
-        clusters = cluster_persons_spark(features.persist(), threshold)
+    if model is None:
+        inputs = person_inputs(records)
+        if inputs.limit(2).count() > 1:
+            raise MissingModel("no person model is kept: materialize models/persons first")
+        clusters = inputs.select("record_id", F.col("record_id").alias("cluster"))
+    elif engine == "spark":
+        clusters = cluster_persons_spark(person_features_of(records).persist(), model, threshold)
     else:
-        found = cluster_persons(person_features(row.asDict() for row in inputs.toLocalIterator()), threshold,
+        inputs = person_inputs(records)
+        found = cluster_persons(person_features(row.asDict() for row in inputs.toLocalIterator()), model, threshold,
                                 memory_limit=memory_limit)
         frame = pd.DataFrame({"record_id": list(found), "cluster": list(found.values())}, dtype="string")
         schema = "record_id string, cluster string"
         clusters = spark.createDataFrame(frame, schema) if len(frame) else spark.createDataFrame([], schema)
     return clusters.select("record_id", person_entity_id(F.col("cluster")).alias("entity_id"))
+
+
+def persons_changed(added: DataFrame, removed: DataFrame) -> DataFrame:
+    """(``record_id``) of the persons whose features a change of ``silver.records`` touches: person
+    rows added or removed, and the holders of identifier rows added or removed."""
+    rows = person_input_rows(added.unionByName(removed))
+    return rows.select(F.when(F.col("record_type") == "person", F.col("record_id"))
+                       .otherwise(F.col("related_record_id")).alias("record_id")).distinct()
+
+
+def persons_to_recluster(records: DataFrame, changed: DataFrame, clusters: DataFrame) -> DataFrame:
+    """(``record_id``) of the persons whose cluster a change may alter, a set no edge of the model
+    leaves: the ``changed`` persons; those sharing a blocking key with one (their new edges); and
+    every member of the present clusters of either (edges a change removed, and the edges that
+    tie the rest of a cluster to them). ``clusters``: ``silver.person_clusters`` as it is."""
+    keys = blocking_keys(person_features_of(records))
+    changed_keys = keys.join(changed.withColumnRenamed("record_id", "unique_id"), "unique_id", "left_semi")
+    sharing = (keys.join(changed_keys.select("key").distinct(), "key", "left_semi")
+               .select(F.col("unique_id").alias("record_id")))
+    near = changed.unionByName(sharing).distinct()
+    hit = clusters.join(near, "record_id", "left_semi").select("entity_id").distinct()
+    return near.unionByName(clusters.join(hit, "entity_id", "left_semi").select("record_id")).distinct()
+
+
+def persons_of(records: DataFrame, persons: DataFrame) -> DataFrame:
+    """The rows of ``records`` the model reads for ``persons`` (``record_id``): their person rows
+    and the identifiers they hold."""
+    ids = F.broadcast(persons.select("record_id").distinct())
+    own = records.where(F.col("record_type") == "person").join(ids, "record_id", "left_semi")
+    held = (records.where(F.col("record_type").isin(*STRONG_IDENTIFIERS))
+            .join(ids.withColumnRenamed("record_id", "related_record_id"), "related_record_id", "left_semi"))
+    return own.unionByName(held)
 
 
 def in_name_order(words: list[str], sequence: list[str]) -> bool:

@@ -20,18 +20,27 @@ only merges names when something else agrees.
 """
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
+import logging
+import os
 import re
 from collections.abc import Iterable
+from functools import reduce
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import block_on
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from splink import Linker, block_on
 
 from pipelines.config import StageSettings
 from pipelines.identifiers.name import name_sound, name_words
-from pipelines.resolve.linkage import Model, train
+from pipelines.resolve.linkage import Model, backend_api, train
 
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})")
@@ -92,6 +101,29 @@ PERSON_MODEL = Model(
 )
 
 
+
+def blocking_keys(features: DataFrame) -> DataFrame:
+    """(``unique_id``, ``key``): two records :data:`PERSON_MODEL` may pair share a key. Each rule of
+    its ``blocking`` is covered by one key (given name and surname unordered cover the swapped rule
+    too; covering more pairs than the rules only widens an increment's set of records to cluster,
+    see ``tests/unit/test_person_features.py``)."""
+    def key(name: str, *columns: Column) -> Column:
+        return F.when(reduce(lambda a, b: a & b, [c.isNotNull() for c in columns]),
+                      F.concat_ws("|", F.lit(name), *columns))
+
+    given, family, year, dob = F.col("given"), F.col("family"), F.col("birth_year"), F.col("dob")
+    keys = F.array(
+        key("names", F.least(given, family), F.greatest(given, family), year),
+        key("sorted", F.col("name_sorted"), year),
+        key("family_dob", family, dob),
+        key("given_dob", given, dob),
+        key("family_initial", family, year, F.col("initial")),
+    )
+    identifiers = F.transform(F.coalesce(F.col("identifiers"), F.array().cast("array<string>")),
+                              lambda i: F.concat(F.lit("id|"), i))
+    return (features.select("unique_id", F.explode(F.concat(keys, identifiers)).alias("key"))
+            .where(F.col("key").isNotNull()))
+
 def _listed(value: Any) -> list:
     """A list from a list, a NumPy array (pandas batches of Arrow lists) or None."""
     return [] if value is None else list(value)
@@ -132,22 +164,60 @@ def person_features(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FEATURE_COLUMNS)
 
 
-def _clusters(features: Any, threshold: float, seed: int, memory_limit: str = StageSettings.resolution_memory) -> Any:
-    """Splink's clusters (``unique_id``, ``cluster_id``) of the features, on the features' engine."""
-    linker = train(PERSON_MODEL, features, seed=seed, memory_limit=memory_limit)
+MODEL_FILE = "model.json"
+
+
+def save_model(folder: Path, model: dict[str, Any], card: dict[str, Any]) -> None:
+    """Keeps ``model`` with its ``card`` (what it was trained on, and how) in ``folder``, replacing
+    the one there by a rename: clustering never reads half a model."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = folder / f".{MODEL_FILE}.{os.getpid()}"
+    staging.write_text(json.dumps({"card": card, "model": model}, sort_keys=True), encoding="utf-8")
+    staging.replace(folder / MODEL_FILE)
+
+
+def load_model(folder: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The model kept in ``folder`` and its card, or None when none is kept."""
+    path = folder / MODEL_FILE
+    if not path.exists():
+        return None
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    return kept["model"], kept["card"]
+
+
+def model_digest(model: dict[str, Any]) -> str:
+    """What tells one trained model from another: a digest of its parameters."""
+    return hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def train_model(features: Any, seed: int = 1, memory_limit: str = StageSettings.resolution_memory) -> dict[str, Any]:
+    """:data:`PERSON_MODEL` trained on ``features`` (pandas: DuckDB; Spark: Splink's Spark backend),
+    as Splink's model JSON: what :func:`cluster_persons` applies until it is trained again."""
+    return train(PERSON_MODEL, features, seed=seed, memory_limit=memory_limit).misc.save_model_to_json()
+
+
+def _clusters(features: Any, model: dict[str, Any], threshold: float,
+              memory_limit: str = StageSettings.resolution_memory) -> Any:
+    """Splink's clusters (``unique_id``, ``cluster_id``) of the features by ``model``, on the
+    features' engine. Pairs are scored from the model's parameters and the two records alone, so
+    the clusters of a set of records closed under the model's edges (:func:`blocking_keys`) are
+    the clusters those records have among all the others."""
+    api = backend_api([features], memory_limit)
+    # A linker of its own: the kept uid would name the tables of every linker built from the model alike.
+    settings = {k: v for k, v in copy.deepcopy(model).items() if k != "linker_uid"}
+    linker = Linker(api.register(features), settings, log_level=logging.ERROR)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     return linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold)
 
 
-def cluster_persons_spark(features: Any, threshold: float = THRESHOLD, seed: int = 1) -> Any:
+def cluster_persons_spark(features: Any, model: dict[str, Any] | None = None, threshold: float = THRESHOLD,
+                          seed: int = 1) -> Any:
     """The same as :func:`cluster_persons` on Splink's Spark backend: a Spark DataFrame of
     features in, (``record_id``, ``cluster``) out, nothing collected to the driver."""
-    from pyspark.sql import functions as F
-
     if features.limit(2).count() < 2:  # nothing to compare
         return features.select(F.col("unique_id").alias("record_id"), F.col("unique_id").alias("cluster"))
-    found = _clusters(features, threshold, seed).as_spark_dataframe()
+    found = _clusters(features, model or train_model(features, seed), threshold).as_spark_dataframe()
     smallest = found.groupBy("cluster_id").agg(F.min("unique_id").alias("cluster"))
     return (features.select(F.col("unique_id").alias("record_id"))
             .join(found.select(F.col("unique_id").alias("record_id"), "cluster_id"), "record_id", "left")
@@ -155,13 +225,15 @@ def cluster_persons_spark(features: Any, threshold: float = THRESHOLD, seed: int
             .select("record_id", F.coalesce("cluster", "record_id").alias("cluster")))
 
 
-def cluster_persons(features: pd.DataFrame, threshold: float = THRESHOLD, seed: int = 1,
-                    memory_limit: str = StageSettings.resolution_memory) -> dict[str, str]:
-    """record id → cluster id (the smallest record id of its cluster), every record included; DuckDB
-    scores the pairs within ``memory_limit``."""
+def cluster_persons(features: pd.DataFrame, model: dict[str, Any] | None = None, threshold: float = THRESHOLD,
+                    seed: int = 1, memory_limit: str = StageSettings.resolution_memory) -> dict[str, str]:
+    """record id → cluster id (the smallest record id of its cluster), every record included, by
+    ``model`` (without one, a model trained on these features); DuckDB scores the pairs within
+    ``memory_limit``."""
     if len(features) < 2:
         return {uid: uid for uid in features["unique_id"]}
-    clusters = _clusters(features, threshold, seed, memory_limit).as_pandas_dataframe()
+    model = model or train_model(features, seed, memory_limit)
+    clusters = _clusters(features, model, threshold, memory_limit).as_pandas_dataframe()
     members: dict[str, list[str]] = {}
     for uid, cluster in zip(clusters["unique_id"], clusters["cluster_id"]):
         members.setdefault(str(cluster), []).append(str(uid))
