@@ -51,8 +51,9 @@ from pipelines.resolve.increment import (
     linked_entities,
     names_for,
 )
+from pipelines.resolve.linkage import Untrainable
 from pipelines.resolve.person_names import PERSON_NAME_CLUSTER, PERSON_NAME_COLUMNS, person_names
-from pipelines.resolve.persons import load_model, model_digest, save_model
+from pipelines.resolve.persons import MissingModel, load_model, model_digest, retrain_reason, save_model
 from pipelines.spark import checkpoint
 
 _COMMON: dict[str, Any] = dict(group_name="resolve", kinds={"spark", "delta"}, owners=OWNERS,
@@ -75,7 +76,8 @@ class PersonModelTraining(dg.Config):
           description="The Splink model that tells whether two person records are one person (names, dates of birth, "
           "sex, nationality, shared identifiers), trained unsupervised on the person records. Kept between runs: "
           "increments score new records with it; trained again by a full refresh (the nightly job), when asked "
-          "(config retrain: true), or when its code or the resolution engine changed.")
+          "(config retrain: true), when its code or the resolution engine changed, and on each run until the "
+          "records are enough to train it.")
 def person_model(context: dg.AssetExecutionContext, config: PersonModelTraining, records: DataFrame,
                  lake: LakeResource, stages: StagesResource) -> dg.MaterializeResult:
     settings = stages.settings
@@ -83,27 +85,31 @@ def person_model(context: dg.AssetExecutionContext, config: PersonModelTraining,
     definition = model_key({"engine": settings.resolution_engine, "seed": config.seed},
                            [inspect.getsource(m) for m in _PERSON_MODEL_SOURCES])
     kept = load_model(folder)
-    why = ("asked for" if config.retrain else "full refresh" if full_refresh_requested(context)
-           else "none kept" if kept is None else "code or engine changed" if kept[1]["definition"] != definition
-           else None)
-    if why is not None:
+    why = retrain_reason(kept[1] if kept else None, definition, asked=config.retrain,
+                         full=full_refresh_requested(context))
+    if why is not None or kept is None:
         context.log.info(f"training the person model ({why}) on {settings.resolution_engine}")
         started = time.perf_counter()
-        trained = train_person_model(records, settings.resolution_engine, config.seed, settings.resolution_memory)
-        if trained is None:
-            return dg.MaterializeResult(metadata={"summary": "fewer than two person records: nothing to train on"})
-        kept = trained, {"definition": definition, "model": model_digest(trained), "engine": settings.resolution_engine,
-                         "seed": config.seed, "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                         "training_seconds": round(time.perf_counter() - started, 1)}
-        save_model(folder, *kept)
-    assert kept is not None
-    model, card = kept
+        trained_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        card: dict[str, Any] = {"definition": definition, "engine": settings.resolution_engine,
+                                "seed": config.seed, "trained_at": trained_at}
+        try:
+            model = train_person_model(records, settings.resolution_engine, config.seed, settings.resolution_memory)
+            card["model"] = model_digest(model)
+        except Untrainable as untrainable:  # each person its own until the records are enough
+            model, card["model"], card["untrained"] = None, "none", str(untrainable)
+            context.log.warning(f"no person model: {untrainable}")
+        card["training_seconds"] = round(time.perf_counter() - started, 1)
+        save_model(folder, model, card)
+    else:
+        model, card = kept
     origin = f"trained ({why}) in {card['training_seconds']:.0f} s" if why else f"kept, trained {card['trained_at']}"
+    summary = (f"no person model: {card['untrained']}" if model is None
+               else f"person model {card['model']} ({origin})")
     return dg.MaterializeResult(metadata={
-        "summary": f"person model {card['model']} ({origin})", "model_key": card["model"],
-        "retrained": why is not None, "trained_at": card["trained_at"], "engine": card["engine"],
-        "path": dg.MetadataValue.path(str(folder)),
-        "probability_two_random_records_match": model["probability_two_random_records_match"],
+        "summary": summary, "model_key": card["model"], "retrained": why is not None,
+        "trained_at": card["trained_at"], "engine": card["engine"], "path": dg.MetadataValue.path(str(folder)),
+        "probability_two_random_records_match": model["probability_two_random_records_match"] if model else 0.0,
     })
 
 
@@ -116,10 +122,12 @@ def silver_person_clusters(context: dg.AssetExecutionContext, records: DataFrame
     settings = stages.settings
     uri = lake.paths.table("silver", "person_clusters")
     kept = load_model(lake.paths.model("persons"))
-    model = kept[0] if kept is not None else None
+    if kept is None:
+        raise MissingModel("no person model: materialize models/persons first")
+    model, card = kept
     # A model trained again regroups every record: its key in the settings makes the step whole.
     step = increment(context, lake, {"silver/records": lake.uri(context.asset_key_for_input("records"))},
-                     kept[1]["model"] if kept is not None else "")
+                     card["model"])
     lakehouse = lake.lakehouse(spark, context, step.mark)
 
     def grouped(rows: DataFrame) -> DataFrame:

@@ -12,6 +12,7 @@ from pathlib import Path
 from deltalake import DeltaTable
 
 from pipelines.config import LakePaths
+from tests.conftest import SHARED_SAMPLES
 
 # Every table an increment brings up to date, which the tests compare with a lake computed from scratch.
 TABLES = ("silver/documents", "silver/records", "silver/mentions", "silver/person_clusters", "silver/person_names",
@@ -69,6 +70,25 @@ def deliveries(generated: Path) -> tuple[list[dict[str, str]], str]:
         {"sltd/sltd-again.csv": f"{sltd_header}\n{sltd_row}\n", **files("nominals", 1), **files("nominals", 2),
          **{k: v for s in ("notices", "diffusions", "sltd", "smv") for k, v in files(s, 2).items()}},
     ], f"sltd:{sltd['document_number']}"
+
+
+def sample_events() -> list[tuple[str, str]]:
+    """The sample drop zone, file by file, and four more deliveries (path under raw/ → content)."""
+    raw = SHARED_SAMPLES / "raw"
+    files = [(str(p.relative_to(raw)), p.read_text(encoding="utf-8")) for p in sorted(raw.rglob("*")) if p.is_file()]
+    notice = json.loads((raw / "notices" / "2024-03-01.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    sltd = (raw / "sltd" / "2024-02.csv").read_text(encoding="utf-8").splitlines()
+    header, row = sltd[0], sltd[1]
+    record = next(csv.DictReader([header, row]))
+    withdrawal = "source,source_id,withdrawn_by,withdrawn_at,withdrawal_reason\n"
+    return [
+        *files,
+        ("notices/resent.jsonl", json.dumps({**notice, "distinguishing_marks": "re-sent with a scar"}) + "\n"),
+        ("withdrawals/owner.csv", withdrawal + f"sltd,{record['document_number']},{record['owner_country']},"
+                                               "2024-04-01,recovered\n"),
+        ("withdrawals/other.csv", withdrawal + f"notices,{notice['notice_id']},ZZ,2024-04-01,not ours\n"),
+        ("sltd/again.csv", f"{header}\n{row}\n"),
+    ]
 
 
 def deliver(home: Path, files: dict[str, str]) -> None:

@@ -4,7 +4,6 @@ up to date increment by increment holds exactly the rows silver computed whole f
 bronze holds."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import tempfile
@@ -21,31 +20,12 @@ from pipelines.conform import conform_documents, conform_records, document_root,
 from pipelines.land.job import land_source
 from pipelines.refresh import SilverTable, conform_changes, conform_whole
 from pipelines.sources import SOURCES
-from tests.conftest import SHARED_SAMPLES
+from tests.deliveries import sample_events
 
 _START = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
 
 
-def _events() -> list[tuple[str, str]]:
-    """The sample drop zone, file by file, and four more deliveries (path under raw/ → content)."""
-    raw = SHARED_SAMPLES / "raw"
-    files = [(str(p.relative_to(raw)), p.read_text(encoding="utf-8")) for p in sorted(raw.rglob("*")) if p.is_file()]
-    notice = json.loads((raw / "notices" / "2024-03-01.jsonl").read_text(encoding="utf-8").splitlines()[0])
-    sltd = (raw / "sltd" / "2024-02.csv").read_text(encoding="utf-8").splitlines()
-    header, row = sltd[0], sltd[1]
-    record = next(csv.DictReader([header, row]))
-    withdrawal = "source,source_id,withdrawn_by,withdrawn_at,withdrawal_reason\n"
-    return [
-        *files,
-        ("notices/resent.jsonl", json.dumps({**notice, "distinguishing_marks": "re-sent with a scar"}) + "\n"),
-        ("withdrawals/owner.csv", withdrawal + f"sltd,{record['document_number']},{record['owner_country']},"
-                                               "2024-04-01,recovered\n"),
-        ("withdrawals/other.csv", withdrawal + f"notices,{notice['notice_id']},ZZ,2024-04-01,not ours\n"),
-        ("sltd/again.csv", f"{header}\n{row}\n"),
-    ]
-
-
-EVENTS = _events()
+EVENTS = sample_events()
 
 
 def _tables(lake: Path) -> list[SilverTable]:

@@ -8,7 +8,6 @@ from pyspark.sql import functions as F
 
 from pipelines.config import LakePaths
 from pipelines.resolve.entities import (
-    MissingModel,
     person_clusters,
     person_features_of,
     persons_changed,
@@ -16,7 +15,7 @@ from pipelines.resolve.entities import (
     persons_to_recluster,
     train_person_model,
 )
-from pipelines.resolve.linkage import backend_api
+from pipelines.resolve.linkage import Untrainable, backend_api
 from pipelines.resolve.persons import blocking_keys
 
 
@@ -41,12 +40,12 @@ def test_spark_and_duckdb_resolve_the_sample_persons_alike(records, models):
     assert sorted(r for r, e in found["duckdb"].items() if e == juan) == [
         "nominal:CL-PDI-88812#subject", "notice:2024/51234#subject", "sltd:AAB123456#holder"]
     assert found["duckdb"]["nominal:MX-FGR-5512#subject"] != juan
-    with pytest.raises(MissingModel, match="materialize models/persons first"):
-        person_clusters(records, None)
-    alone = "notice:2024/51234#subject"  # one person: no model to train, and none needed
-    found = person_clusters(records.where(F.col("record_id") == alone), None).collect()
-    assert [(r.record_id, r.entity_id) for r in found] == [
-        (alone, "person:" + hashlib.sha1(alone.encode()).hexdigest()[:16])]
+    alone = "notice:2024/51234#subject"  # one person: no model can be trained, and none is needed
+    with pytest.raises(Untrainable, match="fewer than two"):
+        train_person_model(records.where(F.col("record_id") == alone))
+    found = {r.record_id: r.entity_id for r in person_clusters(records, None).collect()}  # no model: each alone
+    assert found[alone] == "person:" + hashlib.sha1(alone.encode()).hexdigest()[:16]
+    assert len(set(found.values())) == len(found)
 
 
 def test_every_pair_the_model_blocks_shares_a_blocking_key(records, models):

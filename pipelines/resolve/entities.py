@@ -100,26 +100,20 @@ def person_features_of(records: DataFrame) -> DataFrame:
 
 
 def train_person_model(records: DataFrame, engine: str = "duckdb", seed: int = 1,
-                       memory_limit: str = StageSettings.resolution_memory) -> dict[str, Any] | None:
+                       memory_limit: str = StageSettings.resolution_memory) -> dict[str, Any]:
     """The person model trained on the person records of ``records`` on ``engine`` (its JSON names
-    the engine's SQL dialect), or None when there are fewer than two persons to learn from."""
+    the engine's SQL dialect); :class:`~pipelines.resolve.linkage.Untrainable` when they are too
+    few, or too few alike, to learn from."""
     features = person_features_of(records)
-    if features.limit(2).count() < 2:
-        return None
     if engine == "spark":
         return train_model(features.persist(), seed)
     return train_model(features.toPandas(), seed, memory_limit)
 
 
-class MissingModel(RuntimeError):
-    """Person records to cluster and no model trained to cluster them."""
-
-
 def person_clusters(records: DataFrame, model: dict[str, Any] | None, threshold: float = THRESHOLD,
                     engine: str = "duckdb", memory_limit: str = StageSettings.resolution_memory) -> DataFrame:
     """(record_id, entity_id) of every person record of ``records``, by ``model`` on either engine
-    (None: fewer than two persons were there to train it,
-    each record is its own person; with more, :class:`MissingModel`).
+    (None: no model could be trained yet, each record is a person of its own).
 
     ``duckdb``: only the compared columns reach the driver, streamed, and Splink runs there
     (within ``memory_limit``, spilling past it).
@@ -128,10 +122,7 @@ def person_clusters(records: DataFrame, model: dict[str, Any] | None, threshold:
     """
     spark = records.sparkSession
     if model is None:
-        inputs = person_inputs(records)
-        if inputs.limit(2).count() > 1:
-            raise MissingModel("no person model is kept: materialize models/persons first")
-        clusters = inputs.select("record_id", F.col("record_id").alias("cluster"))
+        clusters = person_inputs(records).select("record_id", F.col("record_id").alias("cluster"))
     elif engine == "spark":
         clusters = cluster_persons_spark(person_features_of(records).persist(), model, threshold)
     else:

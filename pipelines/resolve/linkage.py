@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 logging.getLogger("splink").setLevel(logging.ERROR)  # untrained-level notices are expected on sparse levels
 
 
+class Untrainable(ValueError):
+    """Too few records, or too few alike, to estimate every comparison of a model."""
+
+
 @dataclass(frozen=True)
 class Model:
     """What to compare and how to block, for one kind of record."""
@@ -81,5 +85,5 @@ def train(model: Model, frames: Frame | Sequence[Frame], seed: int = 1,
                  if all(level.get("m_probability") is None for level in c["comparison_levels"]
                         if not level.get("is_null_level"))]
     if untrained:
-        raise ValueError(f"the model could not be trained on these records: no m estimated for {untrained}")
+        raise Untrainable(f"the model could not be trained on these records: no m estimated for {untrained}")
     return linker

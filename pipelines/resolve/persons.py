@@ -40,7 +40,7 @@ from splink import Linker, block_on
 
 from pipelines.config import StageSettings
 from pipelines.identifiers.name import name_sound, name_words
-from pipelines.resolve.linkage import Model, backend_api, train
+from pipelines.resolve.linkage import Model, Untrainable, backend_api, train
 
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})")
@@ -167,22 +167,46 @@ def person_features(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
 MODEL_FILE = "model.json"
 
 
-def save_model(folder: Path, model: dict[str, Any], card: dict[str, Any]) -> None:
-    """Keeps ``model`` with its ``card`` (what it was trained on, and how) in ``folder``, replacing
-    the one there by a rename: clustering never reads half a model."""
+def save_model(folder: Path, model: dict[str, Any] | None, card: dict[str, Any]) -> None:
+    """Keeps ``model`` (None: none could be trained, the card says why) with its ``card`` (what it
+    was trained on, and how) in ``folder``, replacing the one there by a rename: clustering never
+    reads half a model."""
     folder.mkdir(parents=True, exist_ok=True)
     staging = folder / f".{MODEL_FILE}.{os.getpid()}"
     staging.write_text(json.dumps({"card": card, "model": model}, sort_keys=True), encoding="utf-8")
     staging.replace(folder / MODEL_FILE)
 
 
-def load_model(folder: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The model kept in ``folder`` and its card, or None when none is kept."""
+def load_model(folder: Path) -> tuple[dict[str, Any] | None, dict[str, Any]] | None:
+    """The model kept in ``folder`` (None if none could be trained) and its card; None when the
+    model was never trained there."""
     path = folder / MODEL_FILE
     if not path.exists():
         return None
     kept = json.loads(path.read_text(encoding="utf-8"))
     return kept["model"], kept["card"]
+
+
+class MissingModel(RuntimeError):
+    """Person records to cluster and no model ever trained for them."""
+
+
+def retrain_reason(card: dict[str, Any] | None, definition: str, asked: bool = False,
+                   full: bool = False) -> str | None:
+    """Why the kept model (its ``card``) is to be trained again, or None to keep it: retraining is
+    its own decision (asked for, or the nightly full refresh), besides a model of other code
+    (``definition``) and none trained yet."""
+    if asked:
+        return "asked for"
+    if full:
+        return "full refresh"
+    if card is None:
+        return "none kept"
+    if card["definition"] != definition:
+        return "its code or engine changed"
+    if card["model"] == "none":
+        return "none could be trained before"
+    return None
 
 
 def model_digest(model: dict[str, Any]) -> str:
@@ -192,7 +216,10 @@ def model_digest(model: dict[str, Any]) -> str:
 
 def train_model(features: Any, seed: int = 1, memory_limit: str = StageSettings.resolution_memory) -> dict[str, Any]:
     """:data:`PERSON_MODEL` trained on ``features`` (pandas: DuckDB; Spark: Splink's Spark backend),
-    as Splink's model JSON: what :func:`cluster_persons` applies until it is trained again."""
+    as Splink's model JSON: what :func:`cluster_persons` applies until it is trained again.
+    :class:`~pipelines.resolve.linkage.Untrainable` when the features are too few to learn from."""
+    if _count(features) < 2:
+        raise Untrainable("fewer than two person records: nothing to learn from")
     return train(PERSON_MODEL, features, seed=seed, memory_limit=memory_limit).misc.save_model_to_json()
 
 
@@ -209,6 +236,10 @@ def _clusters(features: Any, model: dict[str, Any], threshold: float,
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     return linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold)
+
+
+def _count(features: Any) -> int:
+    return len(features) if isinstance(features, pd.DataFrame) else features.limit(2).count()
 
 
 def cluster_persons_spark(features: Any, model: dict[str, Any] | None = None, threshold: float = THRESHOLD,

@@ -1,7 +1,7 @@
 """Person records → the columns the Splink model compares, without Splink."""
 import numpy as np
 
-from pipelines.resolve.persons import FEATURE_COLUMNS, person_features
+from pipelines.resolve.persons import FEATURE_COLUMNS, person_features, retrain_reason
 
 
 def test_names_are_folded_sorted_and_sounded_and_dates_split():
@@ -24,3 +24,13 @@ def test_names_are_folded_sorted_and_sounded_and_dates_split():
                               {"record_id": "d", "full_name": "Juan Peres Gomes"},
                               {"record_id": "e", "full_name": "JUAN PAREDES GOMEZ"}])["name_sound"].tolist()
     assert sounds[0] == sounds[1] != sounds[2]
+
+
+def test_a_kept_model_is_trained_again_only_when_asked_nightly_or_stale():
+    card = {"definition": "d1", "model": "abc"}
+    assert retrain_reason(card, "d1") is None  # an increment scores with the model kept
+    assert retrain_reason(card, "d1", asked=True) == "asked for"
+    assert retrain_reason(card, "d1", full=True) == "full refresh"
+    assert retrain_reason(None, "d1") == "none kept"
+    assert retrain_reason(card, "d2") == "its code or engine changed"
+    assert retrain_reason({"definition": "d1", "model": "none"}, "d1") == "none could be trained before"
