@@ -1,6 +1,6 @@
 """Benchmark: how long a new file takes to become searchable, and what each stage of a refresh costs.
 
-    python bench/freshness.py --size 10000 [--home DIR [--as-is]]
+    python bench/freshness.py --size 10000 [--home DIR [--as-is]] [--one-message]
 
 On a generated drop zone of ``--size`` records (kept in ``--home`` when given, so that a second
 run skips generating it and rebuilds it with ``--full``, or with ``--as-is`` goes straight to the
@@ -169,28 +169,9 @@ def _refresh(title: str, home: Path, stages: dict[str, str], wanted: list[tuple[
               "  NOT FOUND by insight search after the refresh")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=10000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--home", type=Path, help="kept between runs (default: a temporary folder)")
-    parser.add_argument("--as-is", action="store_true",
-                        help="with a built --home: no full rebuild, the increments on the lake as it is")
-    args = parser.parse_args()
-    from generator.dropzone import generate
+def _more_increments(home: Path, stages: dict[str, str]) -> None:
+    """Ten new files of mixed sources, then a withdrawal, each refreshed."""
     from pipelines.sources import SOURCES
-
-    stages = _stages()
-    home = args.home or Path(tempfile.mkdtemp(prefix=f"insight-freshness-{args.size}-"))
-    if not (home / "lake").exists():
-        started = time.perf_counter()
-        generate(home, size=args.size, seed=args.seed, progress=False)
-        print(f"generated {args.size:,} records in {time.perf_counter() - started:.0f} s at {home}")
-        _refresh("full build", home, stages)
-    elif not args.as_is:
-        _refresh("full build (--full, the lake kept)", home, stages, full=True)
-
-    _refresh("one new message", home, stages, [_new_message(home, 0)])
 
     messages = [_new_message(home, n) for n in range(1, 5)]
     for n, source in enumerate(("notices", "diffusions", "reports", "sltd", "smv", "nominals"), start=5):
@@ -203,6 +184,33 @@ def main() -> None:
         f"source,source_id,withdrawn_by,withdrawn_at,withdrawal_reason\nnotices,FRESH-{_RUN}-5,IP,2024-04-01,benchmark\n",
         encoding="utf-8")
     _refresh("a withdrawal", home, stages)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--home", type=Path, help="kept between runs (default: a temporary folder)")
+    parser.add_argument("--as-is", action="store_true",
+                        help="with a built --home: no full rebuild, the increments on the lake as it is")
+    parser.add_argument("--one-message", action="store_true",
+                        help="only the first increment, one new message (a 1M lake takes some twenty minutes each)")
+    args = parser.parse_args()
+    from generator.dropzone import generate
+
+    stages = _stages()
+    home = args.home or Path(tempfile.mkdtemp(prefix=f"insight-freshness-{args.size}-"))
+    if not (home / "lake").exists():
+        started = time.perf_counter()
+        generate(home, size=args.size, seed=args.seed, progress=False)
+        print(f"generated {args.size:,} records in {time.perf_counter() - started:.0f} s at {home}")
+        _refresh("full build", home, stages)
+    elif not args.as_is:
+        _refresh("full build (--full, the lake kept)", home, stages, full=True)
+
+    _refresh("one new message", home, stages, [_new_message(home, 0)])
+    if not args.one_message:
+        _more_increments(home, stages)
     if args.home is None:
         shutil.rmtree(home, ignore_errors=True)
 
