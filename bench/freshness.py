@@ -103,6 +103,7 @@ class _Searcher(threading.Thread):
             if doc_id in {h["id"] for h in hits}:
                 self.found[token] = time.perf_counter() - self.arrived
                 del self.wanted[token]
+                print(f"  >> {doc_id} found by insight search {self.found[token]:.1f} s after it arrived", flush=True)
 
 
 def _materialize(home: Path, full: bool = False) -> tuple[float, dict[str, float]]:
