@@ -25,11 +25,15 @@ def _refresh(home: Path) -> None:
     assert run_refresh(LakePaths.from_env(home), checks=False).success
 
 
-@pytest.mark.heavy  # some four whole-graph runs an example
-@settings(max_examples=2, deadline=None,
+# Some four whole-graph runs an example: one, so that the heavy suite stays inside CI's 90 minutes.
+# Deliveries in a single run are only a build from scratch: they are not drawn (Hypothesis tries the
+# simplest example first, and that is it). CI derandomizes (Hypothesis's "ci" profile) and plays the
+# same example each time; elsewhere each run draws another.
+@pytest.mark.heavy
+@settings(max_examples=1, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(order=st.permutations(range(len(EVENTS))), runs=st.lists(st.integers(0, 2), min_size=len(EVENTS),
-                                                                  max_size=len(EVENTS)))
+@given(order=st.permutations(range(len(EVENTS))),
+       runs=st.lists(st.integers(0, 2), min_size=len(EVENTS), max_size=len(EVENTS)).filter(lambda r: len(set(r)) > 1))
 def test_the_graph_by_increments_equals_the_graph_computed_from_scratch(spark, order, runs):
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder) / "home"
