@@ -210,6 +210,15 @@ def shared(value: Any) -> Any:
     return value.value if isinstance(value, Broadcast) else value
 
 
+def local_frame(spark: SparkSession, rows: list[dict[str, Any]], schema: pa.Schema) -> DataFrame:
+    """Rows the driver holds as a frame, sent to the JVM as Arrow.
+
+    Not as a list: PySpark turns a list into a Python RDD, read by Python workers, and when Spark
+    stops reading one early (``isEmpty``, a ``limit``) Spark 4.1 kills that worker, which prints a
+    ``BrokenPipeError`` traceback on the terminal (SPARK-54344) though nothing is lost."""
+    return spark.createDataFrame(pa.Table.from_pylist(rows, schema=schema), spark_schema(schema))
+
+
 def record_batches(rows: Iterable[dict[str, Any]], schema: pa.Schema, size: int) -> Iterator[pa.RecordBatch]:
     """``rows`` as Arrow batches of at most ``size`` rows: what a ``mapInArrow`` function yields."""
     pending: list[dict[str, Any]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import pyarrow as pa
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -21,7 +22,7 @@ from pipelines.land.landing import (
 )
 from pipelines.land.registry import LANDED_FILES, QUARANTINE, landed_fingerprints, unchanged_since_landed
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
-from pipelines.spark import spark_schema
+from pipelines.spark import local_frame, spark_schema
 
 
 @dataclass
@@ -45,7 +46,7 @@ class LandingReport:
         return sum(f["rows_quarantined"] for f in self.files)
 
 
-_FILES = "src_file string, src_sha256 string"
+_FILES = pa.schema([("src_file", pa.string()), ("src_sha256", pa.string())])
 
 
 def _not_yet_in(lake: Lakehouse, rows: DataFrame, uri: str, files: list[tuple[str, str]],
@@ -59,7 +60,8 @@ def _not_yet_in(lake: Lakehouse, rows: DataFrame, uri: str, files: list[tuple[st
     if source is not None:
         held = held.where(F.col("source") == source)
     keys = ["src_file", "src_sha256"]
-    held = held.select(*keys).join(F.broadcast(lake.spark.createDataFrame(files, _FILES)), keys, "left_semi")
+    fingerprints = local_frame(lake.spark, [dict(zip(keys, f)) for f in files], _FILES)
+    held = held.select(*keys).join(F.broadcast(fingerprints), keys, "left_semi")
     return rows.join(F.broadcast(held.distinct()), keys, "left_anti")
 
 
@@ -85,7 +87,9 @@ def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.dat
         outcomes = read_outcomes(files_frame(spark, listed), spec, landed_at, landed_fingerprints(paths))
         outcomes = outcomes.persist(StorageLevel.MEMORY_AND_DISK)
         try:
-            report.files = [row.asDict() for row in file_tallies(outcomes, source).orderBy("src_file").collect()]
+            # Spark gives timestamps back naive, in the driver's zone: every file landed at ``landed_at``.
+            report.files = [{**row.asDict(), "landed_at": landed_at}
+                            for row in file_tallies(outcomes, source).orderBy("src_file").collect()]
             if report.files:
                 files = [(f["src_file"], f["src_sha256"]) for f in report.files]
                 lake.append(_not_yet_in(lake, bronze_rows(outcomes, spec), bronze_uri, files), bronze_uri)
@@ -96,7 +100,7 @@ def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.dat
     lake.ensure(bronze_uri, spark_schema(bronze_schema(spec)))
     lake.ensure(quarantine_uri, spark_schema(QUARANTINE_SCHEMA))
     if report.files:
-        lake.append(spark.createDataFrame(report.files, spark_schema(LANDED_FILES_SCHEMA)), registry_uri)
+        lake.append(local_frame(spark, report.files, LANDED_FILES_SCHEMA), registry_uri)
     lake.ensure(registry_uri, spark_schema(LANDED_FILES_SCHEMA))
     report.bronze_version = lake.version(bronze_uri)
     return report

@@ -20,7 +20,7 @@ from pipelines.land.drift import DriftLog
 from pipelines.land.fields import SourceSpec
 from pipelines.land.readers import RawFile, read_units, unreadable_file
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
-from pipelines.spark import default_parallelism, record_batches, spark_schema
+from pipelines.spark import default_parallelism, local_frame, record_batches, spark_schema
 
 FILES_SCHEMA = pa.schema(
     [("source", pa.string()), ("src_file", pa.string()), ("abs_path", pa.string()), ("size", pa.int64())]
@@ -51,8 +51,7 @@ def list_raw_files(raw_root: str, source: str) -> list[dict[str, Any]]:
 def files_frame(spark: SparkSession, files: list[dict[str, Any]]) -> DataFrame:
     """The listing as a frame spread over the cluster, largest files first so they start early."""
     ordered = [{k: f[k] for k in FILES_SCHEMA.names} for f in sorted(files, key=lambda f: -f["size"])]
-    frame = spark.createDataFrame(pa.Table.from_pylist(ordered, schema=FILES_SCHEMA).to_pandas(),
-                                  spark_schema(FILES_SCHEMA))
+    frame = local_frame(spark, ordered, FILES_SCHEMA)
     slices = max(1, min(len(ordered), default_parallelism(spark) * 4))
     return frame.repartition(slices)
 
