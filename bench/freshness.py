@@ -1,6 +1,6 @@
 """Benchmark: how long a new file takes to become searchable, and what each stage of a refresh costs.
 
-    python bench/freshness.py --size 10000 [--home DIR [--as-is]] [--one-message]
+    python bench/freshness.py --size 10000 [--home DIR [--as-is]] [--one-message] [--cold]
 
 On a generated drop zone of ``--size`` records (kept in ``--home`` when given, so that a second
 run skips generating it and rebuilds it with ``--full``, or with ``--as-is`` goes straight to the
@@ -9,16 +9,20 @@ message, ten new files of mixed sources, and a withdrawal. For each it prints th
 stage (land, conform, extract, resolve, publish, index, patterns, checks), the slowest steps and
 the total, and for new messages the seconds from the file's arrival until ``insight search``
 finds it (searched every two seconds while the refresh runs, as an analyst would). Figures, not
-asserts. Everything runs in this process, one Spark session, as ``insight materialize`` does; the
-refresh's own progress lines go to the terminal.
+asserts. Everything runs in this process, one Spark session kept warm from one refresh to the next;
+with ``--cold`` each increment is an ``insight materialize`` process of its own, as a scheduled run
+or a run of the sensor is: it pays Python's imports, the Spark session's start and the JVM's
+warm-up. The refresh's own progress lines go to the terminal.
 """
 from __future__ import annotations
 
 import argparse
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -106,14 +110,22 @@ class _Searcher(threading.Thread):
                 print(f"  >> {doc_id} found by insight search {self.found[token]:.1f} s after it arrived", flush=True)
 
 
-def _materialize(home: Path, full: bool = False) -> tuple[float, dict[str, float]]:
+def _materialize(home: Path, full: bool = False, cold: bool = False) -> tuple[float, dict[str, float]]:
     from insight.materialize import MaterializeFailed, run_refresh
     from pipelines.config import LakePaths
 
     steps = _Steps()
     started = time.perf_counter()
-    result = run_refresh(LakePaths.from_env(home), full=full, progress=steps)
-    if not result.success:
+    if cold:
+        command = [sys.executable, "-m", "insight.cli", "materialize", *(["--full"] if full else [])]
+        with subprocess.Popen(command, env={**os.environ, "INSIGHT_HOME": str(home)}, stdout=subprocess.PIPE,
+                              text=True, bufsize=1) as process:
+            for line in process.stdout or ():
+                steps.write(line)
+        success = process.returncode == 0
+    else:
+        success = run_refresh(LakePaths.from_env(home), full=full, progress=steps).success
+    if not success:
         raise MaterializeFailed("the refresh failed: run insight materialize on the home to see why")
     return time.perf_counter() - started, steps.seconds
 
@@ -150,16 +162,17 @@ def _new_lines(home: Path, source: str, n: int, id_field: str) -> None:
 
 
 def _refresh(title: str, home: Path, stages: dict[str, str], wanted: list[tuple[str, str]] = (),
-             full: bool = False) -> None:
-    """One refresh, timed, with the seconds until each of ``wanted`` was searchable; its figures printed."""
+             full: bool = False, cold: bool = False) -> None:
+    """One refresh (``cold``: in a process of its own), timed, with the seconds until each of
+    ``wanted`` was searchable; its figures printed."""
     arrived = time.perf_counter()
     searcher = _Searcher(home, list(wanted), arrived)
     searcher.start()
-    total, steps = _materialize(home, full)
+    total, steps = _materialize(home, full, cold)
     searcher.stop.set()
     searcher.join()
     searcher.look()  # found by a search right after the refresh, at the latest
-    print(f"\n{title}: {total:.1f} s")
+    print(f"\n{title}{' (insight materialize, a process of its own)' if cold else ''}: {total:.1f} s")
     for stage, seconds in sorted(_by_stage(steps, stages).items(), key=lambda s: -s[1]):
         print(f"  {stage:<12} {seconds:7.1f} s")
     print("  slowest steps: " + ", ".join(f"{k} {s:.1f} s" for s, k in
@@ -170,21 +183,21 @@ def _refresh(title: str, home: Path, stages: dict[str, str], wanted: list[tuple[
               "  NOT FOUND by insight search after the refresh")
 
 
-def _more_increments(home: Path, stages: dict[str, str]) -> None:
+def _more_increments(home: Path, stages: dict[str, str], cold: bool) -> None:
     """Ten new files of mixed sources, then a withdrawal, each refreshed."""
     from pipelines.sources import SOURCES
 
     messages = [_new_message(home, n) for n in range(1, 5)]
     for n, source in enumerate(("notices", "diffusions", "reports", "sltd", "smv", "nominals"), start=5):
         _new_lines(home, source, n, SOURCES[source].id_field)
-    _refresh("ten new files of mixed sources (four of them messages)", home, stages, messages)
+    _refresh("ten new files of mixed sources (four of them messages)", home, stages, messages, cold=cold)
 
     withdrawals = home / "raw" / "withdrawals"
     withdrawals.mkdir(parents=True, exist_ok=True)
     (withdrawals / f"fresh-{_RUN}.csv").write_text(
         f"source,source_id,withdrawn_by,withdrawn_at,withdrawal_reason\nnotices,FRESH-{_RUN}-5,IP,2024-04-01,benchmark\n",
         encoding="utf-8")
-    _refresh("a withdrawal", home, stages)
+    _refresh("a withdrawal", home, stages, cold=cold)
 
 
 def main() -> None:
@@ -196,6 +209,8 @@ def main() -> None:
                         help="with a built --home: no full rebuild, the increments on the lake as it is")
     parser.add_argument("--one-message", action="store_true",
                         help="only the first increment, one new message (a 1M lake takes some twenty minutes each)")
+    parser.add_argument("--cold", action="store_true",
+                        help="each increment an insight materialize process of its own, not this warm one")
     args = parser.parse_args()
     from generator.dropzone import generate
 
@@ -209,9 +224,9 @@ def main() -> None:
     elif not args.as_is:
         _refresh("full build (--full, the lake kept)", home, stages, full=True)
 
-    _refresh("one new message", home, stages, [_new_message(home, 0)])
+    _refresh("one new message", home, stages, [_new_message(home, 0)], cold=args.cold)
     if not args.one_message:
-        _more_increments(home, stages)
+        _more_increments(home, stages, args.cold)
     if args.home is None:
         shutil.rmtree(home, ignore_errors=True)
 
