@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 from pyspark import StorageLevel
@@ -49,19 +50,18 @@ class LandingReport:
 _FILES = pa.schema([("src_file", pa.string()), ("src_sha256", pa.string())])
 
 
-def _not_yet_in(lake: Lakehouse, rows: DataFrame, uri: str, files: list[tuple[str, str]],
+def _not_yet_in(lake: Lakehouse, rows: DataFrame, uri: str, files: list[dict[str, Any]],
                 source: str | None = None) -> DataFrame:
-    """``rows`` less those of the ``files`` (path, SHA-256) whose rows the table at ``uri``
-    already holds (of ``source``, for the quarantine all sources share): only those files' rows
-    are looked at (their paths filter the table's files by their statistics)."""
+    """``rows`` less those of the ``files`` (registry rows: ``src_file``, ``src_sha256``) whose rows
+    the table at ``uri`` already holds (of ``source``, for the quarantine all sources share): only
+    those files' rows are looked at (their paths filter the table's files by their statistics)."""
     if not lake.exists(uri):
         return rows
-    held = lake.read(uri).where(F.col("src_file").isin(sorted({path for path, _ in files})))
+    held = lake.read(uri).where(F.col("src_file").isin(sorted({f["src_file"] for f in files})))
     if source is not None:
         held = held.where(F.col("source") == source)
-    keys = ["src_file", "src_sha256"]
-    fingerprints = local_frame(lake.spark, [dict(zip(keys, f)) for f in files], _FILES)
-    held = held.select(*keys).join(F.broadcast(fingerprints), keys, "left_semi")
+    keys = _FILES.names
+    held = held.select(*keys).join(F.broadcast(local_frame(lake.spark, files, _FILES)), keys, "left_semi")
     return rows.join(F.broadcast(held.distinct()), keys, "left_anti")
 
 
@@ -91,9 +91,8 @@ def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.dat
             report.files = [{**row.asDict(), "landed_at": landed_at}
                             for row in file_tallies(outcomes, source).orderBy("src_file").collect()]
             if report.files:
-                files = [(f["src_file"], f["src_sha256"]) for f in report.files]
-                lake.append(_not_yet_in(lake, bronze_rows(outcomes, spec), bronze_uri, files), bronze_uri)
-                lake.append(_not_yet_in(lake, quarantine_rows(outcomes, source), quarantine_uri, files, source),
+                lake.append(_not_yet_in(lake, bronze_rows(outcomes, spec), bronze_uri, report.files), bronze_uri)
+                lake.append(_not_yet_in(lake, quarantine_rows(outcomes, source), quarantine_uri, report.files, source),
                             quarantine_uri)
         finally:
             outcomes.unpersist()
