@@ -1,6 +1,7 @@
 """Jobs, the raw-file sensor and the schedule."""
 
 import hashlib
+from collections.abc import Iterable
 
 import dagster as dg
 
@@ -9,9 +10,12 @@ from dagster._core.definitions.unresolved_asset_job_definition import (
     UnresolvedAssetJobDefinition,
 )
 
+from assets.extract import NER_MODEL
 from assets.increments import FULL_REFRESH
 from assets.resources import LakeResource
-from pipelines.land.registry import pending_files
+from pipelines.config import LakePaths
+from pipelines.extract.tagger import Tagger
+from pipelines.land.registry import never_landed, pending_files
 from pipelines.sources import Sources
 
 # Every job that writes the lake carries this tag; two of them must never commit at once.
@@ -52,6 +56,16 @@ def active_refresh(instance: dg.DagsterInstance) -> str | None:
     return active[0] if active else None
 
 
+def refresh_selection(paths: LakePaths, sources: Sources, pending: Iterable[str]) -> dg.AssetSelection:
+    """What new files in the folders ``pending`` make stale (what the sensor and ``insight
+    materialize --watch`` refresh): their landings, every table and check downstream, and what those
+    read that a first refresh of the home must make too — the landings of the folders never landed
+    (the checks of every document read the withdrawals) and the tagger, unless it is trained."""
+    folders = sorted({*pending, *never_landed(paths, sources.landed)})
+    selection = dg.AssetSelection.assets(*[dg.AssetKey(["bronze", folder]) for folder in folders]).downstream()
+    return selection if Tagger.saved_in(paths.model("ner")) else selection | dg.AssetSelection.assets(NER_MODEL)
+
+
 def raw_files_sensor(sources: Sources) -> dg.SensorDefinition:
     """The sensor that starts a refresh of what depends on the folders of raw/ with new files."""
 
@@ -67,7 +81,7 @@ def raw_files_sensor(sources: Sources) -> dg.SensorDefinition:
         files = sorted(f for group in pending.values() for f in group)
         run_key = hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]
         context.log.info(f"{len(files)} new raw files in {', '.join(sorted(pending))}")
-        selection = dg.AssetSelection.assets(*[dg.AssetKey(["bronze", s]) for s in pending]).downstream()
+        selection = refresh_selection(lake.paths, sources, pending)
         keys = selection.resolve(context.repository_def.asset_graph) if context.repository_def else None
         return dg.RunRequest(run_key=run_key, asset_selection=sorted(keys) if keys else None,
                              tags={**WRITES_LAKE, "insight/new_files": str(len(files))})

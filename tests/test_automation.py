@@ -63,6 +63,17 @@ def test_sensor_waits_while_a_refresh_is_running(tmp_path):
     assert isinstance(result, dg.SkipReason) and "in progress (run r1)" in result.skip_message
 
 
+@pytest.mark.unit  # no Spark, no run
+def test_the_first_refresh_of_a_home_makes_every_table_it_reads(tmp_path):
+    """The checks of every document read the withdrawals, the extraction the tagger: a first drop
+    without withdrawals must land them (as an empty table) and train the tagger, or those steps fail."""
+    (tmp_path / "raw" / "smv").mkdir(parents=True)
+    (tmp_path / "raw" / "smv" / "new.csv").write_text(NEW_VEHICLE, encoding="utf-8")
+    request = evaluate_sensor(tmp_path)
+    selected = {key.to_user_string() for key in request.asset_selection}
+    assert {"bronze/smv", "bronze/withdrawals", "bronze/notices", "models/ner", "silver/mentions"} <= selected
+
+
 @pytest.mark.unit  # the Definitions alone: no Spark, no run
 def test_the_checks_of_a_table_run_as_early_as_the_table():
     """Blocking checks hold back what depends on their table: they share its priority, or a new

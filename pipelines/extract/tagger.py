@@ -64,9 +64,14 @@ class Tagger:
                             tags=np.array(TAGS), features=np.array(FEATURES))
         (folder / CARD_FILE).write_text(json.dumps(self.card, indent=2, sort_keys=True), encoding="utf-8")
 
+    @staticmethod
+    def saved_in(folder: Path) -> bool:
+        """Whether ``folder`` holds a saved tagger (of whichever tags: :meth:`load` checks those)."""
+        return (folder / MODEL_FILE).exists()
+
     @classmethod
     def load(cls, folder: Path) -> Tagger:
-        if not (folder / MODEL_FILE).exists():
+        if not cls.saved_in(folder):
             raise FileNotFoundError(f"no trained tagger at {folder}: materialize models/ner first, "
                                     "or read names by the rules alone (INSIGHT_EXTRACTOR=rules)")
         with np.load(folder / MODEL_FILE) as data:

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable
 
 from pipelines.config import LakePaths
-from pipelines.delta import read_arrow
+from pipelines.delta import is_table, read_arrow
 
 LANDED_FILES = ("bronze", "landed_files")
 QUARANTINE = ("bronze", "quarantine")
@@ -33,6 +33,12 @@ def unchanged_since_landed(paths: LakePaths, listed: Iterable[dict]) -> set[str]
         landed.setdefault(r["src_file"], []).append((r["size"], r["landed_at"]))
     return {f["src_file"] for f in listed
             if any(size == f["size"] and f["modified_at"] <= at for size, at in landed.get(f["src_file"], ()))}
+
+
+def never_landed(paths: LakePaths, folders: Iterable[str]) -> list[str]:
+    """The folders of ``folders`` whose bronze table is not there yet: no landing ran for them, and the
+    checks and stages that read their table (the withdrawals, read by every document's) need it even empty."""
+    return [folder for folder in folders if not is_table(paths.table("bronze", folder))]
 
 
 def pending_files(paths: LakePaths, folders: Iterable[str]) -> dict[str, list[str]]:
