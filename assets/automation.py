@@ -10,8 +10,8 @@ from dagster._core.definitions.unresolved_asset_job_definition import (
     UnresolvedAssetJobDefinition,
 )
 
-from assets.extract import NER_MODEL
 from assets.increments import FULL_REFRESH
+from assets.models import NER_MODEL
 from assets.resources import LakeResource
 from pipelines.config import LakePaths
 from pipelines.extract.tagger import Tagger
@@ -66,6 +66,13 @@ def refresh_selection(paths: LakePaths, sources: Sources, pending: Iterable[str]
     return selection if Tagger.saved_in(paths.model("ner")) else selection | dg.AssetSelection.assets(NER_MODEL)
 
 
+def new_files(paths: LakePaths, sources: Sources) -> tuple[dict[str, list[str]], dg.AssetSelection]:
+    """The files of raw/ the landing registry lacks (per folder) and what they make stale
+    (:func:`refresh_selection`): what the sensor and ``insight materialize --watch`` look for."""
+    pending = pending_files(paths, sources.landed)
+    return pending, refresh_selection(paths, sources, pending)
+
+
 def raw_files_sensor(sources: Sources) -> dg.SensorDefinition:
     """The sensor that starts a refresh of what depends on the folders of raw/ with new files."""
 
@@ -75,13 +82,12 @@ def raw_files_sensor(sources: Sources) -> dg.SensorDefinition:
         running = active_refresh(context.instance)
         if running:
             return dg.SkipReason(f"a refresh is in progress (run {running})")
-        pending = pending_files(lake.paths, sources.landed)
+        pending, selection = new_files(lake.paths, sources)
         if not pending:
             return dg.SkipReason("no new raw files")
         files = sorted(f for group in pending.values() for f in group)
         run_key = hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]
         context.log.info(f"{len(files)} new raw files in {', '.join(sorted(pending))}")
-        selection = refresh_selection(lake.paths, sources, pending)
         keys = selection.resolve(context.repository_def.asset_graph) if context.repository_def else None
         return dg.RunRequest(run_key=run_key, asset_selection=sorted(keys) if keys else None,
                              tags={**WRITES_LAKE, "insight/new_files": str(len(files))})

@@ -9,6 +9,7 @@ from pyspark.sql import functions as F
 
 from assets.increments import Increment, increment, refreshed
 from assets.metadata import count_markdown, table_metadata
+from assets.models import NER_MODEL
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
 from generator import people, prose, texts
@@ -25,7 +26,6 @@ from pipelines.index.lookup import documents_naming, index_terms
 from pipelines.lakehouse import Lakehouse, Scope, WriteResult
 from pipelines.layout import clustered, files_for
 
-NER_MODEL = dg.AssetKey(["models", "ner"])
 ITERATIONS, REGULARIZATION = 150, 1e-5
 # The code a trained model is a function of: its features, its training and its data's generator.
 _MODEL_SOURCES = (tokens, tagger, training, prose, labelled, texts, people)

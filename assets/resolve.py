@@ -17,6 +17,7 @@ from pyspark.sql import DataFrame
 
 from assets.increments import full_refresh_requested, increment, refreshed
 from assets.metadata import count_markdown, table_metadata
+from assets.models import PERSON_MODEL
 from assets.policies import FRESHNESS, OWNERS, RETRY
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
 from pipelines.changes import TableChange
@@ -61,7 +62,6 @@ _COMMON: dict[str, Any] = dict(group_name="resolve", kinds={"spark", "delta"}, o
                retry_policy=RETRY)
 
 
-PERSON_MODEL = dg.AssetKey(["models", "persons"])
 # The code a trained person model is a function of: what it compares and how it is trained.
 _PERSON_MODEL_SOURCES = (persons, linkage)
 
