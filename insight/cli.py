@@ -31,6 +31,17 @@ class CliError(InsightError):
     """A bad option or argument (a one-line message)."""
 
 
+def _interval(text: str) -> float:
+    """A positive number of seconds, for argparse."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return seconds
+
+
 def _paths() -> LakePaths:
     return LakePaths.from_env()
 
@@ -253,6 +264,13 @@ def cmd_generate(args: argparse.Namespace) -> None:
 def cmd_materialize(args: argparse.Namespace) -> None:
     from insight.materialize import materialize_all
 
+    if args.every is not None and not args.watch:
+        raise CliError("--every goes with --watch: how often raw/ is looked at")
+    if args.watch:
+        from insight.watch import watch
+
+        watch(_paths(), args.every or 5.0, sys.stdout, progress=None if args.quiet else sys.stdout)
+        return
     started = time.perf_counter()
     for line in materialize_all(_paths(), progress=None if args.quiet else sys.stdout, full=args.full):
         print(line)
@@ -455,10 +473,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     mat_p = sub.add_parser("materialize", help="land what is new in raw/ and bring every table depending on it "
                                                "up to date (only what the new files touch)")
-    mat_p.add_argument("--full", action="store_true",
-                       help="recompute every table whole (what the nightly schedule runs), not only what changed")
+    once_or_watching = mat_p.add_mutually_exclusive_group()
+    once_or_watching.add_argument("--full", action="store_true",
+                                  help="recompute every table whole (what the nightly schedule runs), not only what "
+                                       "changed")
     mat_p.add_argument("--quiet", action="store_true",
                        help="no progress: one line per table written and the checks' verdicts, at the end")
+    once_or_watching.add_argument("--watch", action="store_true",
+                                  help="keep running: refresh whenever raw/ has new files, in this one warm process "
+                                       "(a new file is searchable sooner than by a run of its own); Ctrl-C stops")
+    mat_p.add_argument("--every", type=_interval, metavar="SECONDS",
+                       help="with --watch, how often raw/ is looked at (default 5)")
     mat_p.set_defaults(func=cmd_materialize)
 
     eval_p = sub.add_parser("evaluate", help="extraction precision/recall per type and language, and person "

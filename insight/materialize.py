@@ -18,6 +18,11 @@ class MaterializeFailed(RuntimeError):
     """A step of the graph failed: a broken system, since bad data only quarantines."""
 
 
+class BlockingCheckFailed(MaterializeFailed):
+    """An ``error`` expectation failed: the tables after its table were not rebuilt. The data says
+    so, not the system: running again on the same files fails again."""
+
+
 class BadConfiguration(InsightError):
     """An ``INSIGHT_*`` setting no stage accepts: said before anything runs."""
 
@@ -97,7 +102,7 @@ def materialize_all(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | N
     lines, blocking = check_lines(result)
     yield from lines
     if blocking:
-        raise MaterializeFailed(f"blocking check failed: {blocking[0]}"
+        raise BlockingCheckFailed(f"blocking check failed: {blocking[0]}"
                                 + (f" and {len(blocking) - 1} more" if len(blocking) > 1 else "")
                                 + "; the tables that depend on it were not rebuilt (see the checks in the Dagster UI)")
     if not result.success:

@@ -207,6 +207,21 @@ def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
     return [_outcome(r, by_name) for r in result.results]
 
 
+_WARM_UP_SUITE = {"expectations": [
+    {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"},
+     "meta": {"name": "warm_up_column", "severity": "warn"}},
+    {"type": "unexpected_rows_expectation", "kwargs": {"unexpected_rows_query": "SELECT * FROM {batch} WHERE id < 0"},
+     "meta": {"name": "warm_up_query", "severity": "warn"}},
+]}
+
+
+def warm_up(df: DataFrame) -> None:
+    """Imports Great Expectations and validates ``df`` (a column ``id``) with a column and a query
+    expectation: a long-lived process does it while idle, so that the first table it validates for a
+    new file does not pay the import and the JVM's first run of those code paths."""
+    validate(df, "bronze/landed_files", _WARM_UP_SUITE)
+
+
 def whole_when_changed(suite: Mapping[str, Any]) -> set[str]:
     """The tables a change to which concerns rows of the suite's table that did not change (a
     withdrawal names a document it does not touch): the expectations reading them name them in

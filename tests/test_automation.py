@@ -1,4 +1,8 @@
 """Idempotent landing, and the raw-file sensor driving a real run of the Definitions."""
+import io
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -10,6 +14,7 @@ from assets.definitions import defs
 from assets.policies import PRIORITY
 from assets.resources import LakeResource
 from insight.materialize import materialize_all
+from insight.watch import watch
 from pipelines.config import LakePaths
 
 NEW_VEHICLE = ("vin,plate,plate_country,make,model,year,colour,theft_date,reporting_country,owner_country,"
@@ -28,7 +33,28 @@ def evaluate_sensor(home: Path, instance: dg.DagsterInstance | None = None):
         return sensor(context)
 
 
-def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(lake_copy):
+def watch_lands(home: Path, drop: Callable[[], object]) -> str:
+    """What ``insight materialize --watch`` says when ``drop`` writes a file once it waits for one; it
+    stops when the file is landed and refreshed (or after five minutes)."""
+    out, stop = io.StringIO(), threading.Event()
+
+    def drop_when_waiting() -> None:
+        deadline = time.monotonic() + 300
+        while "waiting for new files" not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        drop()
+        while out.getvalue().count("waiting for new files") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        stop.set()
+
+    dropper = threading.Thread(target=drop_when_waiting, daemon=True)
+    dropper.start()
+    watch(LakePaths.from_env(home), 0.5, out, stop=stop)
+    dropper.join()
+    return out.getvalue()
+
+
+def test_landing_twice_changes_nothing_and_a_new_file_is_asked_for_by_the_sensor_and_landed_by_watching(lake_copy):
     home = lake_copy  # the samples, materialized once already
     paths = LakePaths.from_env(home)
     before = versions(home)
@@ -38,13 +64,18 @@ def test_landing_twice_changes_nothing_and_the_sensor_lands_new_files(lake_copy)
     assert versions(home) == before, "re-running on the same files must not commit anything"
 
     assert isinstance(evaluate_sensor(home), dg.SkipReason)
-    (paths.raw_dir("smv") / "2024-03.csv").write_text(NEW_VEHICLE, encoding="utf-8")
+    new_file = paths.raw_dir("smv") / "2024-03.csv"
+    new_file.write_text(NEW_VEHICLE, encoding="utf-8")
     request = evaluate_sensor(home)
     assert isinstance(request, dg.RunRequest)
     selected = {key.to_user_string() for key in request.asset_selection}
     assert "bronze/smv" in selected and "gold/documents" in selected and "bronze/notices" not in selected
 
-    list(materialize_all(paths, request.asset_selection))
+    # `insight materialize --watch` refreshes the same selection, in this process, when the file
+    # arrives while it waits.
+    new_file.unlink()
+    said = watch_lands(home, lambda: new_file.write_text(NEW_VEHICLE, encoding="utf-8"))
+    assert "1 new file in smv: refreshing" in said and "refreshed in" in said, said
     vins = DeltaTable(paths.table("bronze", "smv")).to_pyarrow_dataset().to_table(columns=["vin"]).column("vin")
     assert "1HGCM82633A004352" in vins.to_pylist()
     gold = DeltaTable(paths.table("gold", "documents")).to_pyarrow_dataset().to_table(columns=["doc_id"])
