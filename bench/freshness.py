@@ -1,6 +1,6 @@
 """Benchmark: how long a new file takes to become searchable, and what each stage of a refresh costs.
 
-    python bench/freshness.py --size 10000 [--home DIR [--as-is]] [--one-message] [--cold]
+    python bench/freshness.py --size 10000 [--home DIR [--as-is]] [--one-message] [--cold | --watch]
 
 On a generated drop zone of ``--size`` records (kept in ``--home`` when given, so that a second
 run skips generating it and rebuilds it with ``--full``, or with ``--as-is`` goes straight to the
@@ -12,7 +12,9 @@ finds it (searched every two seconds while the refresh runs, as an analyst would
 asserts. Everything runs in this process, one Spark session kept warm from one refresh to the next;
 with ``--cold`` each increment is an ``insight materialize`` process of its own, as a scheduled run
 or a run of the sensor is: it pays Python's imports, the Spark session's start and the JVM's
-warm-up. The refresh's own progress lines go to the terminal.
+warm-up; with ``--watch`` every increment is refreshed by one ``insight materialize --watch``,
+started (and warmed up) before the first file arrives, which looks at raw/ every five seconds, and
+a last message once it is warm. The refresh's own progress lines go to the terminal.
 """
 from __future__ import annotations
 
@@ -20,34 +22,41 @@ import argparse
 import io
 import json
 import os
+import queue
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 _MESSAGE_ID = re.compile(r"^Message-ID:.*$", re.MULTILINE | re.IGNORECASE)
 _DONE = re.compile(r"^\s+\d+:\d\d:\d\d\s+done\s+(.+?)  .*\s([\d.]+) s$")
+_SAID = re.compile(r"^\d\d:\d\d:\d\d  (.*)$")  # a line of insight materialize --watch's own
 _POLL = 2.0  # seconds between searches for a file that arrived
 _RUN = str(int(time.time()))  # in every new id and word, so that a kept home takes new files each time
 
 
 class _Steps(io.TextIOBase):
-    """The progress ``insight materialize`` shows, passed on to the terminal, with each step's seconds kept."""
+    """The progress ``insight materialize`` shows, passed on to the terminal (``echo``), with each
+    step's seconds kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, echo: bool = True) -> None:
         self.seconds: dict[str, float] = {}
+        self.echo = echo
         self._line = ""
 
     def isatty(self) -> bool:
         return False  # a line per step and a "still" line for long ones, not a redrawn live line
 
     def write(self, text: str) -> int:
-        sys.stdout.write(text)
+        if self.echo:
+            sys.stdout.write(text)
         self._line += text
         *lines, self._line = self._line.split("\n")
         for line in lines:
@@ -110,13 +119,73 @@ class _Searcher(threading.Thread):
                 print(f"  >> {doc_id} found by insight search {self.found[token]:.1f} s after it arrived", flush=True)
 
 
-def _materialize(home: Path, full: bool = False, cold: bool = False) -> tuple[float, dict[str, float]]:
+class _Watching:
+    """``insight materialize --watch`` on the home: one process for every increment, started (and
+    warmed up) before the first file arrives; its output passed on to the terminal."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.process = subprocess.Popen([sys.executable, "-m", "insight.cli", "materialize", "--watch"],
+                                        env={**os.environ, "INSIGHT_HOME": str(home)}, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.refreshed(until="waiting for new files")
+
+    def _read(self) -> None:
+        for line in self.process.stdout or ():
+            sys.stdout.write(line)
+            self.lines.put(line)
+        self.lines.put("")  # the process ended
+
+    def refreshed(self, until: str = "refreshed in") -> dict[str, float]:
+        """The seconds of each step until the watcher said ``until`` with no file left to land (the
+        files of one increment may reach it in more than one look)."""
+        from insight.materialize import MaterializeFailed
+        from pipelines.config import LakePaths
+        from pipelines.land.registry import pending_files
+        from pipelines.sources import SOURCES
+
+        steps = _Steps(echo=False)
+        while True:
+            line = self.lines.get()
+            said = _SAID.match(line)
+            if not line or (said and said.group(1).startswith(("refresh failed", "blocking check failed"))):
+                raise MaterializeFailed(f"insight materialize --watch: {line.strip() or 'ended'}")
+            steps.write(line)
+            if until in line and not pending_files(LakePaths.from_env(self.home), SOURCES.landed):
+                return steps.seconds
+
+    def close(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=120)
+
+
+@dataclass(frozen=True)
+class _How:
+    """How an increment runs: in this warm process, as a process of its own (``cold``), or by the
+    process ``watching`` the home."""
+
+    cold: bool = False
+    watching: _Watching | None = None
+
+    @property
+    def label(self) -> str:
+        if self.watching:
+            return " (by insight materialize --watch, started before the file arrived)"
+        return " (insight materialize, a process of its own)" if self.cold else ""
+
+
+def _materialize(home: Path, full: bool = False, how: _How = _How()) -> tuple[float, dict[str, float]]:
     from insight.materialize import MaterializeFailed, run_refresh
     from pipelines.config import LakePaths
 
     steps = _Steps()
     started = time.perf_counter()
-    if cold:
+    if how.watching:
+        seconds = how.watching.refreshed()
+        return time.perf_counter() - started, seconds
+    if how.cold:
         command = [sys.executable, "-m", "insight.cli", "materialize", *(["--full"] if full else [])]
         with subprocess.Popen(command, env={**os.environ, "INSIGHT_HOME": str(home)}, stdout=subprocess.PIPE,
                               text=True, bufsize=1) as process:
@@ -162,17 +231,17 @@ def _new_lines(home: Path, source: str, n: int, id_field: str) -> None:
 
 
 def _refresh(title: str, home: Path, stages: dict[str, str], wanted: list[tuple[str, str]] = (),
-             full: bool = False, cold: bool = False) -> None:
-    """One refresh (``cold``: in a process of its own), timed, with the seconds until each of
+             full: bool = False, how: _How = _How()) -> None:
+    """One refresh (run ``how``), timed from the files' arrival, with the seconds until each of
     ``wanted`` was searchable; its figures printed."""
     arrived = time.perf_counter()
     searcher = _Searcher(home, list(wanted), arrived)
     searcher.start()
-    total, steps = _materialize(home, full, cold)
+    total, steps = _materialize(home, full, how)
     searcher.stop.set()
     searcher.join()
     searcher.look()  # found by a search right after the refresh, at the latest
-    print(f"\n{title}{' (insight materialize, a process of its own)' if cold else ''}: {total:.1f} s")
+    print(f"\n{title}{how.label}: {total:.1f} s")
     for stage, seconds in sorted(_by_stage(steps, stages).items(), key=lambda s: -s[1]):
         print(f"  {stage:<12} {seconds:7.1f} s")
     print("  slowest steps: " + ", ".join(f"{k} {s:.1f} s" for s, k in
@@ -183,21 +252,21 @@ def _refresh(title: str, home: Path, stages: dict[str, str], wanted: list[tuple[
               "  NOT FOUND by insight search after the refresh")
 
 
-def _more_increments(home: Path, stages: dict[str, str], cold: bool) -> None:
+def _more_increments(home: Path, stages: dict[str, str], how: _How) -> None:
     """Ten new files of mixed sources, then a withdrawal, each refreshed."""
     from pipelines.sources import SOURCES
 
     messages = [_new_message(home, n) for n in range(1, 5)]
     for n, source in enumerate(("notices", "diffusions", "reports", "sltd", "smv", "nominals"), start=5):
         _new_lines(home, source, n, SOURCES[source].id_field)
-    _refresh("ten new files of mixed sources (four of them messages)", home, stages, messages, cold=cold)
+    _refresh("ten new files of mixed sources (four of them messages)", home, stages, messages, how=how)
 
     withdrawals = home / "raw" / "withdrawals"
     withdrawals.mkdir(parents=True, exist_ok=True)
     (withdrawals / f"fresh-{_RUN}.csv").write_text(
         f"source,source_id,withdrawn_by,withdrawn_at,withdrawal_reason\nnotices,FRESH-{_RUN}-5,IP,2024-04-01,benchmark\n",
         encoding="utf-8")
-    _refresh("a withdrawal", home, stages, cold=cold)
+    _refresh("a withdrawal", home, stages, how=how)
 
 
 def main() -> None:
@@ -209,8 +278,11 @@ def main() -> None:
                         help="with a built --home: no full rebuild, the increments on the lake as it is")
     parser.add_argument("--one-message", action="store_true",
                         help="only the first increment, one new message (a 1M lake takes some twenty minutes each)")
-    parser.add_argument("--cold", action="store_true",
-                        help="each increment an insight materialize process of its own, not this warm one")
+    process = parser.add_mutually_exclusive_group()
+    process.add_argument("--cold", action="store_true",
+                         help="each increment an insight materialize process of its own, not this warm one")
+    process.add_argument("--watch", action="store_true",
+                         help="every increment by one insight materialize --watch, started after the full build")
     args = parser.parse_args()
     from generator.dropzone import generate
 
@@ -224,9 +296,16 @@ def main() -> None:
     elif not args.as_is:
         _refresh("full build (--full, the lake kept)", home, stages, full=True)
 
-    _refresh("one new message", home, stages, [_new_message(home, 0)], cold=args.cold)
-    if not args.one_message:
-        _more_increments(home, stages, args.cold)
+    how = _How(cold=args.cold, watching=_Watching(home) if args.watch else None)
+    try:
+        _refresh("one new message", home, stages, [_new_message(home, 0)], how=how)
+        if not args.one_message:
+            _more_increments(home, stages, how)
+        if how.watching:  # its first refresh compiled its queries; this one finds them compiled
+            _refresh("one new message again, the watcher warm", home, stages, [_new_message(home, 5)], how=how)
+    finally:
+        if how.watching:
+            how.watching.close()
     if args.home is None:
         shutil.rmtree(home, ignore_errors=True)
 
