@@ -66,11 +66,12 @@ def refresh_selection(paths: LakePaths, sources: Sources, pending: Iterable[str]
     return selection if Tagger.saved_in(paths.model("ner")) else selection | dg.AssetSelection.assets(NER_MODEL)
 
 
-def new_files(paths: LakePaths, sources: Sources) -> tuple[dict[str, list[str]], dg.AssetSelection]:
+def new_files(paths: LakePaths, sources: Sources) -> tuple[dict[str, list[str]], dg.AssetSelection | None]:
     """The files of raw/ the landing registry lacks (per folder) and what they make stale
-    (:func:`refresh_selection`): what the sensor and ``insight materialize --watch`` look for."""
+    (:func:`refresh_selection`; None when no file is new): what the sensor and ``insight
+    materialize --watch`` look for, every few seconds, so the lake is not looked at without them."""
     pending = pending_files(paths, sources.landed)
-    return pending, refresh_selection(paths, sources, pending)
+    return pending, refresh_selection(paths, sources, pending) if pending else None
 
 
 def raw_files_sensor(sources: Sources) -> dg.SensorDefinition:
@@ -83,7 +84,7 @@ def raw_files_sensor(sources: Sources) -> dg.SensorDefinition:
         if running:
             return dg.SkipReason(f"a refresh is in progress (run {running})")
         pending, selection = new_files(lake.paths, sources)
-        if not pending:
+        if selection is None:
             return dg.SkipReason("no new raw files")
         files = sorted(f for group in pending.values() for f in group)
         run_key = hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]

@@ -70,13 +70,13 @@ class Watcher:
         self._refresh(pending, selection)
         return True
 
-    def _refresh(self, pending: dict[str, list[str]], selection: dg.AssetSelection) -> None:
+    def _refresh(self, pending: dict[str, list[str]], selection: dg.AssetSelection | None) -> None:
         from assets.definitions import defs
 
         files = sum(len(group) for group in pending.values())
         self.say(f"{files} new file{'s' if files != 1 else ''} in {', '.join(sorted(pending))}: refreshing"
                  if pending else f"trying again the refresh that failed (try {self.failures + 1})")
-        keys = self.unfinished | selection.resolve(defs.resolve_asset_graph())
+        keys = self.unfinished | (selection.resolve(defs.resolve_asset_graph()) if selection else set())
         started, self.refreshing = time.perf_counter(), True
         try:
             for line in materialize_all(self.paths, sorted(keys), progress=self.progress):
