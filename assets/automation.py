@@ -5,13 +5,15 @@ from collections.abc import Iterable
 
 import dagster as dg
 
-# Dagster exports no public name for what define_asset_job returns.
+# Dagster exports no public name for what define_asset_job returns, nor for the asset graph.
+from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from dagster._core.definitions.unresolved_asset_job_definition import (
     UnresolvedAssetJobDefinition,
 )
 
 from assets.increments import FULL_REFRESH
 from assets.models import NER_MODEL
+from assets.policies import on_search_path
 from assets.resources import LakeResource
 from pipelines.config import LakePaths
 from pipelines.extract.tagger import Tagger
@@ -72,6 +74,19 @@ def new_files(paths: LakePaths, sources: Sources) -> tuple[dict[str, list[str]],
     materialize --watch`` look for, every few seconds, so the lake is not looked at without them."""
     pending = pending_files(paths, sources.landed)
     return pending, refresh_selection(paths, sources, pending) if pending else None
+
+
+def search_lane(keys: Iterable[dg.AssetKey]) -> set[dg.AssetKey]:
+    """The ``keys`` a new file passes through before search finds it (its landing, the documents
+    and their postings): what ``insight materialize --watch`` runs first, whenever files arrive."""
+    return {key for key in keys if on_search_path(key.to_user_string())}
+
+
+def next_step(graph: AssetGraph, todo: set[dg.AssetKey]) -> set[dg.AssetKey]:
+    """The table of ``todo`` that goes first (each table after every table it reads), with the
+    tables its step writes with it: the smallest part of a refresh a run can do alone."""
+    first = next(key for key in graph.toposorted_asset_keys if key in todo)
+    return set(dg.AssetSelection.assets(first).required_multi_asset_neighbors().resolve(graph))
 
 
 def raw_files_sensor(sources: Sources) -> dg.SensorDefinition:

@@ -14,7 +14,8 @@ with ``--cold`` each increment is an ``insight materialize`` process of its own,
 or a run of the sensor is: it pays Python's imports, the Spark session's start and the JVM's
 warm-up; with ``--watch`` every increment is refreshed by one ``insight materialize --watch``,
 started (and warmed up) before the first file arrives, which looks at raw/ every five seconds, and
-a last message once it is warm. The refresh's own progress lines go to the terminal.
+a last message once it is warm, then one more that arrives while the rest of that message's refresh
+runs. The refresh's own progress lines go to the terminal.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,11 +92,14 @@ def _by_stage(steps: dict[str, float], stages: dict[str, str]) -> dict[str, floa
 
 class _Searcher(threading.Thread):
     """Searches for each (word, document) every two seconds until ``insight search`` finds it; the
-    seconds from ``arrived`` until each was found."""
+    seconds from its arrival (``arrived``) until each was found. Once the first is found, ``then``
+    (if given) writes one more file, whose (word, document) joins the search."""
 
-    def __init__(self, home: Path, wanted: list[tuple[str, str]], arrived: float) -> None:
+    def __init__(self, home: Path, wanted: list[tuple[str, str]], arrived: float,
+                 then: Callable[[], tuple[str, str]] | None = None) -> None:
         super().__init__(daemon=True)
-        self.home, self.wanted, self.arrived = home, dict(wanted), arrived
+        self.home, self.wanted, self.then = home, dict(wanted), then
+        self.arrived = {token: arrived for token in self.wanted}
         self.found: dict[str, float] = {}
         self.stop = threading.Event()
 
@@ -114,9 +119,13 @@ class _Searcher(threading.Thread):
             except Exception:  # a lake half-way through its first build: not found yet
                 continue
             if doc_id in {h["id"] for h in hits}:
-                self.found[token] = time.perf_counter() - self.arrived
+                self.found[token] = time.perf_counter() - self.arrived[token]
                 del self.wanted[token]
                 print(f"  >> {doc_id} found by insight search {self.found[token]:.1f} s after it arrived", flush=True)
+                if self.then:
+                    later, self.then = self.then(), None
+                    self.wanted[later[0]], self.arrived[later[0]] = later[1], time.perf_counter()
+                    print(f"  >> {later[1]} written, the refresh under way", flush=True)
 
 
 class _Watching:
@@ -150,7 +159,8 @@ class _Watching:
         while True:
             line = self.lines.get()
             said = _SAID.match(line)
-            if not line or (said and said.group(1).startswith(("refresh failed", "blocking check failed"))):
+            failed = said and re.match(r"blocking check failed|step \S+ failed: ", said.group(1))
+            if not line or failed:
                 raise MaterializeFailed(f"insight materialize --watch: {line.strip() or 'ended'}")
             steps.write(line)
             if until in line and not pending_files(LakePaths.from_env(self.home), SOURCES.landed):
@@ -231,11 +241,12 @@ def _new_lines(home: Path, source: str, n: int, id_field: str) -> None:
 
 
 def _refresh(title: str, home: Path, stages: dict[str, str], wanted: list[tuple[str, str]] = (),
-             full: bool = False, how: _How = _How()) -> None:
+             full: bool = False, how: _How = _How(), then: Callable[[], tuple[str, str]] | None = None) -> None:
     """One refresh (run ``how``), timed from the files' arrival, with the seconds until each of
-    ``wanted`` was searchable; its figures printed."""
+    ``wanted`` (and the file ``then`` writes once the first is searchable) was searchable; its
+    figures printed."""
     arrived = time.perf_counter()
-    searcher = _Searcher(home, list(wanted), arrived)
+    searcher = _Searcher(home, list(wanted), arrived, then)
     searcher.start()
     total, steps = _materialize(home, full, how)
     searcher.stop.set()
@@ -246,7 +257,7 @@ def _refresh(title: str, home: Path, stages: dict[str, str], wanted: list[tuple[
         print(f"  {stage:<12} {seconds:7.1f} s")
     print("  slowest steps: " + ", ".join(f"{k} {s:.1f} s" for s, k in
                                          sorted(((s, k) for k, s in steps.items()), reverse=True)[:5]))
-    for token, _ in wanted:
+    for token in searcher.arrived:
         seconds = searcher.found.get(token)
         print(f"  searchable {seconds:.1f} s after it arrived" if seconds is not None else
               "  NOT FOUND by insight search after the refresh")
@@ -303,6 +314,8 @@ def main() -> None:
             _more_increments(home, stages, how)
         if how.watching:  # its first refresh compiled its queries; this one finds them compiled
             _refresh("one new message again, the watcher warm", home, stages, [_new_message(home, 5)], how=how)
+            _refresh("one new message, and one more once it is searchable (the rest of its refresh under way)",
+                     home, stages, [_new_message(home, 6)], how=how, then=lambda: _new_message(home, 7))
     finally:
         if how.watching:
             how.watching.close()

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from insight.errors import InsightError
@@ -29,13 +30,15 @@ class BadConfiguration(InsightError):
 
 def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None = None,
                 delta_backend: str | None = None, job: str = "insight_refresh",
-                progress: TextIO | None = None, full: bool = False, checks: bool = True) -> dg.ExecuteInProcessResult:
+                progress: TextIO | None = None, full: bool = False, checks: bool = True,
+                tags: Mapping[str, str] | None = None, started: float | None = None) -> dg.ExecuteInProcessResult:
     """Executes ``job`` (or the selected part of it) on ``paths``, in process;
     ``delta_backend`` (``delta-rs``, ``delta-spark``, ``auto``) overrides ``$INSIGHT_DELTA_BACKEND``.
     The home reaches the assets as the ``lake`` resource's configuration of this run. With
-    ``progress``, each step is written there as it starts and ends (:mod:`insight.progress`).
-    Tables are brought up to date incrementally, or with ``full`` recomputed whole; without
-    ``checks``, no table's suite is validated (what tests of the tables alone ask)."""
+    ``progress``, each step is written there as it starts and ends (:mod:`insight.progress`), its
+    clock counting from ``started`` (a ``time.time()``; the run's start by default). Tables are
+    brought up to date incrementally, or with ``full`` recomputed whole; without ``checks``, no
+    table's suite is validated (what tests of the tables alone ask). ``tags`` go on the run."""
     import dagster as dg
 
     from assets.increments import FULL_REFRESH
@@ -57,32 +60,68 @@ def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None 
     if not checks:
         keys = set(asset_selection or job_def.asset_layer.executable_asset_keys)
         job_def, asset_selection = job_def.get_subset(asset_selection=keys, asset_check_selection=set()), None
-    with RunProgress(instance, run_id, progress) if progress else nullcontext():
+    with RunProgress(instance, run_id, progress, started=started) if progress else nullcontext():
         return job_def.execute_in_process(
             instance=instance,
             asset_selection=list(asset_selection) if asset_selection else None,
             run_config=run_config,
             raise_on_error=False,
             run_id=run_id,
-            tags={FULL_REFRESH: "true"} if full else None,
+            tags={**(tags or {}), **({FULL_REFRESH: "true"} if full else {})} or None,
         )
 
 
-def check_lines(result: dg.ExecuteInProcessResult) -> tuple[list[str], list[str]]:
-    """A summary line and one line per failed check; and the blocking failures apart."""
-    evaluations = result.get_asset_check_evaluations()
-    failed = [e for e in evaluations if not e.passed]
-    lines = [f"checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed"]
-    blocking = []
-    for e in sorted(failed, key=lambda e: (e.asset_key.to_user_string(), e.check_name)):
-        unexpected = e.metadata.get("unexpected_count")
-        detail = f" ({unexpected.value} unexpected)" if unexpected is not None else ""
-        level = e.severity.value.lower()
-        line = f"  {level:<5} {e.asset_key.to_user_string()} {e.check_name}{detail}"
-        lines.append(line)
-        if level == "error":
-            blocking.append(f"{e.asset_key.to_user_string()} {e.check_name}")
-    return lines, blocking
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one run of the graph came to: its checks' verdicts, the tables whose failed blocking
+    check held back what reads them, and why a step failed (None when none did)."""
+
+    passed: int
+    failed: list[str]  # a line per failed check
+    blocking: list[str]  # "table check" of each failed blocking check
+    held_back: set[dg.AssetKey]
+    failure: str | None
+
+    @classmethod
+    def of(cls, result: dg.ExecuteInProcessResult) -> RunOutcome:
+        evaluations = result.get_asset_check_evaluations()
+        failed, blocking, held_back = [], [], set()
+        for e in sorted((e for e in evaluations if not e.passed),
+                        key=lambda e: (e.asset_key.to_user_string(), e.check_name)):
+            unexpected = e.metadata.get("unexpected_count")
+            detail = f" ({unexpected.value} unexpected)" if unexpected is not None else ""
+            level = e.severity.value.lower()
+            failed.append(f"  {level:<5} {e.asset_key.to_user_string()} {e.check_name}{detail}")
+            if level == "error":
+                blocking.append(f"{e.asset_key.to_user_string()} {e.check_name}")
+                held_back.add(e.asset_key)
+        return cls(len(evaluations) - len(failed), failed, blocking, held_back,
+                   None if result.success or blocking else _failure(result))
+
+    @property
+    def lines(self) -> list[str]:
+        """A summary line, and one line per failed check."""
+        return [f"checks: {self.passed} passed, {len(self.failed)} failed", *self.failed]
+
+    @property
+    def blocked(self) -> str:
+        """The failed blocking checks in words ("" when none failed)."""
+        if not self.blocking:
+            return ""
+        more = f" and {len(self.blocking) - 1} more" if len(self.blocking) > 1 else ""
+        return f"blocking check failed: {self.blocking[0]}{more}"
+
+
+def _failure(result: dg.ExecuteInProcessResult) -> str:
+    """Why the run failed, in one line: its first failed step and that step's first error."""
+    failures = [e for e in result.all_events if e.is_step_failure]
+    first = failures[0] if failures else None
+    error = first.step_failure_data.error if first else None
+    while error is not None and error.cause is not None and (
+            "max_retries" in error.message or "Error occurred while executing op" in error.message):
+        error = error.cause  # Dagster's wrappers say nothing: the first failure says why
+    reason = error.message.strip().splitlines()[0] if error else "unknown"
+    return f"step {first.step_key if first else '?'} failed: {reason}"
 
 
 def materialize_all(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None = None,
@@ -99,18 +138,10 @@ def materialize_all(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | N
     for event in [] if progress else result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
         yield f"{materialization.asset_key.to_user_string():<20} {wrote(materialization.metadata)}"
-    lines, blocking = check_lines(result)
-    yield from lines
-    if blocking:
-        raise BlockingCheckFailed(f"blocking check failed: {blocking[0]}"
-                                + (f" and {len(blocking) - 1} more" if len(blocking) > 1 else "")
-                                + "; the tables that depend on it were not rebuilt (see the checks in the Dagster UI)")
-    if not result.success:
-        failures = [e for e in result.all_events if e.is_step_failure]
-        first = failures[0] if failures else None
-        error = first.step_failure_data.error if first else None
-        while error is not None and error.cause is not None and (
-                "max_retries" in error.message or "Error occurred while executing op" in error.message):
-            error = error.cause  # Dagster's wrappers say nothing: the first failure says why
-        reason = error.message.strip().splitlines()[0] if error else "unknown"
-        raise MaterializeFailed(f"step {first.step_key if first else '?'} failed: {reason}")
+    outcome = RunOutcome.of(result)
+    yield from outcome.lines
+    if outcome.blocking:
+        raise BlockingCheckFailed(f"{outcome.blocked}; the tables that depend on it were not rebuilt "
+                                  "(see the checks in the Dagster UI)")
+    if outcome.failure:
+        raise MaterializeFailed(outcome.failure)

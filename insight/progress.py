@@ -80,16 +80,17 @@ class RunProgress:
     """Writes the steps of run ``run_id`` to ``out`` as they start and end.
 
     Use as a context manager around the run: ``with RunProgress(instance, run_id, sys.stdout): ...``.
+    Its clock counts from ``started`` (a ``time.time()``), the run's start by default.
     """
 
     def __init__(self, instance: dg.DagsterInstance, run_id: str, out: TextIO, *,
-                 live: bool | None = None, heartbeat: float = 30.0) -> None:
+                 live: bool | None = None, heartbeat: float = 30.0, started: float | None = None) -> None:
         self._out = out
         self._live = out.isatty() if live is None else live
         self._heartbeat = heartbeat
         self._lock = threading.Lock()
         self._step: _Step | None = None
-        self._started = time.time()
+        self._started = time.time() if started is None else started
         self._drawn = False  # a live line is on the terminal, to be cleared before the next line
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick, name="insight-progress", daemon=True)

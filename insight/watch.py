@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from insight.materialize import BlockingCheckFailed, MaterializeFailed, materialize_all
 from insight.progress import clock
 from pipelines.config import LakePaths
 from pipelines.sources import SOURCES, Sources
@@ -27,21 +26,30 @@ MAX_BACKOFF = 600.0  # seconds between tries of a refresh that keeps failing, at
 
 
 class Watcher:
-    """Looks at ``raw/`` and refreshes the lake when files are new there.
+    """Looks at ``raw/`` and brings the lake up to date when files are new there, a run at a time.
 
-    A refresh whose step failed (a broken system: bad data only quarantines) is tried again, new
-    files or not, after ``every`` seconds doubled at each failure (at most :data:`MAX_BACKOFF`). One
-    stopped by a failed blocking check is not: the same files would fail it again, so the tables
-    after it wait for the next files (a correction, a withdrawal)."""
+    What new files make stale joins ``todo``. The tables on the way to search (the files' landing,
+    the documents and their postings) go first, in one run; then the rest (extraction, resolution,
+    the name index, patterns) one step per run, ``raw/`` looked at again before each. So files
+    that arrive during a refresh are searchable once the step running then ends, not the whole
+    refresh; what they make stale joins ``todo``, and each later step takes both at once.
+
+    A run whose step failed (a broken system: bad data only quarantines) is tried again, new files
+    or not, after ``every`` seconds doubled at each failure (at most :data:`MAX_BACKOFF`). A failed
+    blocking check is not: the same files would fail it again, so the tables that read its table
+    wait for the next files (a correction, a withdrawal) while the rest goes on."""
 
     def __init__(self, paths: LakePaths, every: float, say: Callable[[str], None],
                  progress: TextIO | None = None, sources: Sources = SOURCES) -> None:
         self.paths, self.every, self.say, self.progress, self.sources = paths, every, say, progress, sources
         self.failures = 0
         self.retry_at = 0.0
-        self.unfinished: set[dg.AssetKey] = set()  # what a failed refresh left to do
+        self.todo: set[dg.AssetKey] = set()  # what the refresh under way has left to do
+        self.seen: set[str] = set()  # the new files already said, until they land
+        self.found: float | None = None  # when files not yet searchable were found (perf_counter)
+        self.started: float | None = None  # when the refresh under way began (time.time)
+        self.checks = [0, 0]  # its checks passed and failed so far
         self.waiting_for: str | None = None  # the run of the Dagster daemon last seen writing the lake
-        self.refreshing = False
 
     def warm_up(self) -> None:
         """Starts Spark and Great Expectations (its import and first validation) before the first
@@ -53,12 +61,22 @@ class Watcher:
         warm_up(get_spark().range(1))
 
     def look(self) -> bool:
-        """One look at ``raw/``: refreshes when files are new (or a failed refresh is due again) and
-        nothing else writes the lake. Whether it refreshed."""
+        """One look at ``raw/`` and, when there is work (new files, or a failed run due again) and
+        nothing else writes the lake, one run of it. Whether it ran."""
         from assets.automation import new_files
+        from assets.definitions import defs
 
         pending, selection = new_files(self.paths, self.sources)
-        if not (pending or self.unfinished) or time.monotonic() < self.retry_at:
+        files = {f for group in pending.values() for f in group}
+        fresh = sorted(files - self.seen)
+        self.seen = files
+        if selection is not None and fresh:
+            folders = sorted(folder for folder, group in pending.items() if set(group) & set(fresh))
+            self.say(f"{len(fresh)} new file{'s' if len(fresh) != 1 else ''} in {', '.join(folders)}: "
+                     + ("their landing and search path go next" if self.todo else "refreshing"))
+            self.todo |= selection.resolve(defs.resolve_asset_graph())
+            self.found = self.found or time.perf_counter()
+        if not self.todo or time.monotonic() < self.retry_at:
             return False
         running = _daemon_run()
         if running:
@@ -67,35 +85,50 @@ class Watcher:
             self.waiting_for = running
             return False
         self.waiting_for = None
-        self._refresh(pending, selection)
+        self._run_next()
         return True
 
-    def _refresh(self, pending: dict[str, list[str]], selection: dg.AssetSelection | None) -> None:
-        from assets.definitions import defs
+    def _run_next(self) -> None:
+        """Runs the search lane of ``todo`` if it has one, else its next step."""
+        import dagster as dg
 
-        files = sum(len(group) for group in pending.values())
-        self.say(f"{files} new file{'s' if files != 1 else ''} in {', '.join(sorted(pending))}: refreshing"
-                 if pending else f"trying again the refresh that failed (try {self.failures + 1})")
-        keys = self.unfinished | (selection.resolve(defs.resolve_asset_graph()) if selection else set())
-        started, self.refreshing = time.perf_counter(), True
-        try:
-            for line in materialize_all(self.paths, sorted(keys), progress=self.progress):
-                self.say(line)
-        except BlockingCheckFailed as exc:
-            self.failures, self.retry_at, self.unfinished = 0, 0.0, set()
-            self.say(f"{exc}; they wait for the next files")
-            return
-        except MaterializeFailed as exc:
+        from assets.automation import next_step, search_lane
+        from assets.definitions import defs
+        from insight.materialize import RunOutcome, run_refresh
+
+        graph = defs.resolve_asset_graph()
+        lane = search_lane(self.todo)
+        keys = lane or next_step(graph, self.todo)
+        if self.failures:
+            self.say(f"trying again the step that failed (try {self.failures + 1})")
+        self.started = self.started or time.time()
+        result = run_refresh(self.paths, sorted(keys), progress=self.progress, started=self.started,
+                             tags={"insight/refresh": f"watch-{self.started:.0f}"})
+        outcome = RunOutcome.of(result)
+        self.checks = [self.checks[0] + outcome.passed, self.checks[1] + len(outcome.failed)]
+        for line in outcome.failed:
+            self.say(line.strip())
+        if outcome.failure:
             self.failures += 1
             delay = min(self.every * 2 ** self.failures, MAX_BACKOFF)
-            self.retry_at, self.unfinished = time.monotonic() + delay, keys
-            self.say(f"refresh failed after {clock(time.perf_counter() - started)}: {exc}; "
-                     f"tried again in {delay:.0f} s")
+            self.retry_at = time.monotonic() + delay
+            self.say(f"{outcome.failure}; tried again in {delay:.0f} s")
             return
-        finally:
-            self.refreshing = False
-        self.failures, self.retry_at, self.unfinished = 0, 0.0, set()
-        self.say(f"refreshed in {clock(time.perf_counter() - started)}")
+        self.failures, self.retry_at = 0, 0.0
+        self.todo -= keys
+        if outcome.held_back:
+            held = dg.AssetSelection.assets(*outcome.held_back).downstream().resolve(graph) - outcome.held_back
+            self.todo -= held
+            self.say(f"{outcome.blocked}; the tables that read it wait for the next files")
+        elif lane and self.found is not None:
+            self.say(f"searchable {time.perf_counter() - self.found:.1f} s after the files were found; "
+                     f"{len(self.todo)} more table{'s' if len(self.todo) != 1 else ''} to bring up to date")
+        if lane:
+            self.found = None
+        if not self.todo:
+            self.say(f"refreshed in {clock(time.time() - self.started)} "
+                     f"(checks: {self.checks[0]} passed, {self.checks[1]} failed)")
+            self.started, self.checks = None, [0, 0]
 
 
 def _daemon_run() -> str | None:
@@ -126,7 +159,9 @@ def watch(paths: LakePaths, every: float, out: TextIO, progress: TextIO | None =
         say("waiting for new files")
         while not stop.is_set():
             if watcher.look():
+                if watcher.todo:
+                    continue  # the next step at once
                 say("waiting for new files")
             stop.wait(every)
     except KeyboardInterrupt:
-        say("stopped during a refresh: the next one finishes what it left" if watcher.refreshing else "stopped")
+        say("stopped during a refresh: the next one finishes what it left" if watcher.todo else "stopped")

@@ -33,18 +33,23 @@ def evaluate_sensor(home: Path, instance: dg.DagsterInstance | None = None):
         return sensor(context)
 
 
-def watch_lands(home: Path, drop: Callable[[], object]) -> str:
-    """What ``insight materialize --watch`` says when ``drop`` writes a file once it waits for one; it
-    stops when the file is landed and refreshed (or after five minutes)."""
+def watch_lands(home: Path, drop: Callable[[], object], then: Callable[[], object]) -> str:
+    """What ``insight materialize --watch`` says when ``drop`` writes a file once it waits for one,
+    and ``then`` another once the first is searchable (the rest of its refresh under way); it stops
+    when both are landed and refreshed (or after five minutes)."""
     out, stop = io.StringIO(), threading.Event()
+
+    def wait_for(text: str, times: int, deadline: float) -> None:
+        while out.getvalue().count(text) < times and time.monotonic() < deadline:
+            time.sleep(0.2)
 
     def drop_when_waiting() -> None:
         deadline = time.monotonic() + 300
-        while "waiting for new files" not in out.getvalue() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_for("waiting for new files", 1, deadline)
         drop()
-        while out.getvalue().count("waiting for new files") < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_for("searchable", 1, deadline)
+        then()
+        wait_for("waiting for new files", 2, deadline)
         stop.set()
 
     dropper = threading.Thread(target=drop_when_waiting, daemon=True)
@@ -72,14 +77,25 @@ def test_landing_twice_changes_nothing_and_a_new_file_is_asked_for_by_the_sensor
     assert "bronze/smv" in selected and "gold/documents" in selected and "bronze/notices" not in selected
 
     # `insight materialize --watch` refreshes the same selection, in this process, when the file
-    # arrives while it waits.
+    # arrives while it waits; a file that arrives while the rest of that refresh runs is searchable
+    # before it ends.
     new_file.unlink()
-    said = watch_lands(home, lambda: new_file.write_text(NEW_VEHICLE, encoding="utf-8"))
-    assert "1 new file in smv: refreshing" in said and "refreshed in" in said, said
+    later = paths.raw_dir("smv") / "2024-04.csv"
+    said = watch_lands(home, lambda: new_file.write_text(NEW_VEHICLE, encoding="utf-8"),
+                       lambda: later.write_text(NEW_VEHICLE.replace("1HGCM82633A004352", "WVWZZZ1JZXW000001"),
+                                                encoding="utf-8"))
+    events = [line.split("  ", 1)[1] for line in said.splitlines()]
+    assert "1 new file in smv: refreshing" in events, said
+    during = events.index("1 new file in smv: their landing and search path go next")
+    searchable = [i for i, line in enumerate(events) if line.startswith("searchable")]
+    refreshed = [i for i, line in enumerate(events) if line.startswith("refreshed in")]
+    assert len(searchable) == 2 and len(refreshed) == 1 and searchable[0] < during < searchable[1] < refreshed[0], said
     vins = DeltaTable(paths.table("bronze", "smv")).to_pyarrow_dataset().to_table(columns=["vin"]).column("vin")
-    assert "1HGCM82633A004352" in vins.to_pylist()
+    assert {"1HGCM82633A004352", "WVWZZZ1JZXW000001"} <= set(vins.to_pylist())
     gold = DeltaTable(paths.table("gold", "documents")).to_pyarrow_dataset().to_table(columns=["doc_id"])
-    assert "smv:1HGCM82633A004352" in gold.column("doc_id").to_pylist()
+    assert {"smv:1HGCM82633A004352", "smv:WVWZZZ1JZXW000001"} <= set(gold.column("doc_id").to_pylist())
+    mentions = DeltaTable(paths.table("gold", "mentions")).to_pyarrow_dataset().to_table(columns=["doc_id"])
+    assert "smv:WVWZZZ1JZXW000001" in mentions.column("doc_id").to_pylist()  # the rest caught up with it too
     assert isinstance(evaluate_sensor(home), dg.SkipReason)
 
 
@@ -114,3 +130,28 @@ def test_the_checks_of_a_table_run_as_early_as_the_table():
         table = graph.assets_def_for_key(key.asset_key).op.tags.get(PRIORITY)
         assert graph.assets_def_for_key(key).op.tags.get(PRIORITY) == table, key
     assert graph.assets_def_for_key(dg.AssetKey(["gold", "search_terms"])).op.tags.get(PRIORITY) == "1"
+
+
+@pytest.mark.unit
+def test_the_watcher_runs_the_search_path_first_then_a_step_at_a_time_each_after_what_it_reads(tmp_path):
+    from assets.automation import next_step, refresh_selection, search_lane
+    from pipelines.sources import SOURCES
+
+    graph = defs.resolve_asset_graph()
+    todo = set(refresh_selection(LakePaths.from_env(tmp_path), SOURCES, ["messages"]).resolve(graph))
+    lane = search_lane(todo)
+    assert {key.to_user_string() for key in lane} == {
+        *(f"bronze/{folder}" for folder in SOURCES.landed), "silver/documents", "gold/documents",
+        "gold/search_terms", "gold/search_stats"}
+    done, runs = set(lane), []
+    todo -= lane
+    while todo:
+        step = next_step(graph, todo)
+        assert step <= todo
+        for key in step:  # every table it reads that this refresh makes is made before it
+            assert {p for p in graph.get(key).parent_keys if p in todo or p in done} <= done | step, key
+        runs.append({key.to_user_string() for key in step})
+        done |= step
+        todo -= step
+    assert {"gold/alerts", "gold/alert_evidence"} in runs  # a step that writes two tables runs whole
+    assert runs[-1] and all(len(run) <= 2 for run in runs)

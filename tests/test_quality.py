@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 
-from insight.materialize import check_lines
+from insight.materialize import RunOutcome
 
 SMV_DRIFTED = (
     "vin,plate,plate_country,make,model,year,color,theft_date,reporting_country,owner_country,restricted_to,"
@@ -56,8 +57,9 @@ def test_a_planted_bad_table_trips_its_check_and_blocks_what_depends_on_it(lake_
     assert not materialized(result) & {"silver/documents", "silver/records", "gold/documents"}
     evaluation = next(e for e in result.get_asset_check_evaluations() if e.check_name == "classification_valid")
     assert "secret" in evaluation.metadata["failing_examples"].value  # the failing value, shown in the UI
-    lines, blocking = check_lines(result)
-    assert "bronze/notices classification_valid" in blocking and lines[0].startswith("checks: ")
+    outcome = RunOutcome.of(result)
+    assert "bronze/notices classification_valid" in outcome.blocking and outcome.lines[0].startswith("checks: ")
+    assert outcome.held_back == {dg.AssetKey(["bronze", "notices"])} and outcome.failure is None
 
 
 def test_schema_drift_lands_warns_and_does_not_block(lake_copy):
@@ -107,8 +109,6 @@ def test_no_check_compares_every_row_with_every_row(sample_home, spark, lakehous
 
 def test_an_increment_validates_what_changed_and_a_full_refresh_every_row(lake_copy):
     import json
-
-    import dagster as dg
 
     from insight.materialize import run_refresh
     from pipelines.config import LakePaths
