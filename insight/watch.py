@@ -5,7 +5,8 @@ starts Python, Spark and Great Expectations cold, about a minute on a 2-core mac
 "Freshness"). Watching keeps one Spark session, its JVM and Great Expectations from one increment
 to the next, so that an increment pays only for what arrived. It finds new files as the sensor
 does (the landing registry lacks their path and size), refreshes what they make stale (the
-sensor's selection), and stands aside while a run of the Dagster daemon writes the lake.
+sensor's selection) a step at a time, the way to search first (:class:`Watcher`), and stands
+aside while a run of the Dagster daemon writes the lake.
 """
 from __future__ import annotations
 

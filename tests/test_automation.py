@@ -110,6 +110,26 @@ def test_sensor_waits_while_a_refresh_is_running(tmp_path):
     assert isinstance(result, dg.SkipReason) and "in progress (run r1)" in result.skip_message
 
 
+@pytest.mark.unit  # no Spark: the watcher never gets to run
+def test_the_watcher_stands_aside_while_a_run_of_the_daemon_writes_the_lake(tmp_path, monkeypatch):
+    from insight.watch import Watcher
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    (tmp_path / "dagster").mkdir()
+    instance = dg.DagsterInstance.get()
+    instance.add_run(dg.DagsterRun(job_name="insight_refresh", run_id="r1", status=dg.DagsterRunStatus.STARTED,
+                                   tags=WRITES_LAKE))
+    (tmp_path / "raw" / "smv").mkdir(parents=True)
+    (tmp_path / "raw" / "smv" / "new.csv").write_text(NEW_VEHICLE, encoding="utf-8")
+    said: list[str] = []
+    watcher = Watcher(LakePaths.from_env(tmp_path), 0.5, said.append)
+
+    assert not watcher.look() and not watcher.look()
+    assert said == ["1 new file in smv: refreshing",
+                    "run r1 of the Dagster daemon is writing the lake: waiting for it"], said  # each said once
+    assert dg.AssetKey(["bronze", "smv"]) in watcher.todo and watcher.found is not None
+
+
 @pytest.mark.unit  # no Spark, no run
 def test_the_first_refresh_of_a_home_makes_every_table_it_reads(tmp_path):
     """The checks of every document read the withdrawals, the extraction the tagger: a first drop
