@@ -14,8 +14,8 @@ with ``--cold`` each increment is an ``insight materialize`` process of its own,
 or a run of the sensor is: it pays Python's imports, the Spark session's start and the JVM's
 warm-up; with ``--watch`` every increment is refreshed by one ``insight materialize --watch``,
 started (and warmed up) before the first file arrives, which looks at raw/ every five seconds, and
-a last message once it is warm, then one more that arrives while the rest of that message's refresh
-runs. The refresh's own progress lines go to the terminal.
+a last message once it is warm, then one more that arrives as the rest of that message's refresh
+starts its longest step (``gold/mentions``). The refresh's own progress lines go to the terminal.
 """
 from __future__ import annotations
 
@@ -92,13 +92,11 @@ def _by_stage(steps: dict[str, float], stages: dict[str, str]) -> dict[str, floa
 
 class _Searcher(threading.Thread):
     """Searches for each (word, document) every two seconds until ``insight search`` finds it; the
-    seconds from its arrival (``arrived``) until each was found. Once the first is found, ``then``
-    (if given) writes one more file, whose (word, document) joins the search."""
+    seconds from its arrival (``arrived``, or when :meth:`add` was told of it) until each was found."""
 
-    def __init__(self, home: Path, wanted: list[tuple[str, str]], arrived: float,
-                 then: Callable[[], tuple[str, str]] | None = None) -> None:
+    def __init__(self, home: Path, wanted: list[tuple[str, str]], arrived: float) -> None:
         super().__init__(daemon=True)
-        self.home, self.wanted, self.then = home, dict(wanted), then
+        self.home, self.wanted = home, dict(wanted)
         self.arrived = {token: arrived for token in self.wanted}
         self.found: dict[str, float] = {}
         self.stop = threading.Event()
@@ -122,10 +120,11 @@ class _Searcher(threading.Thread):
                 self.found[token] = time.perf_counter() - self.arrived[token]
                 del self.wanted[token]
                 print(f"  >> {doc_id} found by insight search {self.found[token]:.1f} s after it arrived", flush=True)
-                if self.then:
-                    later, self.then = self.then(), None
-                    self.wanted[later[0]], self.arrived[later[0]] = later[1], time.perf_counter()
-                    print(f"  >> {later[1]} written, the refresh under way", flush=True)
+
+    def add(self, wanted: tuple[str, str]) -> None:
+        """One more (word, document), arrived now."""
+        self.arrived[wanted[0]], self.wanted[wanted[0]] = time.perf_counter(), wanted[1]
+        print(f"  >> {wanted[1]} written, the refresh under way", flush=True)
 
 
 class _Watching:
@@ -147,9 +146,11 @@ class _Watching:
             self.lines.put(line)
         self.lines.put("")  # the process ended
 
-    def refreshed(self, until: str = "refreshed in") -> dict[str, float]:
+    def refreshed(self, until: str = "refreshed in",
+                  at: tuple[str, Callable[[], None]] | None = None) -> dict[str, float]:
         """The seconds of each step until the watcher said ``until`` with no file left to land (the
-        files of one increment may reach it in more than one look)."""
+        files of one increment may reach it in more than one look); ``at``: a text and what to do
+        when the watcher first writes a line holding it."""
         from insight.materialize import MaterializeFailed
         from pipelines.config import LakePaths
         from pipelines.land.registry import pending_files
@@ -163,6 +164,9 @@ class _Watching:
             if not line or failed:
                 raise MaterializeFailed(f"insight materialize --watch: {line.strip() or 'ended'}")
             steps.write(line)
+            if at and at[0] in line:
+                at[1]()
+                at = None
             if until in line and not pending_files(LakePaths.from_env(self.home), SOURCES.landed):
                 return steps.seconds
 
@@ -186,14 +190,15 @@ class _How:
         return " (insight materialize, a process of its own)" if self.cold else ""
 
 
-def _materialize(home: Path, full: bool = False, how: _How = _How()) -> tuple[float, dict[str, float]]:
+def _materialize(home: Path, full: bool = False, how: _How = _How(),
+                 at: tuple[str, Callable[[], None]] | None = None) -> tuple[float, dict[str, float]]:
     from insight.materialize import MaterializeFailed, run_refresh
     from pipelines.config import LakePaths
 
     steps = _Steps()
     started = time.perf_counter()
     if how.watching:
-        seconds = how.watching.refreshed()
+        seconds = how.watching.refreshed(at=at)
         return time.perf_counter() - started, seconds
     if how.cold:
         command = [sys.executable, "-m", "insight.cli", "materialize", *(["--full"] if full else [])]
@@ -241,14 +246,16 @@ def _new_lines(home: Path, source: str, n: int, id_field: str) -> None:
 
 
 def _refresh(title: str, home: Path, stages: dict[str, str], wanted: list[tuple[str, str]] = (),
-             full: bool = False, how: _How = _How(), then: Callable[[], tuple[str, str]] | None = None) -> None:
+             full: bool = False, how: _How = _How(), later: tuple[str, Callable[[], tuple[str, str]]] | None = None
+             ) -> None:
     """One refresh (run ``how``), timed from the files' arrival, with the seconds until each of
-    ``wanted`` (and the file ``then`` writes once the first is searchable) was searchable; its
-    figures printed."""
+    ``wanted`` was searchable; its figures printed. ``later`` (with a watcher): a progress text and
+    a file written when the watcher shows it, whose seconds until searchable are printed too."""
     arrived = time.perf_counter()
-    searcher = _Searcher(home, list(wanted), arrived, then)
+    searcher = _Searcher(home, list(wanted), arrived)
     searcher.start()
-    total, steps = _materialize(home, full, how)
+    at = (later[0], lambda: searcher.add(later[1]())) if later else None
+    total, steps = _materialize(home, full, how, at)
     searcher.stop.set()
     searcher.join()
     searcher.look()  # found by a search right after the refresh, at the latest
@@ -314,8 +321,9 @@ def main() -> None:
             _more_increments(home, stages, how)
         if how.watching:  # its first refresh compiled its queries; this one finds them compiled
             _refresh("one new message again, the watcher warm", home, stages, [_new_message(home, 5)], how=how)
-            _refresh("one new message, and one more once it is searchable (the rest of its refresh under way)",
-                     home, stages, [_new_message(home, 6)], how=how, then=lambda: _new_message(home, 7))
+            # The worst moment for a file to arrive: as the longest step of the rest starts.
+            _refresh("one new message, and one more as its refresh starts gold/mentions", home, stages,
+                     [_new_message(home, 6)], how=how, later=("start  gold/mentions", lambda: _new_message(home, 7)))
     finally:
         if how.watching:
             how.watching.close()

@@ -261,6 +261,9 @@ def cmd_generate(args: argparse.Namespace) -> None:
           f"({summary.dirty} dirty units planted; truth in {summary.truth_dir})")
 
 
+WATCH_EVERY = 5.0  # seconds between two looks at raw/ of insight materialize --watch, unless --every
+
+
 def cmd_materialize(args: argparse.Namespace) -> None:
     from insight.materialize import materialize_all
 
@@ -269,7 +272,7 @@ def cmd_materialize(args: argparse.Namespace) -> None:
     if args.watch:
         from insight.watch import watch
 
-        watch(_paths(), args.every or 5.0, sys.stdout, progress=None if args.quiet else sys.stdout)
+        watch(_paths(), args.every or WATCH_EVERY, sys.stdout, progress=None if args.quiet else sys.stdout)
         return
     started = time.perf_counter()
     for line in materialize_all(_paths(), progress=None if args.quiet else sys.stdout, full=args.full):
@@ -483,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
                                   help="keep running: refresh whenever raw/ has new files, in this one warm process "
                                        "(a new file is searchable sooner than by a run of its own); Ctrl-C stops")
     mat_p.add_argument("--every", type=_interval, metavar="SECONDS",
-                       help="with --watch, how often raw/ is looked at (default 5)")
+                       help=f"with --watch, how often raw/ is looked at (default {WATCH_EVERY:g})")
     mat_p.set_defaults(func=cmd_materialize)
 
     eval_p = sub.add_parser("evaluate", help="extraction precision/recall per type and language, and person "
