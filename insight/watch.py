@@ -69,12 +69,12 @@ class Watcher:
 
         pending, selection = new_files(self.paths, self.sources)
         files = {f for group in pending.values() for f in group}
-        fresh = sorted(files - self.seen)
-        self.seen = files
-        if selection is not None and fresh:
-            folders = sorted(folder for folder, group in pending.items() if set(group) & set(fresh))
+        fresh, self.seen = files - self.seen, files
+        if fresh:
+            folders = sorted(folder for folder, group in pending.items() if fresh & set(group))
             self.say(f"{len(fresh)} new file{'s' if len(fresh) != 1 else ''} in {', '.join(folders)}: "
                      + ("their landing and search path go next" if self.todo else "refreshing"))
+        if selection is not None:  # said or not: a file written again since it landed is pending again
             self.todo |= selection.resolve(defs.resolve_asset_graph())
             self.found = self.found or time.perf_counter()
         if not self.todo or time.monotonic() < self.retry_at:

@@ -128,6 +128,8 @@ def test_the_watcher_stands_aside_while_a_run_of_the_daemon_writes_the_lake(tmp_
     assert said == ["1 new file in smv: refreshing",
                     "run r1 of the Dagster daemon is writing the lake: waiting for it"], said  # each said once
     assert dg.AssetKey(["bronze", "smv"]) in watcher.todo and watcher.found is not None
+    watcher.todo.clear()  # as after a refresh, had the file been written again since it landed
+    assert not watcher.look() and dg.AssetKey(["bronze", "smv"]) in watcher.todo and len(said) == 2
 
 
 @pytest.mark.unit  # no Spark, no run
