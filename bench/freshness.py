@@ -102,8 +102,9 @@ class _Searcher(threading.Thread):
         self.stop = threading.Event()
 
     def run(self) -> None:
-        while self.wanted and not self.stop.is_set():
-            self.look()
+        while not self.stop.is_set():  # until the refresh ends: :meth:`add` may add one more
+            if self.wanted:
+                self.look()
             self.stop.wait(_POLL)
 
     def look(self) -> None:
