@@ -165,4 +165,5 @@ def watch(paths: LakePaths, every: float, out: TextIO, progress: TextIO | None =
                 say("waiting for new files")
             stop.wait(every)
     except KeyboardInterrupt:
-        say("stopped during a refresh: the next one finishes what it left" if watcher.todo else "stopped")
+        say("stopped during a refresh: the next files' refresh, or insight materialize, finishes what it left"
+            if watcher.todo else "stopped")
