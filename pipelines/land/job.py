@@ -84,7 +84,8 @@ def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.dat
     unchanged = unchanged_since_landed(paths, listed)
     listed = [f for f in listed if f["src_file"] not in unchanged]
     if listed:
-        outcomes = read_outcomes(files_frame(spark, listed), spec, landed_at, landed_fingerprints(paths))
+        landed = landed_fingerprints(paths, [f["src_file"] for f in listed])
+        outcomes = read_outcomes(files_frame(spark, listed), spec, landed_at, landed)
         outcomes = outcomes.persist(StorageLevel.MEMORY_AND_DISK)
         try:
             # Spark gives timestamps back naive, in the driver's zone: every file landed at ``landed_at``.

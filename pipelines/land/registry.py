@@ -8,6 +8,9 @@ import datetime as dt
 import os
 from collections.abc import Iterable
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from pipelines.config import LakePaths
 from pipelines.delta import is_table, read_arrow
 
@@ -15,21 +18,26 @@ LANDED_FILES = ("bronze", "landed_files")
 QUARANTINE = ("bronze", "quarantine")
 
 
-def _registry_rows(paths: LakePaths, columns: list[str]) -> list[dict]:
-    table = read_arrow(paths.table(*LANDED_FILES), columns)
+def _registry_rows(paths: LakePaths, columns: list[str], files: Iterable[str] | None = None) -> list[dict]:
+    """``columns`` of the registry's rows (of the raw files ``files`` only, when given: a landing
+    asks of the files it lists, and their rows alone become Python objects)."""
+    kept = None if files is None else pc.field("src_file").isin(pa.array(sorted(set(files)), pa.string()))
+    table = read_arrow(paths.table(*LANDED_FILES), columns, kept)
     return [] if table is None else table.to_pylist()
 
 
-def landed_fingerprints(paths: LakePaths) -> frozenset[tuple[str, str]]:
-    """(relative path, SHA-256) of every landed file: the identity of a file in the contract."""
-    return frozenset((r["src_file"], r["src_sha256"]) for r in _registry_rows(paths, ["src_file", "src_sha256"]))
+def landed_fingerprints(paths: LakePaths, files: Iterable[str]) -> frozenset[tuple[str, str]]:
+    """(relative path, SHA-256) of the landed files among ``files`` (relative paths): the identity
+    of a file in the contract. Only those, since every task of the landing carries them."""
+    return frozenset((r["src_file"], r["src_sha256"]) for r in _registry_rows(paths, ["src_file", "src_sha256"], files))
 
 
 def unchanged_since_landed(paths: LakePaths, listed: Iterable[dict]) -> set[str]:
     """The files of ``listed`` (``src_file``, ``size``, ``modified_at``) a landing need not read
     again: of a size the registry holds for that path, and not modified since that landing."""
+    listed = list(listed)
     landed: dict[str, list[tuple[int, dt.datetime]]] = {}
-    for r in _registry_rows(paths, ["src_file", "size", "landed_at"]):
+    for r in _registry_rows(paths, ["src_file", "size", "landed_at"], [f["src_file"] for f in listed]):
         landed.setdefault(r["src_file"], []).append((r["size"], r["landed_at"]))
     return {f["src_file"] for f in listed
             if any(size == f["size"] and f["modified_at"] <= at for size, at in landed.get(f["src_file"], ()))}

@@ -7,7 +7,7 @@ from deltalake import write_deltalake
 
 from pipelines.config import LakePaths
 from pipelines.land.landing import list_raw_files
-from pipelines.land.registry import LANDED_FILES, unchanged_since_landed
+from pipelines.land.registry import LANDED_FILES, landed_fingerprints, unchanged_since_landed
 from pipelines.land.sources import LANDED_FILES_SCHEMA
 
 
@@ -31,3 +31,12 @@ def test_a_file_unchanged_since_it_landed_is_not_read_again_one_rewritten_since_
     (folder / "grown.jsonl").write_text('{"a": 1}\n', encoding="utf-8")
     listed = list_raw_files(str(paths.raw), "notices")
     assert unchanged_since_landed(paths, listed) == {"notices/kept.jsonl"}
+
+
+def test_a_landing_carries_the_fingerprints_of_the_files_it_lists_not_of_the_whole_registry(tmp_path):
+    paths = LakePaths.from_env(tmp_path)
+    at = dt.datetime.now(dt.timezone.utc)
+    for name in ("a.jsonl", "b.jsonl"):
+        _landed(paths, f"notices/{name}", 3, at)
+    assert landed_fingerprints(paths, ["notices/a.jsonl", "notices/new.jsonl"]) == {("notices/a.jsonl", "x")}
+    assert landed_fingerprints(paths, []) == frozenset() and unchanged_since_landed(paths, []) == set()
