@@ -4,7 +4,6 @@ Cheap enough for a sensor that polls every 30 s and for the driver before each l
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterable
 
@@ -16,6 +15,7 @@ from pipelines.delta import is_table, read_arrow
 
 LANDED_FILES = ("bronze", "landed_files")
 QUARANTINE = ("bronze", "quarantine")
+_LISTED = pa.schema([("src_file", pa.string()), ("size", pa.int64()), ("modified_at", pa.timestamp("us", tz="UTC"))])
 
 
 def _registry_rows(paths: LakePaths, columns: list[str], files: Iterable[str] | None = None) -> list[dict]:
@@ -34,13 +34,17 @@ def landed_fingerprints(paths: LakePaths, files: Iterable[str]) -> frozenset[tup
 
 def unchanged_since_landed(paths: LakePaths, listed: Iterable[dict]) -> set[str]:
     """The files of ``listed`` (``src_file``, ``size``, ``modified_at``) a landing need not read
-    again: of a size the registry holds for that path, and not modified since that landing."""
-    listed = list(listed)
-    landed: dict[str, list[tuple[int, dt.datetime]]] = {}
-    for r in _registry_rows(paths, ["src_file", "size", "landed_at"], [f["src_file"] for f in listed]):
-        landed.setdefault(r["src_file"], []).append((r["size"], r["landed_at"]))
-    return {f["src_file"] for f in listed
-            if any(size == f["size"] and f["modified_at"] <= at for size, at in landed.get(f["src_file"], ()))}
+    again: of a size the registry holds for that path, and not modified since that landing.
+    Matched in Arrow: a folder lists every file it ever received."""
+    files = pa.Table.from_pylist([{k: f[k] for k in _LISTED.names} for f in listed], schema=_LISTED)
+    if not files.num_rows:
+        return set()
+    landed = read_arrow(paths.table(*LANDED_FILES), ["src_file", "size", "landed_at"],
+                        pc.field("src_file").isin(files.column("src_file").combine_chunks()))
+    if landed is None:
+        return set()
+    both = files.join(landed, ["src_file", "size"], join_type="inner")
+    return set(both.filter(pc.less_equal(both["modified_at"], both["landed_at"])).column("src_file").to_pylist())
 
 
 def never_landed(paths: LakePaths, folders: Iterable[str]) -> list[str]:
