@@ -96,7 +96,7 @@ class RunOutcome:
                 blocking.append(f"{e.asset_key.to_user_string()} {e.check_name}")
                 held_back.add(e.asset_key)
         return cls(len(evaluations) - len(failed), failed, blocking, held_back,
-                   None if result.success or blocking else _failure(result))
+                   None if result.success else _failure(result, checks_too=not blocking))
 
     @property
     def lines(self) -> list[str]:
@@ -112,9 +112,15 @@ class RunOutcome:
         return f"blocking check failed: {self.blocking[0]}{more}"
 
 
-def _failure(result: dg.ExecuteInProcessResult) -> str:
-    """Why the run failed, in one line: its first failed step and that step's first error."""
-    failures = [e for e in result.all_events if e.is_step_failure]
+def _failure(result: dg.ExecuteInProcessResult, checks_too: bool) -> str | None:
+    """Why the run failed, in one line: its first failed step and that step's first error (None
+    when, ``checks_too`` false, only check steps failed: a blocking check said why)."""
+    from assets.checks import CHECKS_OP_PREFIX
+
+    failures = [e for e in result.all_events if e.is_step_failure
+                and (checks_too or not (e.step_key or "").startswith(CHECKS_OP_PREFIX))]
+    if not failures and not checks_too:
+        return None
     first = failures[0] if failures else None
     error = first.step_failure_data.error if first else None
     while error is not None and error.cause is not None and (

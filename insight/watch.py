@@ -29,11 +29,12 @@ MAX_BACKOFF = 600.0  # seconds between tries of a refresh that keeps failing, at
 class Watcher:
     """Looks at ``raw/`` and brings the lake up to date when files are new there, a run at a time.
 
-    What new files make stale joins ``todo``. The tables on the way to search (the files' landing,
-    the documents and their postings) go first, in one run; then the rest (extraction, resolution,
-    the name index, patterns) one step per run, ``raw/`` looked at again before each. So files
-    that arrive during a refresh are searchable once the step running then ends, not the whole
-    refresh; what they make stale joins ``todo``, and each later step takes both at once.
+    What new files make stale waits in ``waiting`` until their way to search (their landing, the
+    documents and their postings) has run, in one run; it then joins ``todo``, the rest
+    (extraction, resolution, the name index, patterns), done one step per run, ``raw/`` looked at
+    again before each. So files that arrive during a refresh are searchable once the step running
+    then ends (and, after a way to search, one more: a steady feed of files must not starve the
+    rest), not the whole refresh; and each later step takes every file landed so far at once.
 
     A run whose step failed (a broken system: bad data only quarantines) is tried again, new files
     or not, after ``every`` seconds doubled at each failure (at most :data:`MAX_BACKOFF`). A failed
@@ -45,7 +46,9 @@ class Watcher:
         self.paths, self.every, self.say, self.progress, self.sources = paths, every, say, progress, sources
         self.failures = 0
         self.retry_at = 0.0
-        self.todo: set[dg.AssetKey] = set()  # what the refresh under way has left to do
+        self.todo: set[dg.AssetKey] = set()  # what the landed files make stale, left to do
+        self.waiting: set[dg.AssetKey] = set()  # what the files not landed yet make stale
+        self.lane_last = False  # whether the last run was a way to search
         self.seen: set[str] = set()  # the new files already said, until they land
         self.found: float | None = None  # when files not yet searchable were found (perf_counter)
         self.started: float | None = None  # when the refresh under way began (time.time)
@@ -73,11 +76,11 @@ class Watcher:
         if fresh:
             folders = sorted(folder for folder, group in pending.items() if fresh & set(group))
             self.say(f"{len(fresh)} new file{'s' if len(fresh) != 1 else ''} in {', '.join(folders)}: "
-                     + ("their landing and search path go next" if self.todo else "refreshing"))
+                     + ("their landing and search path go next" if self.busy else "refreshing"))
         if selection is not None:  # said or not: a file written again since it landed is pending again
-            self.todo |= selection.resolve(defs.resolve_asset_graph())
+            self.waiting |= selection.resolve(defs.resolve_asset_graph())
             self.found = self.found or time.perf_counter()
-        if not self.todo or time.monotonic() < self.retry_at:
+        if not self.busy or time.monotonic() < self.retry_at:
             return False
         running = _daemon_run()
         if running:
@@ -89,8 +92,15 @@ class Watcher:
         self._run_next()
         return True
 
+    @property
+    def busy(self) -> bool:
+        """Whether a refresh is under way: files wait for their way to search, or tables for them."""
+        return bool(self.todo or self.waiting)
+
     def _run_next(self) -> None:
-        """Runs the search lane of ``todo`` if it has one, else its next step."""
+        """Runs the way to search of the files waiting, unless it ran last and the rest has a step
+        to do; else the rest's next step. A step of the rest run before the files waiting have
+        landed stays to do for them: it is in what they make stale."""
         import dagster as dg
 
         from assets.automation import next_step, search_lane
@@ -98,8 +108,11 @@ class Watcher:
         from insight.materialize import RunOutcome, run_refresh
 
         graph = defs.resolve_asset_graph()
-        lane = search_lane(self.todo)
+        if not search_lane(self.waiting):  # nothing of it on the way to search: all the rest's
+            self.todo, self.waiting = self.todo | self.waiting, set()
+        lane = set() if self.lane_last and self.todo else search_lane(self.waiting)
         keys = lane or next_step(graph, self.todo)
+        self.lane_last = bool(lane)
         if self.failures:
             self.say(f"trying again the step that failed (try {self.failures + 1})")
         self.started = self.started or time.time()
@@ -116,7 +129,10 @@ class Watcher:
             self.say(f"{outcome.failure}; tried again in {delay:.0f} s")
             return
         self.failures, self.retry_at = 0, 0.0
-        self.todo -= keys
+        if lane:
+            self.todo, self.waiting = self.todo | (self.waiting - lane), set()
+        else:
+            self.todo -= keys
         if outcome.held_back:
             held = dg.AssetSelection.assets(*outcome.held_back).downstream().resolve(graph) - outcome.held_back
             self.todo -= held
@@ -126,7 +142,7 @@ class Watcher:
                      f"{len(self.todo)} more table{'s' if len(self.todo) != 1 else ''} to bring up to date")
         if lane:
             self.found = None
-        if not self.todo:
+        if not self.busy:
             self.say(f"refreshed in {clock(time.time() - self.started)} "
                      f"(checks: {self.checks[0]} passed, {self.checks[1]} failed)")
             self.started, self.checks = None, [0, 0]
@@ -160,10 +176,10 @@ def watch(paths: LakePaths, every: float, out: TextIO, progress: TextIO | None =
         say("waiting for new files")
         while not stop.is_set():
             if watcher.look():
-                if watcher.todo:
+                if watcher.busy:
                     continue  # the next step at once
                 say("waiting for new files")
             stop.wait(every)
     except KeyboardInterrupt:
         say("stopped during a refresh: the next files' refresh, or insight materialize, finishes what it left"
-            if watcher.todo else "stopped")
+            if watcher.busy else "stopped")

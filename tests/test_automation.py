@@ -36,7 +36,7 @@ def evaluate_sensor(home: Path, instance: dg.DagsterInstance | None = None):
 def watch_lands(home: Path, drop: Callable[[], object], then: Callable[[], object]) -> str:
     """What ``insight materialize --watch`` says when ``drop`` writes a file once it waits for one,
     and ``then`` another once the first is searchable (the rest of its refresh under way); it stops
-    when both are landed and refreshed (or after five minutes)."""
+    when both are landed and refreshed (or after fifteen minutes)."""
     out, stop = io.StringIO(), threading.Event()
 
     def wait_for(text: str, times: int, deadline: float) -> None:
@@ -44,7 +44,7 @@ def watch_lands(home: Path, drop: Callable[[], object], then: Callable[[], objec
             time.sleep(0.2)
 
     def drop_when_waiting() -> None:
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + 900
         wait_for("waiting for new files", 1, deadline)
         drop()
         wait_for("searchable", 1, deadline)
@@ -127,9 +127,9 @@ def test_the_watcher_stands_aside_while_a_run_of_the_daemon_writes_the_lake(tmp_
     assert not watcher.look() and not watcher.look()
     assert said == ["1 new file in smv: refreshing",
                     "run r1 of the Dagster daemon is writing the lake: waiting for it"], said  # each said once
-    assert dg.AssetKey(["bronze", "smv"]) in watcher.todo and watcher.found is not None
-    watcher.todo.clear()  # as after a refresh, had the file been written again since it landed
-    assert not watcher.look() and dg.AssetKey(["bronze", "smv"]) in watcher.todo and len(said) == 2
+    assert dg.AssetKey(["bronze", "smv"]) in watcher.waiting and watcher.found is not None
+    watcher.waiting.clear()  # as after a refresh, had the file been written again since it landed
+    assert not watcher.look() and dg.AssetKey(["bronze", "smv"]) in watcher.waiting and len(said) == 2
 
 
 @pytest.mark.unit  # no Spark, no run
@@ -176,4 +176,4 @@ def test_the_watcher_runs_the_search_path_first_then_a_step_at_a_time_each_after
         done |= step
         todo -= step
     assert {"gold/alerts", "gold/alert_evidence"} in runs  # a step that writes two tables runs whole
-    assert runs[-1] and all(len(run) <= 2 for run in runs)
+    assert all(len(run) <= 2 for run in runs)
