@@ -22,6 +22,7 @@ from pipelines.sources import SOURCES, Sources
 
 if TYPE_CHECKING:
     import dagster as dg
+    from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
 MAX_BACKOFF = 600.0  # seconds between tries of a refresh that keeps failing, at most
 
@@ -103,15 +104,14 @@ class Watcher:
         landed stays to do for them: it is in what they make stale."""
         import dagster as dg
 
-        from assets.automation import next_step, search_lane
+        from assets.automation import search_lane
         from assets.definitions import defs
         from insight.materialize import RunOutcome, run_refresh
 
         graph = defs.resolve_asset_graph()
         if not search_lane(self.waiting):  # nothing of it on the way to search: all the rest's
             self.todo, self.waiting = self.todo | self.waiting, set()
-        lane = set() if self.lane_last and self.todo else search_lane(self.waiting)
-        keys = lane or next_step(graph, self.todo)
+        keys, lane = next_run(graph, self.todo, self.waiting, self.lane_last)
         self.lane_last = bool(lane)
         if self.failures:
             self.say(f"trying again the step that failed (try {self.failures + 1})")
@@ -146,6 +146,17 @@ class Watcher:
             self.say(f"refreshed in {clock(time.time() - self.started)} "
                      f"(checks: {self.checks[0]} passed, {self.checks[1]} failed)")
             self.started, self.checks = None, [0, 0]
+
+
+def next_run(graph: AssetGraph, todo: set[dg.AssetKey], waiting: set[dg.AssetKey],
+             lane_last: bool) -> tuple[set[dg.AssetKey], set[dg.AssetKey]]:
+    """What the watcher runs next, and the part of it on the way to search: the way to search of
+    ``waiting`` (what files not landed yet make stale), unless one ran last (``lane_last``) and
+    ``todo`` (what landed files left to do) has a step to run first; else ``todo``'s next step."""
+    from assets.automation import next_step, search_lane
+
+    lane = set() if lane_last and todo else search_lane(waiting)
+    return (lane, lane) if lane else (next_step(graph, todo), set())
 
 
 def _daemon_run() -> str | None:

@@ -177,3 +177,19 @@ def test_the_watcher_runs_the_search_path_first_then_a_step_at_a_time_each_after
         todo -= step
     assert {"gold/alerts", "gold/alert_evidence"} in runs  # a step that writes two tables runs whole
     assert all(len(run) <= 2 for run in runs)
+
+
+@pytest.mark.unit
+def test_between_two_ways_to_search_the_watcher_runs_a_step_of_the_rest(tmp_path):
+    from assets.automation import refresh_selection, search_lane
+    from insight.watch import next_run
+    from pipelines.sources import SOURCES
+
+    graph = defs.resolve_asset_graph()
+    waiting = set(refresh_selection(LakePaths.from_env(tmp_path), SOURCES, ["messages"]).resolve(graph))
+    rest = waiting - search_lane(waiting)
+    assert next_run(graph, set(), waiting, lane_last=False) == (search_lane(waiting),) * 2
+    assert next_run(graph, rest, waiting, lane_last=False)[0] == search_lane(waiting)
+    keys, lane = next_run(graph, rest, waiting, lane_last=True)  # a steady feed must not starve the rest
+    assert not lane and keys and keys <= rest
+    assert next_run(graph, set(), waiting, lane_last=True)[1] == search_lane(waiting)  # nothing else to do
