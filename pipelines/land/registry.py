@@ -18,11 +18,15 @@ QUARANTINE = ("bronze", "quarantine")
 _LISTED = pa.schema([("src_file", pa.string()), ("size", pa.int64()), ("modified_at", pa.timestamp("us", tz="UTC"))])
 
 
-def _registry_rows(paths: LakePaths, columns: list[str], files: Iterable[str] | None = None) -> list[dict]:
+def _registry(paths: LakePaths, columns: list[str], files: Iterable[str] | None = None) -> pa.Table | None:
     """``columns`` of the registry's rows (of the raw files ``files`` only, when given: a landing
-    asks of the files it lists, and their rows alone become Python objects)."""
+    asks of the files it lists); None before any landing."""
     kept = None if files is None else pc.field("src_file").isin(pa.array(sorted(set(files)), pa.string()))
-    table = read_arrow(paths.table(*LANDED_FILES), columns, kept)
+    return read_arrow(paths.table(*LANDED_FILES), columns, kept)
+
+
+def _registry_rows(paths: LakePaths, columns: list[str], files: Iterable[str] | None = None) -> list[dict]:
+    table = _registry(paths, columns, files)
     return [] if table is None else table.to_pylist()
 
 
@@ -39,8 +43,7 @@ def unchanged_since_landed(paths: LakePaths, listed: Iterable[dict]) -> set[str]
     files = pa.Table.from_pylist([{k: f[k] for k in _LISTED.names} for f in listed], schema=_LISTED)
     if not files.num_rows:
         return set()
-    landed = read_arrow(paths.table(*LANDED_FILES), ["src_file", "size", "landed_at"],
-                        pc.field("src_file").isin(files.column("src_file").combine_chunks()))
+    landed = _registry(paths, ["src_file", "size", "landed_at"], files.column("src_file").to_pylist())
     if landed is None:
         return set()
     both = files.join(landed, ["src_file", "size"], join_type="inner")
