@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from insight.progress import clock
@@ -25,6 +26,30 @@ if TYPE_CHECKING:
     from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
 MAX_BACKOFF = 600.0  # seconds between tries of a refresh that keeps failing, at most
+LANE, REST = "the way to search", "the rest"  # the two kinds of run of a refresh, each with its own backoff
+
+
+@dataclass
+class Backoff:
+    """When a kind of run that failed may be tried again: ``every`` seconds doubled at each failure
+    in a row, at most :data:`MAX_BACKOFF`."""
+
+    every: float
+    failures: int = 0
+    retry_at: float = 0.0  # time.monotonic()
+
+    def due(self, now: float) -> bool:
+        return now >= self.retry_at
+
+    def failed(self, now: float) -> float:
+        """Counts a failure; the seconds until the next try."""
+        self.failures += 1
+        delay = min(self.every * 2 ** self.failures, MAX_BACKOFF)
+        self.retry_at = now + delay
+        return delay
+
+    def passed(self) -> None:
+        self.failures, self.retry_at = 0, 0.0
 
 
 class Watcher:
@@ -38,15 +63,16 @@ class Watcher:
     rest), not the whole refresh; and each later step takes every file landed so far at once.
 
     A run whose step failed (a broken system: bad data only quarantines) is tried again, new files
-    or not, after ``every`` seconds doubled at each failure (at most :data:`MAX_BACKOFF`). A failed
+    or not, after ``every`` seconds doubled at each failure (at most :data:`MAX_BACKOFF`): the way
+    to search and the rest back off apart, so that a step of the rest that keeps failing does not
+    keep new files from search, nor a landing that keeps failing the rest of what landed. A failed
     blocking check is not: the same files would fail it again, so the tables that read its table
     wait for the next files (a correction, a withdrawal) while the rest goes on."""
 
     def __init__(self, paths: LakePaths, every: float, say: Callable[[str], None],
                  progress: TextIO | None = None, sources: Sources = SOURCES) -> None:
         self.paths, self.every, self.say, self.progress, self.sources = paths, every, say, progress, sources
-        self.failures = 0
-        self.retry_at = 0.0
+        self.backoff = {LANE: Backoff(every), REST: Backoff(every)}
         self.todo: set[dg.AssetKey] = set()  # what the landed files make stale, left to do
         self.waiting: set[dg.AssetKey] = set()  # what the files not landed yet make stale
         self.lane_last = False  # whether the last run was a way to search
@@ -81,7 +107,8 @@ class Watcher:
         if selection is not None:  # said or not: a file written again since it landed is pending again
             self.waiting |= selection.resolve(defs.resolve_asset_graph())
             self.found = self.found or time.perf_counter()
-        if not self.busy or time.monotonic() < self.retry_at:
+        chosen = self.choose(time.monotonic())
+        if chosen is None:
             return False
         running = _daemon_run()
         if running:
@@ -90,7 +117,7 @@ class Watcher:
             self.waiting_for = running
             return False
         self.waiting_for = None
-        self._run_next()
+        self._run(*chosen)
         return True
 
     @property
@@ -98,23 +125,37 @@ class Watcher:
         """Whether a refresh is under way: files wait for their way to search, or tables for them."""
         return bool(self.todo or self.waiting)
 
-    def _run_next(self) -> None:
-        """Runs the way to search of the files waiting, unless it ran last and the rest has a step
-        to do; else the rest's next step. A step of the rest run before the files waiting have
-        landed stays to do for them: it is in what they make stale."""
+    def choose(self, now: float) -> tuple[set[dg.AssetKey], set[dg.AssetKey]] | None:
+        """What runs next (:func:`next_run`) of what is due at ``now`` (``time.monotonic()``), and
+        its part on the way to search; None when nothing is to do, or not yet."""
+        from assets.automation import search_lane
+        from assets.definitions import defs
+
+        if not self.busy:
+            return None
+        if not search_lane(self.waiting):  # nothing of it on the way to search: all the rest's
+            self.todo, self.waiting = self.todo | self.waiting, set()
+        todo = self.todo if self.backoff[REST].due(now) else set()
+        waiting = self.waiting if self.backoff[LANE].due(now) else set()
+        if not todo and not search_lane(waiting):
+            return None
+        return next_run(defs.resolve_asset_graph(), todo, waiting, self.lane_last)
+
+    def _run(self, keys: set[dg.AssetKey], lane: set[dg.AssetKey]) -> None:
+        """Runs ``keys``: the way to search of the files waiting (``lane``), or a step of the rest. A
+        step of the rest run before the files waiting have landed stays to do for them: it is in
+        what they make stale."""
         import dagster as dg
 
-        from assets.automation import search_lane
         from assets.definitions import defs
         from insight.materialize import RunOutcome, run_refresh
 
-        graph = defs.resolve_asset_graph()
-        if not search_lane(self.waiting):  # nothing of it on the way to search: all the rest's
-            self.todo, self.waiting = self.todo | self.waiting, set()
-        keys, lane = next_run(graph, self.todo, self.waiting, self.lane_last)
         self.lane_last = bool(lane)
-        if self.failures:
-            self.say(f"trying again the step that failed (try {self.failures + 1})")
+        kind = LANE if lane else REST
+        backoff = self.backoff[kind]
+        if backoff.failures:
+            self.say(f"trying again {'the way to search' if lane else 'the step'} that failed "
+                     f"(try {backoff.failures + 1})")
         self.started = self.started or time.time()
         result = run_refresh(self.paths, sorted(keys), progress=self.progress, started=self.started,
                              tags={"insight/refresh": f"watch-{self.started:.0f}"})
@@ -123,12 +164,12 @@ class Watcher:
         for line in outcome.failed:
             self.say(line.strip())
         if outcome.failure:
-            self.failures += 1
-            delay = min(self.every * 2 ** self.failures, MAX_BACKOFF)
-            self.retry_at = time.monotonic() + delay
-            self.say(f"{outcome.failure}; tried again in {delay:.0f} s")
+            delay = backoff.failed(time.monotonic())
+            self.say(f"{outcome.failure}; tried again in {delay:.0f} s (meanwhile "
+                     + ("new files still go to search)" if kind == REST else "the rest of what landed goes on)"))
             return
-        self.failures, self.retry_at = 0, 0.0
+        backoff.passed()
+        graph = defs.resolve_asset_graph()
         if lane:
             self.todo, self.waiting = self.todo | (self.waiting - lane), set()
         else:

@@ -193,3 +193,29 @@ def test_between_two_ways_to_search_the_watcher_runs_a_step_of_the_rest(tmp_path
     keys, lane = next_run(graph, rest, waiting, lane_last=True)  # a steady feed must not starve the rest
     assert not lane and keys and keys <= rest
     assert next_run(graph, set(), waiting, lane_last=True)[1] == search_lane(waiting)  # nothing else to do
+
+
+@pytest.mark.unit  # no Spark: the watcher only chooses
+def test_a_failing_step_of_the_rest_does_not_keep_new_files_from_search(tmp_path):
+    from assets.automation import refresh_selection, search_lane
+    from insight.watch import LANE, MAX_BACKOFF, REST, Watcher
+    from pipelines.sources import SOURCES
+
+    graph = defs.resolve_asset_graph()
+    stale = set(refresh_selection(LakePaths.from_env(tmp_path), SOURCES, ["messages"]).resolve(graph))
+    lane = search_lane(stale)
+    watcher = Watcher(LakePaths.from_env(tmp_path), 10, lambda line: None)
+    watcher.todo, watcher.waiting, watcher.lane_last = stale - lane, set(stale), True
+
+    assert watcher.choose(0)[1] == set()  # both due: after a way to search, a step of the rest
+    delays = [watcher.backoff[REST].failed(0) for _ in range(8)]
+    assert delays[:3] == [20, 40, 80] and delays[-1] == MAX_BACKOFF
+    assert watcher.choose(1) == (lane, lane)  # the rest backs off alone: the new files go to search
+    watcher.waiting = set()
+    assert watcher.choose(1) is None  # and nothing else is due
+    assert watcher.choose(MAX_BACKOFF + 1)[1] == set()  # until the failed step's next try
+    watcher.waiting = set(stale)
+    watcher.backoff[REST].passed()
+    watcher.backoff[LANE].failed(0)
+    keys, on_lane = watcher.choose(1)  # a way to search that failed holds back only the next way to search
+    assert not on_lane and keys <= stale - lane
