@@ -42,7 +42,8 @@ class DriftLog:
                 continue
             self.present[key] += 1
             observed = json_type(value)
-            if observed != field.json_type and not (value == [] and field.json_type.startswith("list")):
+            promised = field.json_type
+            if observed != promised and not (value == [] and promised.startswith("list")):
                 self.retyped[(key, observed)] += 1
 
     def notes(self) -> list[str]:

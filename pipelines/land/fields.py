@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pyarrow as pa
@@ -174,14 +175,14 @@ class Field:
             return self.default if value is None else value
         return value
 
-    @property
+    @cached_property
     def json_type(self) -> str:
-        """The JSON type the contract promises for this field."""
+        """The JSON type the contract promises for this field (asked of every value landed: kept)."""
         if self.members:
             return "list of objects"
         if self.many:
             return "list"
-        return "number" if self.kind in (FLOAT, INT) else "text"
+        return "number" if self.kind is FLOAT or self.kind is INT else "text"
 
     def _read(self, raw: Any, sep: str | None) -> Any:
         if self.members:

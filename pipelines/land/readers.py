@@ -62,6 +62,7 @@ class _Outcomes:
         self.file = raw_file
         self.encoding = encoding
         self.first_seen: dict[str | None, str] = {}
+        self.known = frozenset(f.name for f in spec.fields)
 
     def _lineage(self, line: int | None, part: str | None) -> dict[str, Any]:
         return {
@@ -97,9 +98,8 @@ class _Outcomes:
                 raw, line, part, record_id,
             )
         self.first_seen[record_id] = where
-        known = {f.name for f in self.spec.fields}
         extra = {k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                 for k, v in values.items() if k not in known and v not in (None, "")}
+                 for k, v in values.items() if k not in self.known and v not in (None, "")}
         return {**record, "extra_fields": extra, **self._lineage(line, part)}
 
 
