@@ -177,12 +177,15 @@ class Field:
 
     @cached_property
     def json_type(self) -> str:
-        """The JSON type the contract promises for this field (asked of every value landed: kept)."""
+        """The JSON type the contract promises for this field (asked of every value landed: kept).
+
+        Kinds compare by value: a spec reaches Spark's Python workers pickled, as copies.
+        """
         if self.members:
             return "list of objects"
         if self.many:
             return "list"
-        return "number" if self.kind is FLOAT or self.kind is INT else "text"
+        return "number" if self.kind in (FLOAT, INT) else "text"
 
     def _read(self, raw: Any, sep: str | None) -> Any:
         if self.members:

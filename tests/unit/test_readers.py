@@ -2,6 +2,8 @@
 import datetime as dt
 from email.message import EmailMessage
 
+from pyspark import cloudpickle
+
 from generator.pdf import text_pdf
 from pipelines.land.drift import DriftLog
 from pipelines.land.readers import RawFile, read_units
@@ -129,6 +131,17 @@ def test_json_drift_retyped_columns_land_coerced_and_are_recorded():
         "column 'lat' arrives as text where the contract has number (1 row)",
         "column 'restricted_to' arrives as text where the contract has list (1 row)",
     ]
+
+
+def test_a_spec_carried_to_a_spark_worker_keeps_the_types_its_contract_promises():
+    """Spark's workers get the spec pickled: its kinds are copies, not the module's own objects."""
+    spec = cloudpickle.loads(cloudpickle.dumps(SOURCES.spec("reports")))
+    drift = DriftLog(spec)
+    line = b'{"report_id": "PE-1", "country": "PE", "reported_at": "2024-02-01T10:00:00Z", "narrative": "x", ' \
+           b'"lat": -12.05, "lon": -77.11, "owner_country": "PE", "restricted_to": []}\n'
+    rows = list(read_units(spec, RawFile("reports/r.jsonl", "sha", NOW), line, drift))
+    assert reasons(rows) == [] and rows[0]["lat"] == -12.05
+    assert drift.notes() == []
 
 
 def test_a_file_that_keeps_the_contract_has_no_drift():
