@@ -60,7 +60,9 @@ def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None 
     if not checks:
         keys = set(asset_selection or job_def.asset_layer.executable_asset_keys)
         job_def, asset_selection = job_def.get_subset(asset_selection=keys, asset_check_selection=set()), None
-    with RunProgress(instance, run_id, progress, started=started) if progress else nullcontext():
+    # Disposed here, in the thread that made it: left to the garbage collector, its storages'
+    # SQLite connections get closed by whichever thread collects them, and SQLite refuses that.
+    with instance, RunProgress(instance, run_id, progress, started=started) if progress else nullcontext():
         return job_def.execute_in_process(
             instance=instance,
             asset_selection=list(asset_selection) if asset_selection else None,
