@@ -31,14 +31,17 @@ class BadConfiguration(InsightError):
 def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None = None,
                 delta_backend: str | None = None, job: str = "insight_refresh",
                 progress: TextIO | None = None, full: bool = False, checks: bool = True,
-                tags: Mapping[str, str] | None = None, started: float | None = None) -> dg.ExecuteInProcessResult:
+                only_checks: bool = False, tags: Mapping[str, str] | None = None,
+                started: float | None = None) -> dg.ExecuteInProcessResult:
     """Executes ``job`` (or the selected part of it) on ``paths``, in process;
     ``delta_backend`` (``delta-rs``, ``delta-spark``, ``auto``) overrides ``$INSIGHT_DELTA_BACKEND``.
     The home reaches the assets as the ``lake`` resource's configuration of this run. With
     ``progress``, each step is written there as it starts and ends (:mod:`insight.progress`), its
     clock counting from ``started`` (a ``time.time()``; the run's start by default). Tables are
     brought up to date incrementally, or with ``full`` recomputed whole; without ``checks``, no
-    table's suite is validated (what tests of the tables alone ask). ``tags`` go on the run."""
+    table's suite is validated (what tests of the tables alone ask); with ``only_checks``, only the
+    suites of the selected tables are (the watcher validates a step's tables in a run of their
+    own). ``tags`` go on the run."""
     import dagster as dg
 
     from assets.increments import FULL_REFRESH
@@ -57,8 +60,11 @@ def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None 
                         "resources": {"lake": {"config": lake}}}
     run_id = str(uuid.uuid4())
     job_def = defs.resolve_job_def(job)
-    if not checks:
-        keys = set(asset_selection or job_def.asset_layer.executable_asset_keys)
+    keys = set(asset_selection or job_def.asset_layer.executable_asset_keys)
+    if only_checks:
+        suites = {c for c in job_def.asset_layer.asset_graph.asset_check_keys if c.asset_key in keys}
+        job_def, asset_selection = job_def.get_subset(asset_selection=set(), asset_check_selection=suites), None
+    elif not checks:
         job_def, asset_selection = job_def.get_subset(asset_selection=keys, asset_check_selection=set()), None
     # Disposed here, in the thread that made it: left to the garbage collector, its storages'
     # SQLite connections get closed by whichever thread collects them, and SQLite refuses that.

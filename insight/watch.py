@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     import dagster as dg
     from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
+    from insight.materialize import RunOutcome
+
 MAX_BACKOFF = 600.0  # seconds between tries of a refresh that keeps failing, at most
 LANE, REST = "the way to search", "the rest"  # the two kinds of run of a refresh, each with its own backoff
 
@@ -52,15 +54,29 @@ class Backoff:
         self.failures, self.retry_at = 0, 0.0
 
 
+@dataclass(frozen=True)
+class Run:
+    """One run of the watcher: ``tables`` written with their checks (a way to search, ``lane``),
+    written without them (a step of the rest), or only their checks validated (``checks_only``)."""
+
+    tables: frozenset[dg.AssetKey]
+    lane: bool = False
+    checks_only: bool = False
+
+
 class Watcher:
     """Looks at ``raw/`` and brings the lake up to date when files are new there, a run at a time.
 
     What new files make stale waits in ``waiting`` until their way to search (their landing, the
-    documents and their postings) has run, in one run; it then joins ``todo``, the rest
-    (extraction, resolution, the name index, patterns), done one step per run, ``raw/`` looked at
-    again before each. So files that arrive during a refresh are searchable once the step running
-    then ends (and, after a way to search, one more: a steady feed of files must not starve the
-    rest), not the whole refresh; and each later step takes every file landed so far at once.
+    documents and their postings) has run, in one run with its checks; it then joins ``todo``, the
+    rest (extraction, resolution, the name index, patterns), done one step per run, ``raw/`` looked
+    at again before each. A step's checks are a run of their own after it (``unchecked`` until
+    then), so a way to search can go between the two. So files that arrive during a refresh are
+    searchable once the step or the checks running then end (and, after a way to search, one more
+    run of the rest: a steady feed of files must not starve it), not the whole refresh; and each
+    later step takes every file landed so far at once. Checks left for tables the new files make
+    stale again wait for their next step: they would judge a table against inputs it does not
+    reflect yet, and validate both writes then.
 
     A run whose step failed (a broken system: bad data only quarantines) is tried again, new files
     or not, after ``every`` seconds doubled at each failure (at most :data:`MAX_BACKOFF`): the way
@@ -75,6 +91,7 @@ class Watcher:
         self.backoff = {LANE: Backoff(every), REST: Backoff(every)}
         self.todo: set[dg.AssetKey] = set()  # what the landed files make stale, left to do
         self.waiting: set[dg.AssetKey] = set()  # what the files not landed yet make stale
+        self.unchecked: set[dg.AssetKey] = set()  # the tables steps of the rest wrote, their checks to run
         self.lane_last = False  # whether the last run was a way to search
         self.seen: set[str] = set()  # the new files already said, until they land
         self.found: float | None = None  # when files not yet searchable were found (perf_counter)
@@ -117,49 +134,63 @@ class Watcher:
             self.waiting_for = running
             return False
         self.waiting_for = None
-        self._run(*chosen)
+        self._run(chosen)
         return True
 
     @property
     def busy(self) -> bool:
-        """Whether a refresh is under way: files wait for their way to search, or tables for them."""
-        return bool(self.todo or self.waiting)
+        """Whether a refresh is under way: files wait for their way to search, tables for them, or
+        checks for what a step wrote."""
+        return bool(self.todo or self.waiting or self.unchecked)
 
-    def choose(self, now: float) -> tuple[set[dg.AssetKey], set[dg.AssetKey]] | None:
-        """What runs next (:func:`next_run`) of what is due at ``now`` (``time.monotonic()``), and
-        its part on the way to search; None when nothing is to do, or not yet."""
+    def _stale(self, keys: set[dg.AssetKey]) -> None:
+        """``keys`` are to do: the checks left for any of them wait for its next step."""
+        self.todo |= keys
+        self.unchecked -= self.todo
+
+    def choose(self, now: float) -> Run | None:
+        """What runs next (:func:`next_run`) of what is due at ``now`` (``time.monotonic()``); None
+        when nothing is to do, or not yet."""
         from assets.automation import search_lane
         from assets.definitions import defs
 
         if not self.busy:
             return None
         if not search_lane(self.waiting):  # nothing of it on the way to search: all the rest's
-            self.todo, self.waiting = self.todo | self.waiting, set()
-        todo = self.todo if self.backoff[REST].due(now) else set()
+            self._stale(self.waiting)
+            self.waiting = set()
+        rest_due = self.backoff[REST].due(now)
+        todo, unchecked = (self.todo, self.unchecked) if rest_due else (set(), set())
         waiting = self.waiting if self.backoff[LANE].due(now) else set()
-        if not todo and not search_lane(waiting):
+        if not todo and not unchecked and not search_lane(waiting):
             return None
-        return next_run(defs.resolve_asset_graph(), todo, waiting, self.lane_last)
+        return next_run(defs.resolve_asset_graph(), todo, waiting, unchecked, self.lane_last)
 
-    def _run(self, keys: set[dg.AssetKey], lane: set[dg.AssetKey]) -> None:
-        """Runs ``keys``: the way to search of the files waiting (``lane``), or a step of the rest. A
-        step of the rest run before the files waiting have landed stays to do for them: it is in
-        what they make stale."""
+    def _run(self, run: Run) -> None:
+        """Does ``run``. A step of the rest run before the files waiting have landed stays to do for
+        them: it is in what they make stale."""
+        from insight.materialize import RunOutcome, run_refresh
+
+        self.lane_last = run.lane
+        kind = LANE if run.lane else REST
+        backoff = self.backoff[kind]
+        if backoff.failures:
+            what = "the way to search" if run.lane else "the checks" if run.checks_only else "the step"
+            self.say(f"trying again {what} that failed (try {backoff.failures + 1})")
+        self.started = self.started or time.time()
+        result = run_refresh(self.paths, sorted(run.tables), progress=self.progress, started=self.started,
+                             checks=run.lane or run.checks_only, only_checks=run.checks_only,
+                             tags={"insight/refresh": f"watch-{self.started:.0f}"})
+        self.finished(run, RunOutcome.of(result))
+
+    def finished(self, run: Run, outcome: RunOutcome) -> None:
+        """Takes ``run`` off what is to do, after it ended as ``outcome`` said; says how it went."""
         import dagster as dg
 
         from assets.definitions import defs
-        from insight.materialize import RunOutcome, run_refresh
 
-        self.lane_last = bool(lane)
-        kind = LANE if lane else REST
+        kind = LANE if run.lane else REST
         backoff = self.backoff[kind]
-        if backoff.failures:
-            self.say(f"trying again {'the way to search' if lane else 'the step'} that failed "
-                     f"(try {backoff.failures + 1})")
-        self.started = self.started or time.time()
-        result = run_refresh(self.paths, sorted(keys), progress=self.progress, started=self.started,
-                             tags={"insight/refresh": f"watch-{self.started:.0f}"})
-        outcome = RunOutcome.of(result)
         self.checks = [self.checks[0] + outcome.passed, self.checks[1] + len(outcome.failed)]
         for line in outcome.failed:
             self.say(line.strip())
@@ -170,34 +201,43 @@ class Watcher:
             return
         backoff.passed()
         graph = defs.resolve_asset_graph()
-        if lane:
-            self.todo, self.waiting = self.todo | (self.waiting - lane), set()
+        if run.lane:
+            self._stale(self.waiting - run.tables)
+            self.waiting = set()
+        elif run.checks_only:
+            self.unchecked -= run.tables
         else:
-            self.todo -= keys
+            self.todo -= run.tables
+            self.unchecked |= run.tables & {key.asset_key for key in graph.asset_check_keys}
         if outcome.held_back:
             held = dg.AssetSelection.assets(*outcome.held_back).downstream().resolve(graph) - outcome.held_back
             self.todo -= held
             self.say(f"{outcome.blocked}; the tables that read it wait for the next files")
-        elif lane and self.found is not None:
+        elif run.lane and self.found is not None:
             self.say(f"searchable {time.perf_counter() - self.found:.1f} s after the files were found; "
                      f"{len(self.todo)} more table{'s' if len(self.todo) != 1 else ''} to bring up to date")
-        if lane:
+        if run.lane:
             self.found = None
         if not self.busy:
-            self.say(f"refreshed in {clock(time.time() - self.started)} "
+            self.say(f"refreshed in {clock(time.time() - (self.started or time.time()))} "
                      f"(checks: {self.checks[0]} passed, {self.checks[1]} failed)")
             self.started, self.checks = None, [0, 0]
 
 
 def next_run(graph: AssetGraph, todo: set[dg.AssetKey], waiting: set[dg.AssetKey],
-             lane_last: bool) -> tuple[set[dg.AssetKey], set[dg.AssetKey]]:
-    """What the watcher runs next, and the part of it on the way to search: the way to search of
-    ``waiting`` (what files not landed yet make stale), unless one ran last (``lane_last``) and
-    ``todo`` (what landed files left to do) has a step to run first; else ``todo``'s next step."""
+             unchecked: set[dg.AssetKey], lane_last: bool) -> Run:
+    """What the watcher runs next: the way to search of ``waiting`` (what files not landed yet make
+    stale), unless one ran last (``lane_last``) and the rest has a run to do first; else the checks
+    of what steps of the rest wrote (``unchecked``), before any step that may read it; else
+    ``todo``'s next step (what landed files left to do)."""
     from assets.automation import next_step, search_lane
 
-    lane = set() if lane_last and todo else search_lane(waiting)
-    return (lane, lane) if lane else (next_step(graph, todo), set())
+    lane = set() if lane_last and (todo or unchecked) else search_lane(waiting)
+    if lane:
+        return Run(frozenset(lane), lane=True)
+    if unchecked:
+        return Run(frozenset(unchecked), checks_only=True)
+    return Run(frozenset(next_step(graph, todo)))
 
 
 def _daemon_run() -> str | None:

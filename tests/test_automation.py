@@ -193,25 +193,86 @@ def test_the_watcher_runs_the_search_path_first_then_a_step_at_a_time_each_after
 
 
 @pytest.mark.unit
-def test_between_two_ways_to_search_the_watcher_runs_a_step_of_the_rest(tmp_path):
+def test_between_two_ways_to_search_the_watcher_runs_a_run_of_the_rest(tmp_path):
     from assets.automation import refresh_selection, search_lane
-    from insight.watch import next_run
+    from insight.watch import Run, next_run
     from pipelines.sources import SOURCES
 
     graph = defs.resolve_asset_graph()
     waiting = set(refresh_selection(LakePaths.from_env(tmp_path), SOURCES, ["messages"]).resolve(graph))
-    rest = waiting - search_lane(waiting)
-    assert next_run(graph, set(), waiting, lane_last=False) == (search_lane(waiting),) * 2
-    assert next_run(graph, rest, waiting, lane_last=False)[0] == search_lane(waiting)
-    keys, lane = next_run(graph, rest, waiting, lane_last=True)  # a steady feed must not starve the rest
-    assert not lane and keys and keys <= rest
-    assert next_run(graph, set(), waiting, lane_last=True)[1] == search_lane(waiting)  # nothing else to do
+    rest, lane = waiting - search_lane(waiting), Run(frozenset(search_lane(waiting)), lane=True)
+    assert next_run(graph, set(), waiting, set(), lane_last=False) == lane
+    assert next_run(graph, rest, waiting, set(), lane_last=False) == lane
+    step = next_run(graph, rest, waiting, set(), lane_last=True)  # a steady feed must not starve the rest
+    assert not step.lane and not step.checks_only and step.tables and step.tables <= rest
+    checks = next_run(graph, set(), waiting, set(step.tables), lane_last=True)  # nor the checks of a step
+    assert checks == Run(step.tables, checks_only=True)
+    assert next_run(graph, set(), waiting, set(), lane_last=True) == lane  # nothing else to do
+
+
+def _ended(failure: str | None = None, held_back: frozenset = frozenset()):
+    from insight.materialize import RunOutcome
+
+    return RunOutcome(1, [], [f"{key.to_user_string()} a_rule" for key in held_back], set(held_back), failure)
+
+
+@pytest.mark.unit  # no Spark: the watcher only chooses, and keeps count of what ran
+def test_a_step_and_its_checks_are_two_runs_and_a_way_to_search_can_go_between(tmp_path):
+    """A file that arrives while a long step runs waits for that step, not for its checks too; the
+    checks still run before any step that may read the table, and not while new files make the
+    table stale again (they would judge it against inputs it does not reflect yet)."""
+    from assets.automation import refresh_selection, search_lane
+    from insight.watch import Run, Watcher
+    from pipelines.sources import SOURCES
+
+    graph = defs.resolve_asset_graph()
+    stale = set(refresh_selection(LakePaths.from_env(tmp_path), SOURCES, ["messages"]).resolve(graph))
+    lane = frozenset(search_lane(stale))
+    checked = {key.asset_key for key in graph.asset_check_keys}
+    watcher = Watcher(LakePaths.from_env(tmp_path), 10, lambda line: None)
+    watcher.todo = stale - lane
+
+    def step_with_checks() -> Run:
+        run = watcher.choose(0)
+        while not run.tables & checked:  # the tagger's training has none
+            watcher.finished(run, _ended())
+            run = watcher.choose(0)
+        return run
+
+    step = step_with_checks()
+    assert not step.lane and not step.checks_only
+    watcher.finished(step, _ended())
+    assert watcher.unchecked == step.tables & checked and not step.tables & watcher.todo
+
+    watcher.waiting = set(stale)  # new files, found as the step ended: their way to search goes first
+    assert watcher.choose(0) == Run(lane, lane=True)
+    watcher.finished(Run(lane, lane=True), _ended())
+    assert not watcher.unchecked and step.tables <= watcher.todo  # the step is to do again, its checks after
+
+    assert step_with_checks() == step
+    watcher.finished(step, _ended())
+    assert watcher.choose(0) == Run(frozenset(step.tables & checked), checks_only=True)  # before the next step
+    watcher.finished(Run(frozenset(step.tables & checked), checks_only=True), _ended())
+    after = watcher.choose(0)
+    assert not watcher.unchecked and not after.checks_only and not after.tables & step.tables
+
+    while True:  # to a step whose table others read: a failed blocking check of it holds them back
+        written = step_with_checks()
+        watcher.finished(written, _ended())
+        checks = watcher.choose(0)
+        assert checks == Run(written.tables & checked, checks_only=True)
+        readers = {key for table in checks.tables for key in graph.get(table).child_keys} & watcher.todo
+        if readers:
+            break
+        watcher.finished(checks, _ended())
+    watcher.finished(checks, _ended(held_back=checks.tables))
+    assert not readers & watcher.todo and not watcher.unchecked
 
 
 @pytest.mark.unit  # no Spark: the watcher only chooses
 def test_a_failing_step_of_the_rest_does_not_keep_new_files_from_search(tmp_path):
     from assets.automation import refresh_selection, search_lane
-    from insight.watch import LANE, MAX_BACKOFF, REST, Watcher
+    from insight.watch import LANE, MAX_BACKOFF, REST, Run, Watcher
     from pipelines.sources import SOURCES
 
     graph = defs.resolve_asset_graph()
@@ -220,15 +281,15 @@ def test_a_failing_step_of_the_rest_does_not_keep_new_files_from_search(tmp_path
     watcher = Watcher(LakePaths.from_env(tmp_path), 10, lambda line: None)
     watcher.todo, watcher.waiting, watcher.lane_last = stale - lane, set(stale), True
 
-    assert watcher.choose(0)[1] == set()  # both due: after a way to search, a step of the rest
+    assert not watcher.choose(0).lane  # both due: after a way to search, a step of the rest
     delays = [watcher.backoff[REST].failed(0) for _ in range(8)]
     assert delays[:3] == [20, 40, 80] and delays[-1] == MAX_BACKOFF
-    assert watcher.choose(1) == (lane, lane)  # the rest backs off alone: the new files go to search
+    assert watcher.choose(1) == Run(frozenset(lane), lane=True)  # the rest backs off alone: new files go to search
     watcher.waiting = set()
     assert watcher.choose(1) is None  # and nothing else is due
-    assert watcher.choose(MAX_BACKOFF + 1)[1] == set()  # until the failed step's next try
+    assert not watcher.choose(MAX_BACKOFF + 1).lane  # until the failed step's next try
     watcher.waiting = set(stale)
     watcher.backoff[REST].passed()
     watcher.backoff[LANE].failed(0)
-    keys, on_lane = watcher.choose(1)  # a way to search that failed holds back only the next way to search
-    assert not on_lane and keys <= stale - lane
+    run = watcher.choose(1)  # a way to search that failed holds back only the next way to search
+    assert not run.lane and run.tables <= stale - lane
