@@ -69,7 +69,7 @@ def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None 
     # Disposed here, in the thread that made it: left to the garbage collector, its storages'
     # SQLite connections get closed by whichever thread collects them, and SQLite refuses that.
     with instance, RunProgress(instance, run_id, progress, started=started) if progress else nullcontext():
-        return job_def.execute_in_process(
+        result = job_def.execute_in_process(
             instance=instance,
             asset_selection=list(asset_selection) if asset_selection else None,
             run_config=run_config,
@@ -77,6 +77,20 @@ def run_refresh(paths: LakePaths, asset_selection: Sequence[dg.AssetKey] | None 
             run_id=run_id,
             tags={**(tags or {}), **({FULL_REFRESH: "true"} if full else {})} or None,
         )
+    if _interrupted(result):
+        raise KeyboardInterrupt  # Ctrl-C: Dagster made it a failed step and ended the run, not the caller
+    return result
+
+
+def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """Whether a step of the run failed because the process was interrupted (SIGINT, Ctrl-C)."""
+    for event in result.all_events:
+        error = event.step_failure_data.error if event.is_step_failure else None
+        while error is not None:
+            if error.cls_name == "DagsterExecutionInterruptedError":
+                return True
+            error = error.cause or error.context
+    return False
 
 
 @dataclass(frozen=True)

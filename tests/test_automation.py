@@ -1,6 +1,8 @@
 """Idempotent landing, and the raw-file sensor driving a real run of the Definitions."""
 import gc
 import io
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -110,6 +112,30 @@ def test_landing_twice_changes_nothing_and_a_new_file_is_asked_for_by_the_sensor
     mentions = DeltaTable(paths.table("gold", "mentions")).to_pyarrow_dataset().to_table(columns=["doc_id"])
     assert "smv:WVWZZZ1JZXW000001" in mentions.column("doc_id").to_pylist()  # the rest caught up with it too
     assert isinstance(evaluate_sensor(home), dg.SkipReason)
+
+
+def test_ctrl_c_during_a_run_stops_the_watcher(lake_copy):
+    """Dagster makes a SIGINT during a step a failed step and ends the run: the watcher had taken it
+    for a broken step, tried it again and gone on watching."""
+    paths = LakePaths.from_env(lake_copy)
+    (paths.raw_dir("smv") / "2024-03.csv").write_text(NEW_VEHICLE, encoding="utf-8")
+
+    class CtrlC(io.StringIO):  # the progress of the watcher's runs: Ctrl-C as the first step starts
+        sent = False
+
+        def write(self, text: str) -> int:
+            if " start " in text and not self.sent:
+                self.sent = True
+                os.kill(os.getpid(), signal.SIGINT)
+            return super().write(text)
+
+    out, stop = io.StringIO(), threading.Event()
+    watching_on = threading.Timer(600, stop.set)  # what it did: watch on, until stopped otherwise
+    watching_on.start()
+    watch(paths, 0.5, out, progress=CtrlC(), stop=stop)
+    watching_on.cancel()
+    said = out.getvalue()
+    assert "stopped during a refresh" in said and "failed" not in said, said
 
 
 @pytest.mark.unit  # no Spark, outside tests/unit beside the tests of its subject
