@@ -248,7 +248,8 @@ def _daemon_run() -> str | None:
 
     from assets.automation import active_refresh
 
-    return active_refresh(dg.DagsterInstance.get())
+    with dg.DagsterInstance.get() as instance:  # closed here, as run_refresh closes its own
+        return active_refresh(instance)
 
 
 def watch(paths: LakePaths, every: float, out: TextIO, progress: TextIO | None = None,
