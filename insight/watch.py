@@ -63,6 +63,11 @@ class Run:
     lane: bool = False
     checks_only: bool = False
 
+    @property
+    def kind(self) -> str:
+        """:data:`LANE` or :data:`REST`: which backoff the run answers to."""
+        return LANE if self.lane else REST
+
 
 class Watcher:
     """Looks at ``raw/`` and brings the lake up to date when files are new there, a run at a time.
@@ -172,8 +177,7 @@ class Watcher:
         from insight.materialize import RunOutcome, run_refresh
 
         self.lane_last = run.lane
-        kind = LANE if run.lane else REST
-        backoff = self.backoff[kind]
+        backoff = self.backoff[run.kind]
         if backoff.failures:
             what = "the way to search" if run.lane else "the checks" if run.checks_only else "the step"
             self.say(f"trying again {what} that failed (try {backoff.failures + 1})")
@@ -189,15 +193,14 @@ class Watcher:
 
         from assets.definitions import defs
 
-        kind = LANE if run.lane else REST
-        backoff = self.backoff[kind]
+        backoff = self.backoff[run.kind]
         self.checks = [self.checks[0] + outcome.passed, self.checks[1] + len(outcome.failed)]
         for line in outcome.failed:
             self.say(line.strip())
         if outcome.failure:
             delay = backoff.failed(time.monotonic())
             self.say(f"{outcome.failure}; tried again in {delay:.0f} s (meanwhile "
-                     + ("new files still go to search)" if kind == REST else "the rest of what landed goes on)"))
+                     + ("new files still go to search)" if run.kind == REST else "the rest of what landed goes on)"))
             return
         backoff.passed()
         graph = defs.resolve_asset_graph()
