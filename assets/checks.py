@@ -23,7 +23,7 @@ import dagster as dg
 
 from assets.increments import full_refresh_requested
 from assets.metadata import markdown_cell, markdown_table
-from assets.policies import step_tags
+from assets.policies import step_tags, stoppable
 from assets.resources import LakeResource, SparkResource
 from pipelines import delta, watermarks
 from pipelines.changes import table_change
@@ -93,6 +93,7 @@ def suite_checks(table: str, sources: Sources) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(specs=specs, name=f"{CHECKS_OP_PREFIX}{table.replace('/', '_')}",
                           op_tags=step_tags(table),
                           description=f"expectations/{table}.json, validated with Great Expectations on Spark.")
+    @stoppable
     def run_suite(context: dg.AssetCheckExecutionContext, lake: LakeResource,
                   spark: SparkResource) -> Iterator[dg.AssetCheckResult]:
         uri = lake.paths.table(*table.split("/"))

@@ -13,7 +13,7 @@ from pyspark.sql import Column
 from assets.bronze import bronze_keys
 from assets.increments import increment, refreshed
 from assets.metadata import table_metadata
-from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags
+from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags, stoppable
 from assets.resources import LakeResource, SparkResource
 from pipelines.changes import TableChange
 from pipelines.conform import conform_documents, conform_records, document_root, record_root
@@ -29,6 +29,7 @@ def _silver_asset(sources: Sources, name: str, cluster: tuple[str, ...], build: 
         owners=OWNERS, freshness_policy=FRESHNESS, retry_policy=RETRY, description=description,
         op_tags=step_tags(f"silver/{name}"),
     )
+    @stoppable
     def conform(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
         table = SilverTable(lake.paths.table("silver", name), build, root, cluster)
         inputs = {k.to_user_string(): lake.uri(k) for k in bronze_keys(sources)}

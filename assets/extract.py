@@ -10,7 +10,7 @@ from pyspark.sql import functions as F
 from assets.increments import Increment, increment, refreshed
 from assets.metadata import count_markdown, table_metadata
 from assets.models import NER_MODEL
-from assets.policies import FRESHNESS, OWNERS, RETRY
+from assets.policies import FRESHNESS, OWNERS, RETRY, stoppable
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
 from generator import people, prose, texts
 from generator import training as labelled
@@ -50,6 +50,7 @@ def _scores(scores: dict) -> dict[str, dict[str, float]]:
     "scored on the held-out family and seed. Reproducible from its seed; trained once per configuration "
     "and code, then reused from the cache.",
 )
+@stoppable
 def ner_model(context: dg.AssetExecutionContext, config: NerTraining, lake: LakeResource,
               spark: SparkResource, stages: StagesResource) -> dg.MaterializeResult:
     settings = {"texts": config.texts, "seed": config.seed, "held_out": config.held_out,
@@ -101,6 +102,7 @@ def ner_model(context: dg.AssetExecutionContext, config: NerTraining, lake: Lake
     "extractor and confidence; structured fields as mentions without offsets. Access fields of the document. "
     "Incremental: only the documents a change touches are read again (pipelines/extract/increment.py).",
 )
+@stoppable
 def silver_mentions(context: dg.AssetExecutionContext, documents: DataFrame, records: DataFrame, lake: LakeResource,
                     spark: SparkResource, stages: StagesResource) -> dg.MaterializeResult:
     extractor = stages.settings.extractor

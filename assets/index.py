@@ -13,7 +13,7 @@ from pyspark.sql import DataFrame
 
 from assets.increments import increment, refreshed
 from assets.metadata import table_metadata
-from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags
+from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags, stoppable
 from assets.resources import LakeResource, SparkResource, tables
 from pipelines.changes import TableChange
 from pipelines.conform import ACCESS
@@ -56,6 +56,7 @@ def _files(context: dg.AssetExecutionContext, lake: LakeResource, source: str, r
           op_tags=step_tags("gold/search_terms"),
           description="Term → documents with the term's frequency and the document's length (BM25), sorted by term. "
           "Incremental: the postings of the documents that changed are written again.")
+@stoppable
 def gold_search_terms(context: dg.AssetExecutionContext, documents: DataFrame, lake: LakeResource,
                       spark: SparkResource) -> dg.MaterializeResult:
     # Extraction looks names up here: this step's watermark says which silver/documents it reflects.
@@ -70,6 +71,7 @@ def gold_search_terms(context: dg.AssetExecutionContext, documents: DataFrame, l
           **_COMMON, op_tags=step_tags("gold/search_stats"),
           description="Documents and total length per access group: each user's corpus size for BM25. "
           "Incremental: kept by difference, the documents that changed taken out as they were and in as they are.")
+@stoppable
 def gold_search_stats(context: dg.AssetExecutionContext, documents: DataFrame, postings: DataFrame,
                       lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
     uri = lake.uri(context.asset_key)
@@ -92,6 +94,7 @@ def gold_search_stats(context: dg.AssetExecutionContext, documents: DataFrame, p
 @dg.asset(key=["gold", "search_names"], ins=tables(entities="gold/entities", mentions="gold/mentions"),
           **_COMMON, description="Name keys (as written, as it sounds, consonant skeleton) → persons and "
           "organizations, with the documents naming them. Incremental: the names of the entities that changed.")
+@stoppable
 def gold_search_names(context: dg.AssetExecutionContext, entities: DataFrame, mentions: DataFrame,
                       lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
     def changed(changes: dict[str, TableChange]) -> Scope:
@@ -106,6 +109,7 @@ def gold_search_names(context: dg.AssetExecutionContext, entities: DataFrame, me
 @dg.asset(key=["gold", "search_edges"], ins=tables(links="gold/entity_links"), **_COMMON,
           description="Typed links from both ends, by entity: the two hops of a search's graph. Incremental: the "
           "edges of the entities whose links changed.")
+@stoppable
 def gold_search_edges(context: dg.AssetExecutionContext, links: DataFrame, lake: LakeResource,
                       spark: SparkResource) -> dg.MaterializeResult:
     def changed(changes: dict[str, TableChange]) -> Scope:
@@ -121,6 +125,7 @@ def gold_search_edges(context: dg.AssetExecutionContext, links: DataFrame, lake:
 @dg.asset(key=["gold", "search_identifiers"], ins=tables(mentions="gold/mentions"), **_COMMON,
           description="Identifier keys (any written form reduced to letters and digits) → entities and documents. "
           "Incremental: the identifiers of the documents whose mentions changed.")
+@stoppable
 def gold_search_identifiers(context: dg.AssetExecutionContext, mentions: DataFrame, lake: LakeResource,
                             spark: SparkResource) -> dg.MaterializeResult:
     return _index(context, lake, spark, dict(mentions="gold/mentions"),

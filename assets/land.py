@@ -8,7 +8,7 @@ import dagster as dg
 
 from assets.bronze import bronze_keys
 from assets.metadata import count_markdown, table_metadata
-from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags
+from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags, stoppable
 from assets.resources import LakeResource, SparkResource
 from pipelines.land.fields import SourceSpec
 from pipelines.land.job import land_source
@@ -34,6 +34,7 @@ def landing_asset(spec: SourceSpec, description: str) -> dg.AssetsDefinition:
         retry_policy=RETRY,
         op_tags=step_tags(f"bronze/{source}"),
     )
+    @stoppable
     def land(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
         paths = lake.paths
         report = land_source(lake.lakehouse(spark, context), paths, spec)
@@ -76,6 +77,7 @@ def _quarantine(bronze: list[dg.AssetKey]) -> dg.AssetsDefinition:
         "reason. Written by the landing assets; this step publishes its state once they have run, and its checks "
         "reconcile it with the registry.",
     )
+    @stoppable
     def quarantine(lake: LakeResource) -> dg.MaterializeResult:
         uri = lake.paths.table(*QUARANTINE)
         metadata = table_metadata(uri, preview_columns=["source", "src_file", "src_line", "src_part", "reason"])
@@ -92,6 +94,7 @@ def _landed_files(bronze: list[dg.AssetKey]) -> dg.AssetsDefinition:
         description="The landing registry: one row per landed file (path, SHA-256, size, rows read = landed + "
         "quarantined, schema drift). A file is landed once; the sensor compares raw/ with it.",
     )
+    @stoppable
     def landed_files(lake: LakeResource) -> dg.MaterializeResult:
         uri = lake.paths.table(*LANDED_FILES)
         metadata = table_metadata(uri, preview_columns=["src_file", "rows_read", "rows_landed", "rows_quarantined",

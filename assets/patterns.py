@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 
 from assets.increments import increment, refreshed
 from assets.metadata import table_metadata
-from assets.policies import FRESHNESS, OWNERS, RETRY
+from assets.policies import FRESHNESS, OWNERS, RETRY, stoppable
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
 from pipelines.changes import TableChange
 from pipelines.lakehouse import Lakehouse, Scope, WriteResult
@@ -143,6 +143,7 @@ def _now() -> dt.datetime:
     _spec("alert_evidence", "The documents each alert rests on (watch, hit, link), with their access fields.",
           _ALERT_INS),
 ])
+@stoppable
 def gold_alerts(context: dg.AssetExecutionContext, documents: DataFrame, mentions: DataFrame, links: DataFrame,
                 lake: LakeResource, spark: SparkResource):
     yield from _findings(
@@ -160,6 +161,7 @@ def gold_alerts(context: dg.AssetExecutionContext, documents: DataFrame, mention
     _spec("hidden_link_evidence", "The documents of each hidden link's two links, with their access fields.",
           _HIDDEN_LINK_INS),
 ])
+@stoppable
 def gold_hidden_links(context: dg.AssetExecutionContext, links: DataFrame, lake: LakeResource, spark: SparkResource):
     yield from _findings(
         context, lake, spark, _HIDDEN_LINKS, {"links": "gold/entity_links"},
@@ -178,6 +180,7 @@ def trend_assets(sources: Sources) -> list[dg.AssetsDefinition]:
               "source, per access group.", _TREND_INS),
         _spec("hotspots", "Reports by H3 cell, month and offence category, per access group.", _TREND_INS),
     ])
+    @stoppable
     def gold_trends(context: dg.AssetExecutionContext, documents: DataFrame, lake: LakeResource,
                     spark: SparkResource, stages: StagesResource):
         inputs = {"silver/documents": lake.uri(context.asset_key_for_input("documents"))}

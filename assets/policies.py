@@ -1,9 +1,15 @@
-"""What every table asset shares: owner, freshness and (where a re-run is safe) retries."""
+"""What every table asset shares: owner, freshness, retries, and how a step stopped on purpose ends."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import dagster as dg
+
+from pipelines.spark import jobs_stopped
 
 OWNERS = ["team:data-engineering"]
 # The nightly refresh rebuilds everything once a day; a table older than that missed a night.
@@ -11,6 +17,52 @@ FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=26), w
 # Conform and publish merge on keys, so running them again is harmless: retry transient failures
 # (a lost executor, a busy disk). Landing is not retried automatically: see assets/land.py.
 RETRY = dg.RetryPolicy(max_retries=2, delay=20, backoff=dg.Backoff.EXPONENTIAL)
+
+Compute = TypeVar("Compute", bound=Callable[..., Any])
+STOPPABLE = "insight_stoppable"  # the attribute that marks a step's function as :func:`stoppable`
+
+
+def _stopped() -> dg.Failure:
+    return dg.Failure("stopped on purpose: its Spark jobs were cancelled", allow_retries=False)
+
+
+def stoppable(compute: Compute) -> Compute:
+    """``compute`` (a step's function) ends failed at once, without retries, when its Spark jobs were
+    stopped on purpose (:func:`pipelines.spark.stop_jobs`: the watcher stops a step of the rest when
+    new files arrive, to make them searchable first). The retry policy is for faults: retried, the
+    stopped step would start again 20 s later. Results yielded after the stop are withheld (a
+    suite's verdicts on cancelled queries); what the step committed before it is what a step killed
+    there leaves, which its next run finishes."""
+    if inspect.isgeneratorfunction(compute):
+        @functools.wraps(compute)
+        def each(*args: Any, **kwargs: Any) -> Any:
+            try:
+                for item in compute(*args, **kwargs):
+                    if jobs_stopped():
+                        raise _stopped()
+                    yield item
+            except dg.Failure:
+                raise
+            except Exception as exc:
+                if jobs_stopped():
+                    raise _stopped() from exc
+                raise
+        wrapped: Any = each
+    else:
+        @functools.wraps(compute)
+        def once(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = compute(*args, **kwargs)
+            except Exception as exc:
+                if jobs_stopped():
+                    raise _stopped() from exc
+                raise
+            if jobs_stopped():
+                raise _stopped()
+            return result
+        wrapped = once
+    setattr(wrapped, STOPPABLE, True)
+    return wrapped
 
 # The tables a new file passes through before `insight search` finds it, after its source's bronze
 # table: what the search reads (the documents, their postings and the corpus statistics) and what

@@ -5,7 +5,7 @@ from pyspark.sql import DataFrame
 
 from assets.increments import increment, refreshed
 from assets.metadata import table_metadata
-from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags
+from assets.policies import FRESHNESS, OWNERS, RETRY, step_tags, stoppable
 from assets.resources import LakeResource, SparkResource, tables
 from pipelines.changes import TableChange
 from pipelines.lakehouse import Scope, WriteResult
@@ -20,6 +20,7 @@ from pipelines.publish import DOCUMENT_CLUSTER, DOCUMENTS_PER_FILE, publish_docu
     description="Curated documents of every source, laid out by doc_id so a search fetches its hits cheaply. "
     "Incremental: only the documents that changed are written again.",
 )
+@stoppable
 def gold_documents(context: dg.AssetExecutionContext, documents: DataFrame, lake: LakeResource,
                    spark: SparkResource) -> dg.MaterializeResult:
     uri = lake.paths.table("gold", "documents")

@@ -18,7 +18,7 @@ from pyspark.sql import DataFrame
 from assets.increments import full_refresh_requested, increment, refreshed
 from assets.metadata import count_markdown, table_metadata
 from assets.models import PERSON_MODEL
-from assets.policies import FRESHNESS, OWNERS, RETRY
+from assets.policies import FRESHNESS, OWNERS, RETRY, stoppable
 from assets.resources import LakeResource, SparkResource, StagesResource, tables
 from pipelines.changes import TableChange
 from pipelines.extract.job import MENTION_CLUSTER
@@ -78,6 +78,7 @@ class PersonModelTraining(dg.Config):
           "increments score new records with it; trained again by a full refresh (the nightly job), when asked "
           "(config retrain: true), when its code or the resolution engine changed, and on each run until the "
           "records are enough to train it.")
+@stoppable
 def person_model(context: dg.AssetExecutionContext, config: PersonModelTraining, records: DataFrame,
                  lake: LakeResource, stages: StagesResource) -> dg.MaterializeResult:
     settings = stages.settings
@@ -117,6 +118,7 @@ def person_model(context: dg.AssetExecutionContext, config: PersonModelTraining,
           description="Every person record and the person entity it belongs to, by the kept person model "
           "(models/persons). Incremental: the records a change may regroup — the persons changed, those "
           "sharing a blocking key with one, and the members of their clusters — are clustered again.")
+@stoppable
 def silver_person_clusters(context: dg.AssetExecutionContext, records: DataFrame, lake: LakeResource,
                            spark: SparkResource, stages: StagesResource) -> dg.MaterializeResult:
     settings = stages.settings
@@ -155,6 +157,7 @@ def silver_person_clusters(context: dg.AssetExecutionContext, records: DataFrame
           description="The sound keys of every person's name as resolution looks it up: each person named in text "
           "(two words or more) and each pair of words of each person record. Incremental: the names of the "
           "documents whose mentions or records changed are written again.")
+@stoppable
 def silver_person_names(context: dg.AssetExecutionContext, mentions: DataFrame, records: DataFrame,
                         lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
     uri = lake.uri(context.asset_key)
@@ -188,6 +191,7 @@ _RESOLUTION_INS = dict(mentions="silver/mentions", records="silver/records", doc
           "their cluster (names in text by their words and the identifiers beside them), places by name. "
           "Incremental: the documents a change may resolve otherwise, and those naming the same persons, are "
           "resolved again (pipelines/resolve/increment.py).")
+@stoppable
 def gold_mentions(context: dg.AssetExecutionContext, mentions: DataFrame, records: DataFrame, documents: DataFrame,
                   clusters: DataFrame, names: DataFrame, lake: LakeResource,
                   spark: SparkResource) -> dg.MaterializeResult:
@@ -223,6 +227,7 @@ def gold_mentions(context: dg.AssetExecutionContext, mentions: DataFrame, record
           **_COMMON, description="One row per entity and access group of its evidence: canonical name, every name "
           "seen, properties, sources, first and last seen, mention and document counts. Incremental: the entities "
           "whose mentions, documents or records changed are summed up again.")
+@stoppable
 def gold_entities(context: dg.AssetExecutionContext, mentions: DataFrame, documents: DataFrame, records: DataFrame,
                   clusters: DataFrame, lake: LakeResource, spark: SparkResource) -> dg.MaterializeResult:
     uri = lake.paths.table("gold", "entities")
@@ -257,6 +262,7 @@ _LINK_INS = dict(mentions="gold/mentions", records="silver/records", documents="
           description="Links between entities (same-as, holds-document, uses-phone, drives-vehicle, "
           "pays-account, associated-with, co-mentioned, possibly-same-as) with their evidence documents, one row per "
           "access group. Incremental: the links from every entity a change touches are drawn again.")
+@stoppable
 def gold_entity_links(context: dg.AssetExecutionContext, mentions: DataFrame, records: DataFrame,
                       documents: DataFrame, clusters: DataFrame, names: DataFrame, lake: LakeResource,
                       spark: SparkResource) -> dg.MaterializeResult:

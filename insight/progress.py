@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from assets.checks import CHECKS_OP_PREFIX
-from pipelines.spark import TaskProgress, task_progress
+from pipelines.spark import TaskProgress, jobs_stopped, task_progress
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -142,7 +142,8 @@ class RunProgress:
                             entry.timestamp)
                 self._step = None
             elif kind == "STEP_FAILURE":
-                self._write(f"FAILED {self._step.label} after {entry.timestamp - self._step.started:.1f} s",
+                verb = "stopped" if jobs_stopped() else "FAILED"  # stopped on purpose: it runs again later
+                self._write(f"{verb:<6} {self._step.label} after {entry.timestamp - self._step.started:.1f} s",
                             entry.timestamp)
                 self._step = None
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,6 +192,32 @@ def get_spark(settings: SparkSettings | None = None) -> SparkSession:
     if not settings.remote:
         spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+_stopping = threading.Event()
+
+
+def stop_jobs(spark: SparkSession) -> None:
+    """Cancels the Spark jobs this process runs, and marks them stopped on purpose until
+    :func:`resume_jobs`: a step whose jobs are cancelled fails, and what it read of them before is
+    not to be trusted (Great Expectations reports a cancelled query as a failed expectation)."""
+    _stopping.set()
+    try:
+        context = spark.sparkContext
+    except Exception:  # Spark Connect has no SparkContext on the client
+        spark.interruptAll()
+    else:
+        context.cancelAllJobs()
+
+
+def resume_jobs() -> None:
+    """Jobs run again as usual: the steps after :func:`stop_jobs` are not stopped."""
+    _stopping.clear()
+
+
+def jobs_stopped() -> bool:
+    """Whether :func:`stop_jobs` stopped this process's jobs (and :func:`resume_jobs` not yet)."""
+    return _stopping.is_set()
 
 
 def default_parallelism(spark: SparkSession) -> int:

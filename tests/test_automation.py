@@ -43,11 +43,27 @@ def open_sqlite_connections() -> int:
     return sum(isinstance(o, _ConnectionFairy) and o.dbapi_connection is not None for o in gc.get_objects())
 
 
-def watch_lands(home: Path, drop: Callable[[], object], then: Callable[[], object]) -> str:
-    """What ``insight materialize --watch`` says when ``drop`` writes a file once it waits for one,
-    and ``then`` another once the first is searchable (the rest of its refresh under way); it stops
-    when both are landed and refreshed (or after fifteen minutes)."""
+class _Steps(io.StringIO):
+    """The progress of the watcher's runs, calling ``when`` once a line says ``text``."""
+
+    def __init__(self, text: str, when: Callable[[], object]) -> None:
+        super().__init__()
+        self.text, self.when = text, when
+
+    def write(self, line: str) -> int:
+        if self.when is not None and self.text in line:
+            self.when, when = None, self.when
+            when()
+        return super().write(line)
+
+
+def watch_lands(home: Path, drop: Callable[[], object], then: Callable[[], object], then_at: str) -> tuple[str, str]:
+    """What ``insight materialize --watch`` says, and its progress, when ``drop`` writes a file once
+    it waits for one, and ``then`` another when its progress says ``then_at`` after the first is
+    searchable; it stops when both are landed and refreshed (or after fifteen minutes)."""
     out, stop = io.StringIO(), threading.Event()
+    steps = _Steps(then_at, then)
+    steps.when = None  # not before the first file is searchable
 
     def wait_for(text: str, times: int, deadline: float) -> None:
         while out.getvalue().count(text) < times and time.monotonic() < deadline:
@@ -58,15 +74,15 @@ def watch_lands(home: Path, drop: Callable[[], object], then: Callable[[], objec
         wait_for("waiting for new files", 1, deadline)
         drop()
         wait_for("searchable", 1, deadline)
-        then()
+        steps.when = then
         wait_for("waiting for new files", 2, deadline)
         stop.set()
 
     dropper = threading.Thread(target=drop_when_waiting, daemon=True)
     dropper.start()
-    watch(LakePaths.from_env(home), 0.5, out, stop=stop)
+    watch(LakePaths.from_env(home), 0.5, out, progress=steps, stop=stop)
     dropper.join()
-    return out.getvalue()
+    return out.getvalue(), steps.getvalue()
 
 
 def test_landing_twice_changes_nothing_and_a_new_file_is_asked_for_by_the_sensor_and_landed_by_watching(lake_copy):
@@ -92,15 +108,23 @@ def test_landing_twice_changes_nothing_and_a_new_file_is_asked_for_by_the_sensor
     new_file.unlink()
     later = paths.raw_dir("smv") / "2024-04.csv"
     held = open_sqlite_connections()
-    said = watch_lands(home, lambda: new_file.write_text(NEW_VEHICLE, encoding="utf-8"),
-                       lambda: later.write_text(NEW_VEHICLE.replace("1HGCM82633A004352", "WVWZZZ1JZXW000001"),
-                                                encoding="utf-8"))
+    said, steps = watch_lands(home, lambda: new_file.write_text(NEW_VEHICLE, encoding="utf-8"),
+                              lambda: later.write_text(NEW_VEHICLE.replace("1HGCM82633A004352", "WVWZZZ1JZXW000001"),
+                                                       encoding="utf-8"), then_at="start  gold/mentions")
     events = [line.split("  ", 1)[1] for line in said.splitlines()]
     assert "1 new file in smv: refreshing" in events, said
     during = events.index("1 new file in smv: their landing and search path go next")
     searchable = [i for i, line in enumerate(events) if line.startswith("searchable")]
     refreshed = [i for i, line in enumerate(events) if line.startswith("refreshed in")]
     assert len(searchable) == 2 and len(refreshed) == 1 and searchable[0] < during < searchable[1] < refreshed[0], said
+    # The second file arrived as gold/mentions started: the step stopped for its way to search, and
+    # ran again after it, to its end.
+    stopped = [i for i, line in enumerate(events) if line.startswith("stopped the step writing gold/mentions")]
+    assert len(stopped) == 1 and searchable[0] < stopped[0] < during, said
+    lines = steps.splitlines()
+    assert sum("start  gold/mentions" in line for line in lines) == 2, steps
+    assert [i for i, line in enumerate(lines) if "stopped gold/mentions" in line] \
+        < [i for i, line in enumerate(lines) if "done   gold/mentions" in line], steps
     # Each run's Dagster instance was closed by the thread that ran it. Left to the garbage collector,
     # another thread (the progress line's) closes its SQLite connections, SQLite refuses, and a
     # traceback reaches the watcher's terminal.
@@ -319,3 +343,85 @@ def test_a_failing_step_of_the_rest_does_not_keep_new_files_from_search(tmp_path
     watcher.backoff[LANE].failed(0)
     run = watcher.choose(1)  # a way to search that failed holds back only the next way to search
     assert not run.lane and run.tables <= stale - lane
+
+
+@pytest.mark.unit  # no Spark: the watcher only chooses, and keeps count of what ran
+def test_a_run_of_the_rest_gives_way_to_new_files_a_bounded_number_of_times_in_a_row(tmp_path):
+    """Files arriving during a run of the rest stop it so that they are searchable first; a steady
+    feed of files must not stop the rest for ever."""
+    from assets.automation import refresh_selection, search_lane
+    from insight.watch import GIVE_WAY, Run, Watcher
+    from pipelines.sources import SOURCES
+
+    graph = defs.resolve_asset_graph()
+    stale = set(refresh_selection(LakePaths.from_env(tmp_path), SOURCES, ["messages"]).resolve(graph))
+    lane = Run(frozenset(search_lane(stale)), lane=True)
+    said: list[str] = []
+    watcher = Watcher(LakePaths.from_env(tmp_path), 10, said.append)
+    watcher.todo = stale - lane.tables
+    assert not watcher.may_stop(lane)  # a way to search is never stopped
+
+    step = watcher.choose(0)
+    for _ in range(GIVE_WAY):
+        assert watcher.may_stop(step)
+        watcher.stopped(step, 2, 30.0)
+        assert watcher.todo == stale - lane.tables  # what it was to do stays to do
+        watcher.waiting = set(stale)
+        assert watcher.choose(0) == lane  # the new files' way to search goes first
+        watcher.finished(lane, _ended())
+        assert watcher.choose(0) == step  # then the stopped step again
+    assert not watcher.may_stop(step)  # stopped GIVE_WAY times in a row: it runs to its end
+    assert said[0] == f"stopped {step.label} after 30 s: 2 new files go to search first; it runs again"
+    assert step.label.startswith("the step writing ")
+    assert said[GIVE_WAY - 1].endswith("it runs again, to its end this time")
+    watcher.finished(step, _ended())
+    assert watcher.may_stop(watcher.choose(0))  # the next run of the rest may give way again
+
+
+class _Session:  # what stop_jobs asks of a Spark session: its context's cancelAllJobs
+    def __init__(self) -> None:
+        self.sparkContext, self.cancelled = self, 0
+
+    def cancelAllJobs(self) -> None:  # noqa: N802 (Spark's name)
+        self.cancelled += 1
+
+
+@pytest.mark.unit  # a real Dagster run of small steps, no Spark
+def test_a_step_stopped_on_purpose_fails_at_once_without_retries_and_its_verdicts_are_withheld():
+    from assets.policies import RETRY, STOPPABLE, stoppable
+    from pipelines.spark import jobs_stopped, resume_jobs, stop_jobs
+
+    session, tries = _Session(), []
+
+    @dg.asset(retry_policy=RETRY)
+    @stoppable
+    def mentions() -> None:
+        tries.append(1)
+        stop_jobs(session)
+        raise RuntimeError("Job 12 cancelled as part of cancellation of all jobs")
+
+    @dg.multi_asset_check(specs=[dg.AssetCheckSpec("rule", asset="table")])
+    @stoppable
+    def rules():  # Great Expectations reports a cancelled query as a failed expectation, not an error
+        stop_jobs(session)
+        yield dg.AssetCheckResult(asset_key=dg.AssetKey("table"), check_name="rule", passed=False)
+
+    @dg.asset
+    def table() -> None:
+        return None
+
+    try:
+        began = time.monotonic()
+        result = dg.materialize([mentions], raise_on_error=False)
+        assert not result.success and tries == [1] and time.monotonic() - began < 15  # RETRY waits 20 s
+        assert session.cancelled == 1 and jobs_stopped()
+        resume_jobs()
+        result = dg.materialize([table, rules], raise_on_error=False)
+        assert not result.success and not result.get_asset_check_evaluations()
+    finally:
+        resume_jobs()
+    assert stoppable(lambda: 1)() == 1 and list(stoppable(lambda: (yield 2))()) == [2]  # resumed: as usual
+
+    job = defs.resolve_job_def("insight_refresh")  # every step of the lake can be stopped so
+    assert all(getattr(node.definition.compute_fn.decorated_fn, STOPPABLE, False)
+               for node in job.graph.node_dict.values())
