@@ -135,12 +135,12 @@ class Watcher:
     rest (extraction, resolution, the name index, patterns), done one step per run, ``raw/`` looked
     at again before each. A step's checks are a run of their own after it (``unchecked`` until
     then), so a way to search can go between the two. Files that arrive while a run of the rest
-    runs stop it (:class:`GiveWay`): their way to search goes first, the stopped run after it; a
-    run stopped :data:`GIVE_WAY` times in a row runs to its end the next time (and, after a way to
-    search, one more run of the rest goes before the next one): a steady feed of files must not
-    starve the rest. Each later step takes every file landed so far at once. Checks left for tables the new files make
-    stale again wait for their next step: they would judge a table against inputs it does not
-    reflect yet, and validate both writes then.
+    runs stop it (:class:`GiveWay`): their way to search goes first, the stopped run after it;
+    after :data:`GIVE_WAY` runs of the rest stopped in a row, the next one runs to its end (and,
+    after a way to search, one run of the rest goes before the next one): a steady feed of files
+    must not starve the rest. Each later step takes every file landed so far at once. Checks left
+    for tables the new files make stale again wait for their next step: they would judge a table
+    against inputs it does not reflect yet, and validate both writes then.
 
     A run whose step failed (a broken system: bad data only quarantines) is tried again, new files
     or not, after ``every`` seconds doubled at each failure (at most :data:`MAX_BACKOFF`): the way
@@ -239,8 +239,7 @@ class Watcher:
         self.lane_last = run.lane
         backoff = self.backoff[run.kind]
         if backoff.failures:
-            what = "the way to search" if run.lane else "the checks" if run.checks_only else "the step"
-            self.say(f"trying again {what} that failed (try {backoff.failures + 1})")
+            self.say(f"trying again {run.label}, which failed (try {backoff.failures + 1})")
         self.started = self.started or time.time()
         began = time.perf_counter()
         with GiveWay(self.paths, self.sources, self.every, set(self.seen), self.say) if self.may_stop(run) \
