@@ -185,7 +185,7 @@ def validate(df: DataFrame, table: str, suite: Mapping[str, Any] | None = None,
         data = keep(df) if hold else df
         parameters = suite_parameters(table, today, sources)
         # Verdicts and counts first; the failing values or rows only of what failed: fetching them
-        # is a Spark job per expectation, a third of a small validation's jobs when all pass.
+        # is a Spark job per expectation, a quarter of a small validation's jobs when all pass.
         results = _run(context, table, suite["expectations"], data, parameters,
                        {"result_format": "BASIC", "partial_unexpected_count": 0})
         failed = [e for e, r in zip(suite["expectations"], results) if not r.success]
