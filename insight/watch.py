@@ -120,7 +120,9 @@ class GiveWay:
                     self.arrived = len(arrived)
                     break
         except Exception as exc:  # a look that fails must not stop the run: the next look() says why
-            self.say(f"could not look at raw/ during the run: {str(exc).splitlines()[0] if str(exc) else exc!r}")
+            from insight.session import one_line
+
+            self.say(f"could not look at raw/ during the run: {one_line(exc)}")
             return
         while not self._done.is_set():  # a job the step starts after the first cancel is cancelled too
             stop_jobs(self.spark)
