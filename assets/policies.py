@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import dagster as dg
@@ -26,6 +27,18 @@ def _stopped() -> dg.Failure:
     return dg.Failure("stopped on purpose: its Spark jobs were cancelled", allow_retries=False)
 
 
+@contextmanager
+def _failing_as_stopped() -> Iterator[None]:
+    """An exception raised inside while the jobs are stopped becomes :func:`_stopped`, unless it
+    already ends the step without retries (:func:`_stopped` itself)."""
+    try:
+        yield
+    except Exception as exc:
+        if jobs_stopped() and not (isinstance(exc, dg.Failure) and not exc.allow_retries):
+            raise _stopped() from exc
+        raise
+
+
 def stoppable(compute: Compute) -> Compute:
     """``compute`` (a step's function) ends failed at once, without retries, when its Spark jobs were
     stopped on purpose (:func:`pipelines.spark.stop_jobs`: the watcher stops a step of the rest when
@@ -36,33 +49,24 @@ def stoppable(compute: Compute) -> Compute:
     if inspect.isgeneratorfunction(compute):
         @functools.wraps(compute)
         def each(*args: Any, **kwargs: Any) -> Any:
-            try:
+            with _failing_as_stopped():
                 for item in compute(*args, **kwargs):
                     if jobs_stopped():
                         raise _stopped()
                     yield item
-            except dg.Failure:
-                raise
-            except Exception as exc:
-                if jobs_stopped():
-                    raise _stopped() from exc
-                raise
         wrapped: Any = each
     else:
         @functools.wraps(compute)
         def once(*args: Any, **kwargs: Any) -> Any:
-            try:
+            with _failing_as_stopped():
                 result = compute(*args, **kwargs)
-            except Exception as exc:
-                if jobs_stopped():
-                    raise _stopped() from exc
-                raise
             if jobs_stopped():
                 raise _stopped()
             return result
         wrapped = once
     setattr(wrapped, STOPPABLE, True)
     return wrapped
+
 
 # The tables a new file passes through before `insight search` finds it, after its source's bronze
 # table: what the search reads (the documents, their postings and the corpus statistics) and what
