@@ -6,6 +6,8 @@ stages run, and how an asset receives the tables it reads.
 configuration (``insight materialize`` sets the home that way). No stage reads the environment.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -16,6 +18,7 @@ from pipelines.delta import origin_of, row_count
 from pipelines.lakehouse import Lakehouse, default_backend
 from pipelines.spark import SparkSettings, get_spark
 from pipelines.watermarks import Watermark
+from pipelines.writer import writing
 
 TABLES = "tables"  # the input manager every asset reads its tables through
 
@@ -56,6 +59,17 @@ class LakeResource(dg.ConfigurableResource):
     @property
     def paths(self) -> LakePaths:
         return LakePaths(Path(self.home).resolve(), self.lake or None)
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["LakeResource"]:
+        """A run holds the home's writer lock (:mod:`pipelines.writer`) from its first step to its
+        end, waiting for it while another run writes; a sensor's look at the home takes none."""
+        run, log = context.dagster_run, context.log
+        if run is None or log is None:
+            yield self
+            return
+        with writing(self.paths.home, run.run_id, log.warning):
+            yield self
 
     def uri(self, key: dg.AssetKey) -> str:
         """The Delta table of a table asset (``bronze/notices``, ``gold/entities``, …)."""

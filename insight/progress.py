@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from assets.checks import CHECKS_OP_PREFIX
 from pipelines.spark import TaskProgress, jobs_stopped, task_progress
+from pipelines.writer import WAITING
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -119,6 +120,9 @@ class RunProgress:
     def _on_event(self, entry: Any) -> None:
         event = entry.dagster_event
         if event is None:
+            if WAITING in (entry.user_message or ""):  # the run waits for another to end (pipelines.writer)
+                with self._lock:
+                    self._write(entry.user_message[entry.user_message.index(WAITING):], entry.timestamp)
             return
         kind = event.event_type_value
         with self._lock:

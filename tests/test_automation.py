@@ -3,6 +3,8 @@ import gc
 import io
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -16,7 +18,7 @@ from assets.automation import WRITES_LAKE
 from assets.definitions import defs
 from assets.policies import PRIORITY
 from assets.resources import LakeResource
-from insight.materialize import materialize_all
+from insight.materialize import materialize_all, run_refresh
 from insight.watch import watch
 from pipelines.config import LakePaths
 
@@ -160,6 +162,38 @@ def test_ctrl_c_during_a_run_stops_the_watcher(lake_copy):
     watching_on.cancel()
     said = out.getvalue()
     assert "stopped during a refresh" in said and "failed" not in said, said
+
+
+def test_a_run_waits_while_another_process_writes_the_lake_and_says_whose_run_it_waits_for(lake_copy):
+    """The run checks of the sensor and the watcher can both pass at once (or a run be started from
+    the UI): a run takes the home's writer lock first, and waits while another process holds it."""
+    paths = LakePaths.from_env(lake_copy)
+    (paths.raw_dir("smv") / "2024-03.csv").write_text(NEW_VEHICLE, encoding="utf-8")
+    other = subprocess.Popen([sys.executable, "-c", HOLD_WRITER_LOCK, str(paths.home)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    assert other.stdout is not None and other.stdout.readline().strip() == "held"
+    before = versions(lake_copy)
+    seen_waiting: dict[str, object] = {}
+
+    def lets_go() -> None:  # when the run says it waits: nothing written yet; then the other writer dies
+        seen_waiting.update(versions=versions(lake_copy))
+        other.kill()
+
+    progress = _Steps("waiting for the lake", lets_go)
+    result = run_refresh(paths, [dg.AssetKey(["bronze", "smv"])], job="refresh_smv", progress=progress,
+                         checks=False)
+    other.wait(30)
+    said = progress.getvalue()
+    assert result.success, said
+    assert seen_waiting.get("versions") == before, said  # it waited before writing anything
+    assert f"run insight-test-writer (process {other.pid}) writes it" in said, said
+    assert said.index("waiting for the lake") < said.index("start  bronze/smv"), said
+    assert versions(lake_copy)["bronze/smv"] == before["bronze/smv"] + 1
+
+
+HOLD_WRITER_LOCK = ("import sys; from pathlib import Path; from pipelines.writer import writing\n"
+                    "with writing(Path(sys.argv[1]), 'insight-test-writer'):\n"
+                    "    print('held', flush=True); sys.stdin.read()\n")
 
 
 @pytest.mark.unit  # no Spark, outside tests/unit beside the tests of its subject
