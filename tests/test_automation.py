@@ -180,12 +180,16 @@ def test_a_run_waits_while_another_process_writes_the_lake_and_says_whose_run_it
         other.kill()
 
     progress = _Steps("waiting for the lake", lets_go)
-    result = run_refresh(paths, [dg.AssetKey(["bronze", "smv"])], job="refresh_smv", progress=progress,
-                         checks=False)
-    other.wait(30)
+    try:
+        result = run_refresh(paths, [dg.AssetKey(["bronze", "smv"])], job="refresh_smv", progress=progress,
+                             checks=False)
+    finally:
+        other.kill()
+        other.wait(30)
     said = progress.getvalue()
+    assert seen_waiting, f"the run did not wait for the other writer: {said}"
     assert result.success, said
-    assert seen_waiting.get("versions") == before, said  # it waited before writing anything
+    assert seen_waiting["versions"] == before, said  # it waited before writing anything
     assert f"run insight-test-writer (process {other.pid}) writes it" in said, said
     assert said.index("waiting for the lake") < said.index("start  bronze/smv"), said
     assert versions(lake_copy)["bronze/smv"] == before["bronze/smv"] + 1
