@@ -3,8 +3,6 @@ import gc
 import io
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +19,7 @@ from assets.resources import LakeResource
 from insight.materialize import materialize_all, run_refresh
 from insight.watch import watch
 from pipelines.config import LakePaths
+from tests.unit.test_writer import other_writer
 
 NEW_VEHICLE = ("vin,plate,plate_country,make,model,year,colour,theft_date,reporting_country,owner_country,"
                "restricted_to,classification\n1HGCM82633A004352,ABC1D23,BR,HONDA,ACCORD,2003,PRATA,2024-03-01,BR,BR,,official\n")
@@ -169,9 +168,7 @@ def test_a_run_waits_while_another_process_writes_the_lake_and_says_whose_run_it
     the UI): a run takes the home's writer lock first, and waits while another process holds it."""
     paths = LakePaths.from_env(lake_copy)
     (paths.raw_dir("smv") / "2024-03.csv").write_text(NEW_VEHICLE, encoding="utf-8")
-    other = subprocess.Popen([sys.executable, "-c", HOLD_WRITER_LOCK, str(paths.home)], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
-    assert other.stdout is not None and other.stdout.readline().strip() == "held"
+    other = other_writer(paths.home, "insight-test-writer")
     before = versions(lake_copy)
     seen_waiting: dict[str, object] = {}
 
@@ -193,11 +190,6 @@ def test_a_run_waits_while_another_process_writes_the_lake_and_says_whose_run_it
     assert f"run insight-test-writer (process {other.pid}) writes it" in said, said
     assert said.index("waiting for the lake") < said.index("start  bronze/smv"), said
     assert versions(lake_copy)["bronze/smv"] == before["bronze/smv"] + 1
-
-
-HOLD_WRITER_LOCK = ("import sys; from pathlib import Path; from pipelines.writer import writing\n"
-                    "with writing(Path(sys.argv[1]), 'insight-test-writer'):\n"
-                    "    print('held', flush=True); sys.stdin.read()\n")
 
 
 @pytest.mark.unit  # no Spark, outside tests/unit beside the tests of its subject

@@ -5,12 +5,21 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from pipelines.writer import WAITING, holder, writing
 
 HOLD = ("import sys; from pathlib import Path; from pipelines.writer import writing\n"
-        "with writing(Path(sys.argv[1]), 'run-a'):\n"
+        "with writing(Path(sys.argv[1]), sys.argv[2]):\n"
         "    print('held', flush=True); sys.stdin.read()\n")
+
+
+def other_writer(home: Path, run_id: str) -> subprocess.Popen:
+    """Another process holding ``home``'s writer lock for run ``run_id``, until it is killed."""
+    process = subprocess.Popen([sys.executable, "-c", HOLD, str(home), run_id], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    return process
 
 
 def test_a_second_writer_waits_for_the_first_and_is_told_whose_run_it_waits_for(tmp_path):
@@ -38,9 +47,7 @@ def test_a_second_writer_waits_for_the_first_and_is_told_whose_run_it_waits_for(
 
 
 def test_a_writer_killed_while_it_holds_the_lock_leaves_it_free(tmp_path):
-    process = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    process = other_writer(tmp_path, "run-a")
     assert holder(tmp_path)["pid"] == process.pid
     process.send_signal(signal.SIGKILL)
     process.wait(30)
