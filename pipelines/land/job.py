@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from pipelines.config import LakePaths
+from pipelines.delta import read_arrow
 from pipelines.lakehouse import Lakehouse
 from pipelines.land.fields import SourceSpec
 from pipelines.land.landing import (
@@ -47,22 +49,30 @@ class LandingReport:
         return sum(f["rows_quarantined"] for f in self.files)
 
 
-_FILES = pa.schema([("src_file", pa.string()), ("src_sha256", pa.string())])
-
-
-def _not_yet_in(lake: Lakehouse, rows: DataFrame, uri: str, files: list[dict[str, Any]],
-                source: str | None = None) -> DataFrame:
-    """``rows`` less those of the ``files`` (registry rows: ``src_file``, ``src_sha256``) whose rows
-    the table at ``uri`` already holds (of ``source``, for the quarantine all sources share): only
-    those files' rows are looked at (their paths filter the table's files by their statistics)."""
-    if not lake.exists(uri):
-        return rows
-    held = lake.read(uri).where(F.col("src_file").isin(sorted({f["src_file"] for f in files})))
+def _held(uri: str, files: list[dict[str, Any]], source: str | None = None) -> set[str]:
+    """The ``files`` (registry rows: ``src_file``, ``src_sha256``) whose rows the table at ``uri``
+    holds already (of ``source``, for the quarantine all sources share): those a landing that died
+    after its bronze commit and before its registry's committed. Read on the driver with delta-rs,
+    no Spark job: the files' paths filter the table's data files by their statistics."""
+    wanted = pc.field("src_file").isin(pa.array(sorted({f["src_file"] for f in files}), pa.string()))
     if source is not None:
-        held = held.where(F.col("source") == source)
-    keys = _FILES.names
-    held = held.select(*keys).join(F.broadcast(local_frame(lake.spark, files, _FILES)), keys, "left_semi")
-    return rows.join(F.broadcast(held.distinct()), keys, "left_anti")
+        wanted = wanted & (pc.field("source") == source)
+    table = read_arrow(uri, ["src_file", "src_sha256"], wanted)
+    found = set() if table is None else set(zip(table.column("src_file").to_pylist(),
+                                                 table.column("src_sha256").to_pylist()))
+    return {f["src_file"] for f in files if (f["src_file"], f["src_sha256"]) in found}
+
+
+def _append_new(lake: Lakehouse, rows: DataFrame, uri: str, files: list[dict[str, Any]], count: str,
+                source: str | None = None) -> None:
+    """Appends ``rows`` to the table at ``uri``, less those of the ``files`` it holds already
+    (:func:`_held`); nothing when the files' tallies (``count``: ``rows_landed``,
+    ``rows_quarantined``) say no row is left to write, so that a clean file costs no Spark job here."""
+    held = _held(uri, files, source)
+    if not sum(f[count] for f in files if f["src_file"] not in held):
+        return
+    # A file read now has one SHA-256: its rows are held whole or not at all.
+    lake.append(rows.where(~F.col("src_file").isin(sorted(held))) if held else rows, uri)
 
 
 def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.datetime | None = None) -> LandingReport:
@@ -92,9 +102,9 @@ def land_source(lake: Lakehouse, paths: LakePaths, spec: SourceSpec, now: dt.dat
             report.files = [{**row.asDict(), "landed_at": landed_at}
                             for row in file_tallies(outcomes, source).orderBy("src_file").collect()]
             if report.files:
-                lake.append(_not_yet_in(lake, bronze_rows(outcomes, spec), bronze_uri, report.files), bronze_uri)
-                lake.append(_not_yet_in(lake, quarantine_rows(outcomes, source), quarantine_uri, report.files, source),
-                            quarantine_uri)
+                _append_new(lake, bronze_rows(outcomes, spec), bronze_uri, report.files, "rows_landed")
+                _append_new(lake, quarantine_rows(outcomes, source), quarantine_uri, report.files,
+                            "rows_quarantined", source)
         finally:
             outcomes.unpersist()
     lake.ensure(bronze_uri, spark_schema(bronze_schema(spec)))
