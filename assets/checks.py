@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import dagster as dg
+from pyspark.sql import DataFrame
 
 from assets.increments import full_refresh_requested
 from assets.metadata import markdown_cell, markdown_table
@@ -130,14 +131,17 @@ def _validated(lakehouse: Lakehouse, paths: LakePaths, table: str, suite: dict[s
                sources: Sources) -> tuple[list[Outcome], dict[str, str]]:
     """The suite's outcomes on the rows of ``table`` that changed since it last validated the table
     (``last``; the whole table without), and what each expectation validated."""
-    uri = paths.table(*table.split("/"))
-    views = {name: lakehouse.read(paths.table(*name.split("/"))) for name in suite.get("meta", {}).get("uses", [])}
-    frame = lakehouse.read(uri)
-    scope = _changed_scope(lakehouse, uri, suite, last, table)
+    def rows(name: str, within: Scope | None = None) -> DataFrame:
+        """A table of the lake: its rows in ``within``, or all of them."""
+        uri = paths.table(*name.split("/"))
+        return lakehouse.read(uri) if within is None else lakehouse.read_in(uri, within)
+
+    scope = _changed_scope(lakehouse, paths.table(*table.split("/")), suite, last, table)
     if scope is None:
-        outcomes = validate(frame, table, suite, views, sources=sources)
+        views = {name: rows(name) for name in suite.get("meta", {}).get("uses", [])}
+        outcomes = validate(rows(table), table, suite, views, sources=sources)
         return outcomes, {o.name: "the whole table" for o in outcomes}
-    everywhere, outcomes = validate_scope(frame, table, suite, views, scope, changed, version, failing, sources)
+    everywhere, outcomes = validate_scope(rows, table, suite, scope, changed, version, failing, sources)
     part = (f"the rows of the {scope.size:,} {scope.column} values that changed" if scope.size
             else "nothing: no row changed")
     return outcomes, {o.name: "the whole table" if o.name in everywhere else part for o in outcomes}

@@ -882,6 +882,18 @@ class Lakehouse:
             raise FileNotFoundError(f"no Delta table at {uri}")
         return read_parquet_files(self.spark, table, files)
 
+    def read_in(self, uri: str, scope: Scope) -> DataFrame:
+        """The rows of the table at ``uri`` in ``scope``. When the scope lists its values, only the
+        data files whose statistics allow one of them are read, as Parquet: no Delta scan is planned
+        (some 0.3 s a table at 100k documents, the snapshot's data skipping a Spark job of its own,
+        more as its log grows), which is most of what reading a small increment's rows costs."""
+        if scope.literals is None:
+            return scope.rows_of(self.read(uri))
+        table = delta.open_table(uri)
+        if table is None:
+            raise FileNotFoundError(f"no Delta table at {uri}")
+        return scope.rows_of(read_parquet_files(self.spark, table, _files_holding(table, scope.column, scope.literals)))
+
     def read_version(self, uri: str, version: int) -> DataFrame:
         """The table as it was at ``version`` (:class:`pipelines.delta.VersionGone` if its log is gone)."""
         files = delta.files_at(uri, version)

@@ -16,7 +16,7 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -281,26 +281,29 @@ def _digest(suite: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(suite, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def validate_scope(df: DataFrame, table: str, suite: Mapping[str, Any], views: Mapping[str, DataFrame],
+def validate_scope(rows: Callable[[str, Scope | None], DataFrame], table: str, suite: Mapping[str, Any],
                    scope: Scope, changed: set[str], version: int | None, failing: frozenset[str] = frozenset(),
                    sources: Sources = SOURCES) -> tuple[set[str], list[Outcome]]:
-    """``suite`` on the rows of ``df`` in ``scope`` (what an increment wrote, ``version`` the table's),
-    the ``views`` that hold the scope's column restricted to it too; on every row still an
-    expectation of the whole table (``"meta": {"scope": "table"}``), one that names a table of
-    ``changed`` (the tables that changed since the suite last validated) in its ``whole_when_changed``
-    and one of ``failing`` (those that failed then). The names of those validated on every row, and
-    the outcomes."""
+    """``suite`` on the rows of ``table`` in ``scope`` (what an increment wrote, ``version`` the
+    table's), the tables its queries read (``meta.uses``) restricted to the scope too where they
+    hold its column; on every row still an expectation of the whole table (``"meta": {"scope":
+    "table"}``), one that names a table of ``changed`` (the tables that changed since the suite
+    last validated) in its ``whole_when_changed`` and one of ``failing`` (those that failed then).
+    ``rows(name, scope)`` reads a table of the lake, whole when ``scope`` is None. The names of
+    those validated on every row, and the outcomes."""
+    uses = suite.get("meta", {}).get("uses", [])
     everywhere = [e for e in suite["expectations"] if reads_whole(e, changed, failing)]
     part = [e for e in suite["expectations"] if not reads_whole(e, changed, failing)]
     if scope.size == 0:
         outcomes = [unchanged(e, version) for e in part]
     else:
-        outcomes = validate(scope.rows_of(df), table, {**suite, "expectations": part},
-                            {name: scope.rows_of(v) if scope.column in v.columns else v
-                             for name, v in views.items()}, sources=sources) if part else []
+        views = {name: rows(name, scope if scope.column in table_columns(name, sources) else None) for name in uses}
+        outcomes = validate(rows(table, scope), table, {**suite, "expectations": part}, views,
+                            sources=sources) if part else []
     if everywhere:
         # A few expectations over the whole table (usually one): each reads its own columns.
-        outcomes += validate(df, table, {**suite, "expectations": everywhere}, views, sources=sources, hold=False)
+        outcomes += validate(rows(table, None), table, {**suite, "expectations": everywhere},
+                             {name: rows(name, None) for name in uses}, sources=sources, hold=False)
     order = [e["meta"]["name"] for e in suite["expectations"]]
     return {e["meta"]["name"] for e in everywhere}, sorted(outcomes, key=lambda o: order.index(o.name))
 
