@@ -82,6 +82,23 @@ def read_arrow(uri: str, columns: list[str] | None = None, filter: pc.Expression
     return None if table is None else table.to_pyarrow_dataset().to_table(columns=columns, filter=filter)
 
 
+def read_live_files(uri: str, files: Sequence[str], columns: list[str], max_bytes: int) -> pa.Table | None:
+    """``columns`` of some live data files of the table at ``uri`` (named as :func:`files_at` names
+    them), read on the driver; None when they hold more than ``max_bytes`` or one of them is no
+    longer live (then Spark reads them)."""
+    table = open_table(uri)
+    if table is None:
+        return None
+    actions = add_actions(table)
+    entries = zip(actions.column("path").to_pylist(), actions.column("size_bytes").to_pylist())
+    live = dict(zip(table.file_uris(), entries))
+    if any(f not in live for f in files) or sum(live[f][1] for f in files) > max_bytes:
+        return None
+    dataset = table.to_pyarrow_dataset()
+    return pads.FileSystemDataset.from_paths([live[f][0] for f in files], schema=dataset.schema, format=dataset.format,
+                                             filesystem=dataset.filesystem).to_table(columns=columns)
+
+
 def head_rows(uri: str, rows: int, columns: list[str] | None = None) -> list[dict[str, Any]]:
     table = open_table(uri)
     return [] if table is None else table.to_pyarrow_dataset().head(rows, columns=columns).to_pylist()

@@ -3,6 +3,7 @@ import pytest
 from deltalake import DeltaTable
 from pyspark.sql import Row
 
+from pipelines import changes
 from pipelines.changes import table_change
 from pipelines.lakehouse import Lakehouse
 
@@ -52,3 +53,22 @@ def test_a_version_the_log_no_longer_holds_or_no_table_means_recompute_whole(lak
     (tmp_path / "t" / "_delta_log" / "00000000000000000000.json").unlink()
     assert table_change(lakehouse, uri, 0) is None
     assert _ids(table_change(lakehouse, uri, 1).added) == []
+
+
+def test_the_keys_of_appended_rows_are_read_on_the_driver_and_match_sparks(lakehouse, spark, tmp_path, monkeypatch):
+    uri = str(tmp_path / "t")
+    lakehouse.overwrite(_rows(spark, range(5)), uri)
+    lakehouse.append(_rows(spark, [5, 6, 6]), uri)
+    lakehouse.append(_rows(spark, [7], "b"), uri)
+    change = table_change(lakehouse, uri, 0)
+    assert change.appended is not None and change.removed.count() == 0
+    on_driver = change.keys("id", "name")
+    assert on_driver.isLocal()  # no Spark job: the rows came from the driver
+    monkeypatch.setattr(changes, "DRIVER_READ_BYTES", 0)
+    by_spark = change.keys("id", "name")
+    assert not by_spark.isLocal()
+    assert sorted(on_driver.collect()) == sorted(by_spark.collect()) == [(5, "a5"), (6, "a6"), (7, "b7")]
+    assert on_driver.schema == by_spark.schema
+    lakehouse.merge(_rows(spark, [1], "c"), uri, ["id"])
+    merged = table_change(lakehouse, uri, 1)
+    assert merged.appended is None and _ids(merged.keys("id")) == [1, 7]  # a rewritten file: compared by Spark
