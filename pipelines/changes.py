@@ -9,8 +9,9 @@ proportional to the files the commits in between touched, not to the table.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import pyarrow as pa
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
@@ -19,9 +20,9 @@ from pipelines.lakehouse import Lakehouse
 from pipelines.spark import checkpoint
 
 _HASH = "__insight_change_hash"
-# The keys of a change that only appended files of at most this many bytes in all are read on the
+# The rows of a change that only appended files of at most this many bytes in all are read on the
 # driver: a Spark job costs some 0.3-1 s however few its rows (a landing's one file).
-DRIVER_READ_BYTES = 64 * 2**20
+DRIVER_READ_BYTES = 32 * 2**20
 
 
 @dataclass(frozen=True)
@@ -42,22 +43,32 @@ class TableChange:
 
     def computed(self) -> TableChange:
         """The change with its rows computed once, now (they are read by many queries of a step,
-        and each would otherwise read and compare the files again); small, being a change."""
+        and each would otherwise read and compare the files again); small, being a change. The rows
+        of a few appended files are read on the driver: the frames hold them, no Spark job ran."""
         if self.empty:
             return self
-        return TableChange(self.uri, self.since, self.until, checkpoint(self.added), checkpoint(self.removed),
-                           self.appended)
+        rows = self._appended(self.added.columns)
+        if rows is not None:
+            spark, schema = self.added.sparkSession, self.added.schema
+            return replace(self, added=spark.createDataFrame(rows, schema),
+                           removed=spark.createDataFrame(rows.schema.empty_table(), schema))
+        return replace(self, added=checkpoint(self.added), removed=checkpoint(self.removed))
 
     def keys(self, *columns: str) -> DataFrame:
         """The distinct values of ``columns`` of every row added or removed: the keys the change touches
         (read on the driver when the change appended a few files)."""
-        if self.appended is not None:
-            rows = delta.read_live_files(self.uri, self.appended, list(columns), DRIVER_READ_BYTES)
-            if rows is not None:
-                spark = self.added.sparkSession
-                return spark.createDataFrame(rows.group_by(list(columns)).aggregate([]),
-                                             self.added.select(*columns).schema)
+        rows = self._appended(list(columns))
+        if rows is not None:
+            return self.added.sparkSession.createDataFrame(rows.group_by(list(columns)).aggregate([]),
+                                                           self.added.select(*columns).schema)
         return self.added.select(*columns).unionByName(self.removed.select(*columns)).distinct()
+
+    def _appended(self, columns: list[str]) -> pa.Table | None:
+        """``columns`` of the rows of the files the change appended, read on the driver; None when it
+        did more than append, or appended more than :data:`DRIVER_READ_BYTES`."""
+        if self.appended is None:
+            return None
+        return delta.read_live_files(self.uri, self.appended, columns, DRIVER_READ_BYTES)
 
 
 def table_change(lakehouse: Lakehouse, uri: str, since: int, until: int | None = None) -> TableChange | None:

@@ -55,15 +55,16 @@ def test_a_version_the_log_no_longer_holds_or_no_table_means_recompute_whole(lak
     assert _ids(table_change(lakehouse, uri, 1).added) == []
 
 
-def test_the_keys_of_appended_rows_are_read_on_the_driver_and_match_sparks(lakehouse, spark, tmp_path, monkeypatch):
+def test_the_rows_and_keys_of_appended_files_are_read_on_the_driver_and_match_sparks(lakehouse, spark, tmp_path, monkeypatch):
     uri = str(tmp_path / "t")
     lakehouse.overwrite(_rows(spark, range(5)), uri)
     lakehouse.append(_rows(spark, [5, 6, 6]), uri)
     lakehouse.append(_rows(spark, [7], "b"), uri)
     change = table_change(lakehouse, uri, 0)
     assert change.appended is not None and change.removed.count() == 0
-    on_driver = change.keys("id", "name")
-    assert on_driver.isLocal()  # no Spark job: the rows came from the driver
+    on_driver, held = change.keys("id", "name"), change.computed()
+    assert on_driver.isLocal() and held.added.isLocal()  # no Spark job: the rows came from the driver
+    assert sorted(held.added.collect()) == sorted(change.added.collect()) and held.removed.count() == 0
     monkeypatch.setattr(changes, "DRIVER_READ_BYTES", 0)
     by_spark = change.keys("id", "name")
     assert not by_spark.isLocal()
