@@ -303,6 +303,19 @@ def read_parquet_files(spark: SparkSession, table: DeltaTable, files: list[str])
     return spark.read.schema(schema).parquet(*files)
 
 
+def _listed_rows(spark: SparkSession, uri: str, scope: Scope) -> DataFrame | None:
+    """The rows of the table at ``uri`` in ``scope`` when the scope lists its values (else None):
+    read, as Parquet, from the data files whose statistics allow one of them. No Delta scan is
+    planned (some 0.3 s a table at 100k documents, the snapshot's data skipping a Spark job of its
+    own, more as its log grows), which is most of what reading a small increment's rows costs."""
+    if scope.literals is None:
+        return None
+    table = delta.open_table(uri)
+    if table is None:
+        raise FileNotFoundError(f"no Delta table at {uri}")
+    return scope.rows_of(read_parquet_files(spark, table, _files_holding(table, scope.column, scope.literals)))
+
+
 def _arrow_schema(df: DataFrame) -> pa.Schema:
     return to_arrow_schema(df.schema)  # timestamps in UTC (pyspark 4.1: timestamp_utc=True)
 
@@ -720,7 +733,8 @@ class DeltaSparkBackend:
             return self.overwrite(_laid_out(df, 1, cluster), uri)
         self._add_new_columns(uri, df.schema)
         columns = df.columns
-        old = scope.rows_of(self.spark.read.format("delta").load(uri)).select(*columns)
+        listed = _listed_rows(self.spark, uri, scope)
+        old = (scope.rows_of(self.spark.read.format("delta").load(uri)) if listed is None else listed).select(*columns)
         old = old.persist(StorageLevel.MEMORY_AND_DISK)
         new = df.persist(StorageLevel.MEMORY_AND_DISK)
         try:
@@ -883,16 +897,9 @@ class Lakehouse:
         return read_parquet_files(self.spark, table, files)
 
     def read_in(self, uri: str, scope: Scope) -> DataFrame:
-        """The rows of the table at ``uri`` in ``scope``. When the scope lists its values, only the
-        data files whose statistics allow one of them are read, as Parquet: no Delta scan is planned
-        (some 0.3 s a table at 100k documents, the snapshot's data skipping a Spark job of its own,
-        more as its log grows), which is most of what reading a small increment's rows costs."""
-        if scope.literals is None:
-            return scope.rows_of(self.read(uri))
-        table = delta.open_table(uri)
-        if table is None:
-            raise FileNotFoundError(f"no Delta table at {uri}")
-        return scope.rows_of(read_parquet_files(self.spark, table, _files_holding(table, scope.column, scope.literals)))
+        """The rows of the table at ``uri`` in ``scope`` (:func:`_listed_rows` when it lists its values)."""
+        listed = _listed_rows(self.spark, uri, scope)
+        return scope.rows_of(self.read(uri)) if listed is None else listed
 
     def read_version(self, uri: str, version: int) -> DataFrame:
         """The table as it was at ``version`` (:class:`pipelines.delta.VersionGone` if its log is gone)."""
