@@ -64,7 +64,7 @@ def gold_search_terms(context: dg.AssetExecutionContext, documents: DataFrame, l
                   lambda: search_terms(documents, _files(context, lake, "documents", TERMS_PER_DOCUMENT)),
                   lambda changes: Scope("doc_id", changes["gold/documents"].keys("doc_id")),
                   lambda scope: postings(scope.rows_of(documents)).select(*TERM_COLUMNS), TERM_CLUSTER,
-                  TERM_COLUMNS[:4])
+                  TERM_COLUMNS[:4], appended_keys_are_new=True)
 
 
 @dg.asset(key=["gold", "search_stats"], ins=tables(documents="gold/documents", postings="gold/search_terms"),
@@ -136,9 +136,13 @@ def gold_search_identifiers(context: dg.AssetExecutionContext, mentions: DataFra
 
 def _index(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkResource, inputs: dict[str, str],
            whole: Callable[[], DataFrame], changed: Callable[[dict[str, TableChange]], Scope],
-           rows: Callable[[Scope], DataFrame], cluster: tuple[str, ...], preview: list[str]) -> dg.MaterializeResult:
+           rows: Callable[[Scope], DataFrame], cluster: tuple[str, ...], preview: list[str],
+           appended_keys_are_new: bool = False) -> dg.MaterializeResult:
     """An index table (inputs: input name → table), whole (``whole()``: every row) or by increment: the
-    rows of the ``changed`` scope recomputed (``rows(scope)``) and replaced."""
+    rows of the ``changed`` scope recomputed (``rows(scope)``) and replaced. ``appended_keys_are_new``:
+    the table's rows of a key come from its inputs' rows of that key alone, so inputs that only
+    had rows appended (each key's rows replaced would have removed a file) name keys the table has
+    no row of yet, whose rows are appended (:meth:`Lakehouse.add_new`)."""
     uri = lake.uri(context.asset_key)
     step = increment(context, lake, {table: lake.uri(context.asset_key_for_input(name)) for name, table in
                                      inputs.items()})
@@ -146,6 +150,8 @@ def _index(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkRe
 
     def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
         scope = changed(changes)
+        if appended_keys_are_new and all(change.appended is not None for change in changes.values()):
+            return lakehouse.add_new(rows(scope), uri, cluster), {"keys_recomputed": scope.size}
         return lakehouse.replace(rows(scope), uri, scope, cluster), {"keys_recomputed": scope.size}
 
     result, metadata = refreshed(step, lakehouse, lambda: lakehouse.overwrite(whole(), uri), by_change)

@@ -888,6 +888,20 @@ class Lakehouse:
         with self.backend.tagged():
             return self.backend.replace(df, uri, scope, cluster)
 
+    def add_new(self, df: DataFrame, uri: str, cluster: Sequence[str] = ()) -> WriteResult:
+        """What an increment writes when no row of the table has any of its keys yet (the postings
+        of new documents): ``df``'s rows appended, laid out as :meth:`replace` lays them out, and no
+        file of the table read to find rows to replace (in a table cut by another column, every one)."""
+        rows = df.persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            count = rows.count()
+            if not count:
+                return unchanged(uri)
+            with self.backend.tagged():
+                return self.backend.append(_laid_out(rows, files_for(count), cluster), uri)
+        finally:
+            rows.unpersist()
+
     def read_files(self, uri: str, files: list[str]) -> DataFrame:
         """Rows of some data files of the table at ``uri`` (live or removed by a later commit but
         not yet vacuumed), in its current schema: what :mod:`pipelines.changes` compares."""

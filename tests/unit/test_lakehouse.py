@@ -254,3 +254,17 @@ def test_replace_refuses_a_scope_column_the_frame_lacks(lakehouse, frame, spark,
     lakehouse.overwrite(frame, uri)
     with pytest.raises(ValueError, match="scope column"):
         lakehouse.replace(frame, uri, Scope("grp", spark.createDataFrame([Row(grp="x")])))
+
+
+def test_add_new_appends_laid_out_rows_and_commits_nothing_for_none(lakehouse, spark, tmp_path):
+    """The rows of keys the table holds none of (the postings of new documents) are appended sorted
+    on the cluster, without a file of the table read; no row, no commit."""
+    uri = str(tmp_path / "t")
+    lakehouse.overwrite(spark.createDataFrame([Row(grp="g1", id=1)]), uri)
+    version = DeltaTable(uri).version()
+    assert not lakehouse.add_new(spark.createDataFrame([], "grp string, id long"), uri, ["grp", "id"]).committed
+    result = lakehouse.add_new(spark.createDataFrame([Row(grp="g9", id=3), Row(grp="g2", id=2)]), uri, ["grp", "id"])
+    assert result.committed and result.version == version + 1
+    added = set(DeltaTable(uri).file_uris()) - set(DeltaTable(uri, version=version).file_uris())
+    assert [pa.parquet.read_table(f).column("grp").to_pylist() for f in added] == [["g2", "g9"]]
+    assert sorted((r.grp, r.id) for r in lakehouse.read(uri).collect()) == [("g1", 1), ("g2", 2), ("g9", 3)]
