@@ -55,7 +55,7 @@ def test_a_version_the_log_no_longer_holds_or_no_table_means_recompute_whole(lak
     assert _ids(table_change(lakehouse, uri, 1).added) == []
 
 
-def test_the_rows_and_keys_of_appended_files_are_read_on_the_driver_and_match_sparks(lakehouse, spark, tmp_path, monkeypatch):
+def test_appended_rows_and_keys_are_read_on_the_driver_as_spark_reads_them(lakehouse, spark, tmp_path, monkeypatch):
     uri = str(tmp_path / "t")
     lakehouse.overwrite(_rows(spark, range(5)), uri)
     lakehouse.append(_rows(spark, [5, 6, 6]), uri)
