@@ -141,8 +141,8 @@ def _index(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkRe
     """An index table (inputs: input name → table), whole (``whole()``: every row) or by increment: the
     rows of the ``changed`` scope recomputed (``rows(scope)``) and replaced. ``appended_keys_are_new``:
     the table's rows of a key come from its inputs' rows of that key alone, so inputs that only
-    had rows appended (each key's rows replaced would have removed a file) name keys the table has
-    no row of yet, whose rows are appended (:meth:`Lakehouse.add_new`)."""
+    had rows appended since the table reflected them (each key's rows replaced would have removed
+    a file) name keys the table has no row of yet, whose rows are appended (:meth:`Lakehouse.add_new`)."""
     uri = lake.uri(context.asset_key)
     step = increment(context, lake, {table: lake.uri(context.asset_key_for_input(name)) for name, table in
                                      inputs.items()})
@@ -150,7 +150,7 @@ def _index(context: dg.AssetExecutionContext, lake: LakeResource, spark: SparkRe
 
     def by_change(changes: dict[str, TableChange]) -> tuple[WriteResult, dict[str, int]]:
         scope = changed(changes)
-        if appended_keys_are_new and all(change.appended is not None for change in changes.values()):
+        if appended_keys_are_new and all(c.appended is not None and c.since >= 0 for c in changes.values()):
             return lakehouse.add_new(rows(scope), uri, cluster), {"keys_recomputed": scope.size}
         return lakehouse.replace(rows(scope), uri, scope, cluster), {"keys_recomputed": scope.size}
 

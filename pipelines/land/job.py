@@ -52,8 +52,8 @@ class LandingReport:
 def _held(uri: str, files: list[dict[str, Any]], source: str | None = None) -> set[str]:
     """The ``files`` (registry rows: ``src_file``, ``src_sha256``) whose rows the table at ``uri``
     holds already (of ``source``, for the quarantine all sources share): those a landing that died
-    after its bronze commit and before its registry's committed. Read on the driver with delta-rs,
-    no Spark job: the files' paths filter the table's data files by their statistics."""
+    after its bronze commit and before its registry's committed. Read on the driver with delta-rs
+    and pyarrow (the files' paths as the scan's filter), no Spark job."""
     wanted = pc.field("src_file").isin(pa.array(sorted({f["src_file"] for f in files}), pa.string()))
     if source is not None:
         wanted = wanted & (pc.field("source") == source)
