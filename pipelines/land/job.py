@@ -5,14 +5,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from pipelines.config import LakePaths
-from pipelines.delta import read_arrow
 from pipelines.lakehouse import Lakehouse
 from pipelines.land.fields import SourceSpec
 from pipelines.land.landing import (
@@ -23,7 +20,13 @@ from pipelines.land.landing import (
     quarantine_rows,
     read_outcomes,
 )
-from pipelines.land.registry import LANDED_FILES, QUARANTINE, landed_fingerprints, unchanged_since_landed
+from pipelines.land.registry import (
+    LANDED_FILES,
+    QUARANTINE,
+    fingerprints,
+    landed_fingerprints,
+    unchanged_since_landed,
+)
 from pipelines.land.sources import LANDED_FILES_SCHEMA, QUARANTINE_SCHEMA, bronze_schema
 from pipelines.spark import local_frame, spark_schema
 
@@ -53,13 +56,8 @@ def _held(uri: str, files: list[dict[str, Any]], source: str | None = None) -> s
     """The ``files`` (registry rows: ``src_file``, ``src_sha256``) whose rows the table at ``uri``
     holds already (of ``source``, for the quarantine all sources share): those a landing that died
     after its bronze commit and before its registry's committed. Read on the driver with delta-rs
-    and pyarrow (the files' paths as the scan's filter), no Spark job."""
-    wanted = pc.field("src_file").isin(pa.array(sorted({f["src_file"] for f in files}), pa.string()))
-    if source is not None:
-        wanted = wanted & (pc.field("source") == source)
-    table = read_arrow(uri, ["src_file", "src_sha256"], wanted)
-    found = set() if table is None else set(zip(table.column("src_file").to_pylist(),
-                                                 table.column("src_sha256").to_pylist()))
+    and pyarrow (:func:`fingerprints`), no Spark job."""
+    found = fingerprints(uri, [f["src_file"] for f in files], source)
     return {f["src_file"] for f in files if (f["src_file"], f["src_sha256"]) in found}
 
 

@@ -1,4 +1,4 @@
-"""The landing registry (one row per landed file) and the quarantine table, read without Spark.
+"""The landing registry (one row per landed file), the quarantine and what bronze holds of a file, read without Spark.
 
 Cheap enough for a sensor that polls every 30 s and for the driver before each landing.
 """
@@ -30,10 +30,22 @@ def _registry_rows(paths: LakePaths, columns: list[str], files: Iterable[str] | 
     return [] if table is None else table.to_pylist()
 
 
+def fingerprints(uri: str, files: Iterable[str], source: str | None = None) -> frozenset[tuple[str, str]]:
+    """(relative path, SHA-256), the identity of a file in the contract, of the rows of the table at
+    ``uri`` (the registry, a bronze table, the quarantine: of ``source`` only, when given) that came
+    from the raw files ``files`` (relative paths). Only those: the paths are the scan's filter."""
+    kept = pc.field("src_file").isin(pa.array(sorted(set(files)), pa.string()))
+    if source is not None:
+        kept = kept & (pc.field("source") == source)
+    table = read_arrow(uri, ["src_file", "src_sha256"], kept)
+    if table is None:
+        return frozenset()
+    return frozenset(zip(table.column("src_file").to_pylist(), table.column("src_sha256").to_pylist()))
+
+
 def landed_fingerprints(paths: LakePaths, files: Iterable[str]) -> frozenset[tuple[str, str]]:
-    """(relative path, SHA-256) of the landed files among ``files`` (relative paths): the identity
-    of a file in the contract. Only those, since every task of the landing carries them."""
-    return frozenset((r["src_file"], r["src_sha256"]) for r in _registry_rows(paths, ["src_file", "src_sha256"], files))
+    """:func:`fingerprints` of the landed files among ``files``: every task of the landing carries them."""
+    return fingerprints(paths.table(*LANDED_FILES), files)
 
 
 def unchanged_since_landed(paths: LakePaths, listed: Iterable[dict]) -> set[str]:
